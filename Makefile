@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine:
+#   make app    create .venv if needed, install, serve the voila app on 127.0.0.1
+#   make test   create .venv if needed, install, run every test (lint, unit, widget,
+#               notebooks under nbval, the app in headless Chromium)
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8866
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: app test lab lint unit notebooks bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+app: $(STAMP)
+	@echo "Serving the app at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(VENV)/bin/voila notebooks/app.ipynb --no-browser --port=$(PORT) \
+		--Voila.ip=127.0.0.1 --Voila.port_retries=0
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest tests notebooks
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -m "not browser"
+
+# Re-run every numbered notebook top to bottom and store its outputs (what nbval compares).
+notebooks: $(STAMP)
+	for nb in $(NOTEBOOKS); do \
+		$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
+	done
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

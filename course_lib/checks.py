@@ -1,0 +1,139 @@
+"""Input checks shared by every public function.
+
+Each check raises an error that names the argument (or the equation), the
+expected shape or value, and what it got. The checks are cheap: shapes and
+dtypes only, plus finiteness of small arrays. Large inputs such as ``X`` are
+checked for NaN or inf through the product they feed (``W1 @ X`` is non-finite
+wherever ``X`` is), so validation costs no extra pass over the data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class CourseInputError(ValueError):
+    """A bad argument: wrong shape, mismatched sizes, bad values or dtype."""
+
+
+class SaturationError(FloatingPointError):
+    """The split form divided by a sigmoid output that saturated to exactly 0 or 1."""
+
+
+class SaturationWarning(RuntimeWarning):
+    """The split form's dA is huge because the output is close to 0 or 1."""
+
+
+def as_matrix(name: str, value, *, where: str = "") -> np.ndarray:
+    """Return ``value`` as a 2-D float64 array, or raise naming ``name``.
+
+    Accepts lists, ints and floats; refuses strings, objects, complex numbers,
+    booleans and anything that is not 2-D (the course keeps examples in columns,
+    so even one example is ``(n, 1)``).
+    """
+    ctx = f" in {where}" if where else ""
+    if isinstance(value, np.ndarray):
+        arr = value
+    else:
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError) as exc:  # ragged nested lists
+            raise CourseInputError(f"{name}{ctx} must be a 2-D numeric array: {exc}") from None
+    if arr.dtype.kind not in "iuf":
+        raise CourseInputError(
+            f"{name}{ctx} must hold real numbers, got dtype {arr.dtype} "
+            f"(kind {arr.dtype.kind!r})"
+        )
+    if arr.ndim != 2:
+        hint = ""
+        if arr.ndim == 1:
+            hint = f"; for one row use {name}.reshape(1, -1), for one column {name}.reshape(-1, 1)"
+        raise CourseInputError(
+            f"{name}{ctx} must be 2-D (rows x examples), got {arr.ndim}-D with shape "
+            f"{arr.shape}{hint}"
+        )
+    if arr.size == 0:
+        raise CourseInputError(f"{name}{ctx} is empty (shape {arr.shape})")
+    if arr.dtype != np.float64:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def expect_shape(name: str, arr: np.ndarray, expected: tuple, *, where: str = "") -> None:
+    """Raise unless ``arr.shape == expected``; ``None`` in ``expected`` matches any size."""
+    ok = len(arr.shape) == len(expected) and all(
+        e is None or e == a for e, a in zip(expected, arr.shape, strict=True)
+    )
+    if not ok:
+        shown = tuple("any" if e is None else e for e in expected)
+        ctx = f" in {where}" if where else ""
+        raise CourseInputError(
+            f"{name}{ctx} has shape {arr.shape}, expected {shown}".replace("'", "")
+        )
+
+
+def expect_finite(name: str, arr: np.ndarray, *, where: str = "") -> None:
+    """Raise if ``arr`` has NaN or inf, naming the first bad entry."""
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        ctx = f" in {where}" if where else ""
+        raise CourseInputError(
+            f"{name}{ctx} contains NaN or inf (first at index {tuple(int(i) for i in bad)}: "
+            f"{arr[tuple(bad)]})"
+        )
+
+
+def check_product_finite(result: np.ndarray, inputs: dict, *, where: str) -> None:
+    """After ``result`` was computed from ``inputs``, find the culprit if it is not finite.
+
+    Cheap on the happy path: only ``result`` (small) is scanned. On failure each input is
+    scanned and the first that holds NaN or inf is named.
+    """
+    if np.isfinite(result).all():
+        return
+    for name, arr in inputs.items():
+        expect_finite(name, np.asarray(arr), where=where)
+    raise CourseInputError(
+        f"{where} overflowed: the inputs are finite but the result is not "
+        f"(largest |input| entries are too large for float64)"
+    )
+
+
+def check_labels(Y: np.ndarray, *, where: str = "") -> None:
+    """Raise unless every label lies in [0, 1] (and is finite)."""
+    expect_finite("Y", Y, where=where)
+    if Y.min() < 0 or Y.max() > 1:
+        ctx = f" in {where}" if where else ""
+        bad = Y[(Y < 0) | (Y > 1)][0]
+        raise CourseInputError(
+            f"Y{ctx} must hold labels in [0, 1] (cross-entropy), got a value {bad}"
+        )
+
+
+def check_probabilities(name: str, A: np.ndarray, *, where: str = "") -> None:
+    """Raise unless ``A`` holds finite values in [0, 1] (a sigmoid output)."""
+    expect_finite(name, A, where=where)
+    if A.min() < 0 or A.max() > 1:
+        ctx = f" in {where}" if where else ""
+        raise CourseInputError(
+            f"{name}{ctx} must be a sigmoid output in [0, 1], got values in "
+            f"[{A.min():.4g}, {A.max():.4g}]"
+        )
+
+
+def same_examples(names: tuple[str, str], a: np.ndarray, b: np.ndarray, *, where: str) -> None:
+    """Raise unless ``a`` and ``b`` have the same number of examples (columns)."""
+    if a.shape[1] != b.shape[1]:
+        raise CourseInputError(
+            f"{names[0]} and {names[1]} in {where} must have the same number of examples m "
+            f"(columns): {names[0]} has shape {a.shape}, {names[1]} has shape {b.shape}"
+        )
+
+
+def check_int(name: str, value, *, low: int, high: int) -> int:
+    """Return ``value`` as an int in [low, high], or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise CourseInputError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if not low <= int(value) <= high:
+        raise CourseInputError(f"{name} must be between {low} and {high}, got {value}")
+    return int(value)
