@@ -8,6 +8,8 @@ PORT   ?= 8866
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=120 \
+          --nbval-sanitize-with notebooks/sanitize.cfg
 
 .PHONY: app test lab lint unit notebooks bench clean
 
@@ -24,7 +26,7 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest tests notebooks
+	$(PY) -m pytest tests notebooks $(NBVAL)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
