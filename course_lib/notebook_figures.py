@@ -1,0 +1,280 @@
+"""Figures for the numbered notebooks (matplotlib, no pyplot state).
+
+Each function returns a ``matplotlib.figure.Figure`` built without pyplot, so a
+notebook cell that ends with the call shows it exactly once and nothing leaks
+between cells. Colours come from the Okabe-Ito palette, which colour-blind
+readers can tell apart, and every series also differs by marker, line style or
+hatching, so nothing is told by colour alone. Every figure has a title and
+labelled axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Rectangle
+
+from course_lib import derivation
+
+# Okabe-Ito
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, GREY = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#777777")
+
+# ----------------------------------------------------------------------------- notebook 0
+
+_SPLIT_LINES = (
+    "dA2 = -(Y/A2 - (1-Y)/(1-A2))",
+    "dZ2 = dA2 * A2(1-A2)   sigmoid_backward",
+    "dW2 = (1/m) dZ2 A1.T   linear_backward",
+    "db2 = (1/m) sum(dZ2)   linear_backward",
+    "dA1 = W2.T dZ2   linear_backward (dA_prev)",
+    "dZ1 = dA1 * g'(Z1)   relu_backward",
+    "dW1 = (1/m) dZ1 X.T   linear_backward",
+    "db1 = (1/m) sum(dZ1)   linear_backward",
+    "dA0 = W1.T dZ1   linear_backward (dA_prev)",
+)
+# (first stage, last stage, text) of each slide box; stage 9 has none.
+_SLIDE_BOXES = (
+    (1, 2, "eq. 1   dZ2 = A2 - Y"),
+    (3, 3, "eq. 2   dW2 = (1/m) dZ2 A1.T"),
+    (4, 4, "eq. 3   db2 = (1/m) sum(dZ2)"),
+    (5, 6, "eq. 4   dZ1 = W2.T dZ2 * g'(Z1)"),
+    (7, 7, "eq. 5   dW1 = (1/m) dZ1 X.T"),
+    (8, 8, "eq. 6   db1 = (1/m) sum(dZ1)"),
+)
+
+
+def two_formulations() -> Figure:
+    """The nine backward stages as the assignment runs them, beside the slide's six equations.
+
+    Two-row slide boxes show where the slide folds two stages into one line; stage 9 (``dA0``)
+    has a hatched "not computed" box on the slide's side.
+    """
+    fig = Figure(figsize=(10, 6.2), layout="constrained")
+    ax = fig.add_subplot()
+    for stage, text in enumerate(_SPLIT_LINES, start=1):
+        unused = stage == 9
+        ax.add_patch(Rectangle((0.02, stage - 0.42), 0.44, 0.84, facecolor="white",
+                               edgecolor=GREY if unused else BLUE, linewidth=1.5,
+                               linestyle="--" if unused else "-"))
+        ax.text(0.04, stage, text + ("   (unused)" if unused else ""), va="center",
+                family="monospace", fontsize=8.5)
+    for first, last, text in _SLIDE_BOXES:
+        merged = last > first
+        ax.add_patch(Rectangle((0.54, first - 0.42), 0.44, last - first + 0.84,
+                               facecolor="#FFF3D6" if merged else "white", edgecolor=ORANGE,
+                               linewidth=2.5 if merged else 1.5))
+        ax.text(0.56, (first + last) / 2, text + ("\n(two stages in one line)" if merged else ""),
+                va="center", family="monospace", fontsize=8.5)
+        for stage in range(first, last + 1):
+            ax.add_patch(FancyArrowPatch((0.46, stage), (0.54, (first + last) / 2),
+                                         arrowstyle="->", mutation_scale=10, color=GREY))
+    ax.add_patch(Rectangle((0.54, 9 - 0.42), 0.44, 0.84, facecolor="white", edgecolor=GREY,
+                           hatch="//", linestyle="--"))
+    ax.text(0.76, 9, "not computed", va="center", ha="center", fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none"})
+    ax.set_xlim(0, 1)
+    ax.set_ylim(9.6, 0.4)
+    ax.set_yticks(range(1, 10), [f"stage {i}" for i in range(1, 10)])
+    ax.set_xticks([0.24, 0.76], ["the assignment's split\n(one generic layer at a time)",
+                                 "the slide's six equations"])
+    ax.tick_params(length=0)
+    ax.set_ylabel("backward order (output first)")
+    ax.set_xlabel("formulation")
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("One backward pass, two ways of writing it: nine stages vs six equations")
+    return fig
+
+
+# ----------------------------------------------------------------------------- notebook 1
+
+
+def _block(ax, x, rows, cols, name, color, hatch=None):
+    """A rows x cols grid of unit cells with its lower left corner at (x, 0)."""
+    ax.add_patch(Rectangle((x, 0), cols, rows, facecolor=color, edgecolor="black", alpha=0.35,
+                           hatch=hatch))
+    for r in range(rows + 1):
+        ax.plot([x, x + cols], [r, r], color="black", linewidth=0.5)
+    for c in range(cols + 1):
+        ax.plot([x + c, x + c], [0, rows], color="black", linewidth=0.5)
+    ax.text(x + cols / 2, rows + 0.4, f"{name}\n({rows}, {cols})", ha="center", va="bottom",
+            fontsize=10)
+    return x + cols
+
+
+def forward_shapes(X, parameters: dict) -> Figure:
+    """``Z1 = W1 X + b1`` and ``Z2 = W2 A1 + b2`` drawn to scale, one square per number."""
+    n_x, m = X.shape
+    n_h = parameters["W1"].shape[0]
+    n_y = parameters["W2"].shape[0]
+    fig = Figure(figsize=(11, 5.2), layout="constrained")
+    axes = fig.subplots(2, 1)
+    layers = [
+        (axes[0], "Z1", (n_h, n_x, "W1"), (n_x, m, "X"), (n_h, 1, "b1"), n_h),
+        (axes[1], "Z2", (n_y, n_h, "W2"), (n_h, m, "A1"), (n_y, 1, "b2"), n_y),
+    ]
+    for ax, out, w, a, b, rows in layers:
+        x = 0.0
+        x = _block(ax, x, rows, m, out, GREEN, hatch="..") + 0.6
+        ax.text(x, rows / 2, "=", fontsize=16, va="center")
+        x = _block(ax, x + 0.8, w[0], w[1], w[2], BLUE, hatch="//") + 0.3
+        ax.text(x, rows / 2, "@", fontsize=14, va="center")
+        x = _block(ax, x + 0.8, a[0], a[1], a[2], ORANGE, hatch="\\\\") + 0.3
+        ax.text(x, rows / 2, "+", fontsize=16, va="center")
+        x = _block(ax, x + 0.8, b[0], b[1], b[2], PURPLE, hatch="xx")
+        ax.text(x + 0.4, rows / 2, "(copied across the\nm columns)", fontsize=9, va="center")
+        ax.set_xlim(-0.5, x + 4.5)
+        ax.set_ylim(-0.5, max(rows, w[0], a[0]) + 1.8)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("columns (for X, A1, Z: one per example)")
+        ax.set_ylabel("rows")
+    fig.suptitle(f"Shapes of the forward pass (n_x = {n_x}, n_h = {n_h}, n_y = {n_y}, "
+                 f"m = {m}): one square per number")
+    return fig
+
+
+# ----------------------------------------------------------------------------- notebook 4
+
+
+def output_pairs(y: float = 1.0) -> Figure:
+    """dZ2 against z2 for two output/loss pairs: the general path next to the shortcut A2 - Y."""
+    z = np.linspace(-8, 8, 161).reshape(1, -1)
+    Y = np.full_like(z, y)
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    pairs = [("sigmoid", "cross_entropy", "sigmoid output, cross-entropy loss"),
+             ("sigmoid", "squared_error", "sigmoid output, squared-error loss")]
+    for ax, (out, loss, title) in zip(axes, pairs, strict=True):
+        r = derivation.output_gradient(z, Y, out, loss)
+        ax.plot(z[0], r["dZ"][0], color=BLUE, linewidth=3, label="dZ2 = dA2 * g'(Z2) (chain rule)")
+        ax.plot(z[0], r["shortcut"][0], color=VERMILLION, linestyle="--", marker="o",
+                markevery=10, label="shortcut A2 - Y")
+        verdict = "they agree everywhere" if r["collapses"] else "they differ"
+        ax.set_title(f"{title}:\n{verdict}")
+        ax.set_xlabel(f"z2 (pre-activation of the output), label y = {y:g}")
+        ax.axhline(0, color=GREY, linewidth=0.8)
+        ax.legend(loc="center right", fontsize=8)
+    axes[0].set_ylabel("dZ2 = dL/dz2")
+    fig.suptitle("The shortcut dZ2 = A2 - Y holds for one output/loss pair, not in general")
+    return fig
+
+
+def saturation_precision(rows, y: float = 0.0) -> Figure:
+    """Relative error of dA2, the split dZ2 and A2 - Y against 50-digit values, per z2.
+
+    rows : from ``course_lib.notebook_helpers.saturation_precision``. Exact results (error 0)
+    are drawn on the floor of the plot, at 1e-17.
+    """
+    floor = 1e-17
+    z = np.array([r.z for r in rows])
+
+    def series(attr):
+        vals = [getattr(r, attr) for r in rows]
+        return np.array([np.nan if v is None else max(v, floor) for v in vals])
+
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.semilogy(z, series("dA_error"), color=ORANGE, marker="o", linestyle="-",
+                label="split form: dA2 (stage 1)")
+    ax.semilogy(z, series("split_error"), color=BLUE, marker="s", linestyle="--",
+                label="split form: dZ2 = dA2 * A2(1-A2)")
+    ax.semilogy(z, series("collapsed_error"), color=GREEN, marker="^", linestyle=":",
+                label="collapsed form: dZ2 = A2 - Y")
+    failed = [r.z for r in rows if r.split_failed]
+    if failed:
+        ax.axvspan(min(failed), max(z), color=GREY, alpha=0.15, hatch="//")
+        ax.text(min(failed) - 0.5, 1e-11, "from here on A2 == 1.0 exactly\n"
+                "and the split form divides by 0 ->", fontsize=9, ha="right")
+    ax.set_ylim(floor / 3, 10)
+    ax.set_xlabel(f"z2 (output pre-activation), label y = {y:g}: the net is confidently wrong")
+    ax.set_ylabel("relative error vs 50-digit value")
+    ax.set_title("As A2 saturates, dA2 loses digits and then the split form breaks")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+# ----------------------------------------------------------------------------- notebook 5
+
+_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "h")
+_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "black", GREY, "#F0E442")
+
+
+def gradcheck_scatter(analytic: dict, numeric: dict) -> Figure:
+    """Every entry of every stage: backprop's value against the finite-difference value."""
+    fig = Figure(figsize=(6, 6), layout="constrained")
+    ax = fig.add_subplot()
+    lo, hi = np.inf, -np.inf
+    for i, key in enumerate(analytic):
+        a, n = np.ravel(analytic[key]), np.ravel(numeric[key])
+        lo, hi = min(lo, a.min(), n.min()), max(hi, a.max(), n.max())
+        ax.scatter(n, a, marker=_MARKERS[i % 9], color=_COLOURS[i % 9], s=28, alpha=0.8,
+                   label=f"{key} ({a.size} entries)")
+    ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, label="backprop = finite difference")
+    ax.set_xlabel("finite difference (J(x + eps) - J(x - eps)) / (2 eps)")
+    ax.set_ylabel("backprop value (the assignment's split)")
+    ax.set_title("Every entry of every stage lies on the diagonal")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+# ----------------------------------------------------------------------------- notebook 6
+
+
+def backward_time(cost) -> Figure:
+    """Median milliseconds of each backward step; ``dA0`` hatched. cost : ``DA0Cost``."""
+    names = list(cost.seconds)
+    ms = [cost.seconds[k] * 1e3 for k in names]
+    fig = Figure(figsize=(8, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    bars = ax.barh(names, ms, color=[GREY if "dA0" in k else BLUE for k in names])
+    for bar, name in zip(bars, names, strict=True):
+        if "dA0" in name:
+            bar.set_hatch("//")
+            bar.set_edgecolor("black")
+    ax.invert_yaxis()
+    ax.set_xlabel("median milliseconds per call")
+    ax.set_ylabel("backward step (in order)")
+    ax.set_title(f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m}:\n"
+                 f"dA0 (hatched) takes {cost.dA0_share:.0%} of the time")
+    return fig
+
+
+# ----------------------------------------------------------------------------- notebook 9
+
+
+def decision_boundary(X, Y, predict, costs=None, title: str = "") -> Figure:
+    """Regions the net labels 0 or 1, the examples on top (markers by label), and the cost.
+
+    predict : a function from a (2, k) array of points to (1, k) labels 0/1.
+    costs : optional list of costs (one per 100 iterations), drawn in a second panel.
+    """
+    X = np.asarray(X)
+    pad = 0.5
+    x0 = np.linspace(X[0].min() - pad, X[0].max() + pad, 200)
+    x1 = np.linspace(X[1].min() - pad, X[1].max() + pad, 200)
+    g0, g1 = np.meshgrid(x0, x1)
+    labels = predict(np.vstack([g0.ravel(), g1.ravel()])).reshape(g0.shape)
+    fig = Figure(figsize=(11 if costs is not None else 6, 5), layout="constrained")
+    axes = fig.subplots(1, 2 if costs is not None else 1, squeeze=False)[0]
+    ax = axes[0]
+    ax.contourf(g0, g1, labels, levels=[-0.5, 0.5, 1.5], colors=[SKY, ORANGE], alpha=0.35)
+    ax.contour(g0, g1, labels, levels=[0.5], colors="black", linewidths=1.2)
+    y = np.ravel(Y)
+    ax.scatter(X[0, y == 0], X[1, y == 0], marker="o", facecolor=BLUE, edgecolor="black",
+               s=18, label="label 0 (circles; region shaded blue)")
+    ax.scatter(X[0, y == 1], X[1, y == 1], marker="^", facecolor=ORANGE, edgecolor="black",
+               s=22, label="label 1 (triangles; region shaded orange)")
+    ax.set_xlabel("x1 (first row of X)")
+    ax.set_ylabel("x2 (second row of X)")
+    ax.set_title(title or "Decision boundary (black line)")
+    ax.legend(fontsize=8, loc="lower right")
+    if costs is not None:
+        ax2 = axes[1]
+        ax2.plot(np.arange(len(costs)) * 100, costs, color=BLUE, marker=".")
+        ax2.set_xlabel("iteration")
+        ax2.set_ylabel("cost J (cross-entropy)")
+        ax2.set_title("Cost during training")
+    return fig
