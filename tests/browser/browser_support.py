@@ -1,0 +1,172 @@
+"""Chromium for the browser tests: whether to run, skip or fail, how to launch, page helpers.
+
+Standard library only at import time (Playwright is imported where it is used), so the
+decision logic is testable on a machine without a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+# Text that means a voila page failed, whatever the app puts on screen.
+FAILURE_TEXTS = (
+    "Error displaying widget",
+    "Loading widget",
+    "There was an error when executing cell",
+    "Traceback (most recent call last)",
+    "Voilà Error",
+)
+
+
+def browser_required(env: Mapping[str, str]) -> bool:
+    """CI and ``COURSE_REQUIRE_BROWSER=1`` make a missing browser a failure, not a skip."""
+    if env.get("COURSE_REQUIRE_BROWSER", "").strip() == "1":
+        return True
+    return env.get("CI", "").strip().lower() == "true"
+
+
+@dataclass(frozen=True)
+class BrowserDecision:
+    action: str  # "run", "skip" or "fail"
+    executable: str | None
+    message: str
+
+
+def decide_browser(
+    env: Mapping[str, str],
+    is_executable: Callable[[str], bool] = lambda p: os.access(p, os.X_OK),
+    which: Callable[[str], str | None] = shutil.which,
+) -> BrowserDecision:
+    """Find Chromium (Debian's path first, then ``chromium`` on PATH) and decide what to do."""
+    if is_executable(DEBIAN_CHROMIUM):
+        return BrowserDecision("run", DEBIAN_CHROMIUM, f"using {DEBIAN_CHROMIUM}")
+    found = which("chromium")
+    if found:
+        return BrowserDecision("run", found, f"using {found}")
+    message = (
+        f"no Chromium found ({DEBIAN_CHROMIUM} missing, no `chromium` on PATH); "
+        "install it with `apt-get install -y chromium`"
+    )
+    if browser_required(env):
+        return BrowserDecision(
+            "fail", None, message + " (browser tests are mandatory: CI or COURSE_REQUIRE_BROWSER=1)"
+        )
+    return BrowserDecision("skip", None, message + "; browser tests skipped")
+
+
+def launch_chromium(playwright, executable: str, **kwargs):
+    """Headless Chromium with the flags that work on these machines (no user-data-dir)."""
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=list(CHROMIUM_ARGS), **kwargs
+    )
+
+
+@dataclass
+class PageLog:
+    """Page errors and console errors seen by one page."""
+
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> PageLog:
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: self.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+            if msg.type == "error"
+            else None,
+        )
+        page.on(
+            "requestfailed",
+            lambda req: self.failed_requests.append(f"{req.url} ({req.failure})"),
+        )
+        return self
+
+    def local_console_errors(self) -> list[str]:
+        """Console errors other than resources that failed to load from other hosts.
+
+        Offline, voila's page cannot fetch Font Awesome from its CDN; the failure shows
+        up as a console error naming no URL of ours. Errors about 127.0.0.1 stay.
+        """
+        external = {u.split(" ")[0] for u in self.failed_requests if not _is_local(u)}
+        kept = []
+        for text in self.console_errors:
+            if text.startswith("Failed to load resource") and not _is_local(text.split("@")[-1]):
+                continue
+            if any(u in text for u in external):
+                continue
+            kept.append(text)
+        return kept
+
+
+def _is_local(url: str) -> bool:
+    url = url.strip()
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1")) or url == ""
+
+
+def wait_for_voila(page, timeout_ms: float = 60_000) -> None:
+    """Wait until voila's ``#loading`` spinner is gone (the notebook has executed)."""
+    page.wait_for_selector("body", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('#loading') || "
+        "getComputedStyle(document.querySelector('#loading')).display === 'none'",
+        timeout=timeout_ms,
+    )
+
+
+def failure_texts_on(page) -> list[str]:
+    """Which of FAILURE_TEXTS appear in the page's visible text."""
+    text = page.inner_text("body")
+    return [t for t in FAILURE_TEXTS if t in text]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds pass; returns the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def save_screenshot(page, name: str, width: int = 1280, min_height: int = 900) -> Path:
+    """Save a PNG of the whole app under test-artifacts/.
+
+    voila scrolls inside a container, so a full-page screenshot would show only the
+    viewport: the viewport is first enlarged to the content's height (bounded).
+    """
+    height = page.evaluate(
+        """() => Math.max(
+            document.body.scrollHeight,
+            ...Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.scrollHeight > e.clientHeight + 1)
+                .map(e => e.scrollHeight))"""
+    )
+    old = page.viewport_size
+    page.set_viewport_size({"width": width, "height": int(min(max(height, min_height), 6000))})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if old:
+        page.set_viewport_size(old)
+    return path
