@@ -30,6 +30,7 @@ FAILURE_TEXTS = (
     "Error displaying widget",
     "Loading widget",
     "There was an error when executing cell",
+    "Cell execution timed out",
     "Traceback (most recent call last)",
     "Voilà Error",
 )
@@ -129,6 +130,21 @@ def wait_for_voila(page, timeout_ms: float = 60_000) -> None:
         "() => !document.querySelector('#loading') || "
         "getComputedStyle(document.querySelector('#loading')).display === 'none'",
         timeout=timeout_ms,
+    )
+
+
+def wait_for_widgets(page, timeout_ms: float = 30_000) -> None:
+    """Wait until no widget view still says "Loading widget..." (widgets render after
+    ``#loading`` goes). Times out with Playwright's TimeoutError if one never renders."""
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Loading widget')", timeout=timeout_ms
+    )
+
+
+def stderr_outputs_on(page) -> list[str]:
+    """Text of every stderr or error output shown on the page (warnings, exceptions)."""
+    return page.eval_on_selector_all(
+        '[data-mime-type="application/vnd.jupyter.stderr"]', "els => els.map(e => e.innerText)"
     )
 
 

@@ -262,8 +262,9 @@ class JupyterLabServer(ServerProcess):
     """JupyterLab 4 on 127.0.0.1 with no token or password, for a headless browser.
 
     Its config, runtime, settings and workspace directories are fresh temporary ones, so
-    the user's own Jupyter settings neither leak in nor get changed; ``lab_url`` adds
-    ``?reset`` so every page load starts from a clean layout.
+    the user's own Jupyter settings neither leak in nor get changed; autosave is off;
+    ``lab_url`` adds ``?reset`` so every page load starts from a clean layout. The app is
+    exposed as ``window.jupyterapp`` for running JupyterLab commands from a test.
     """
 
     name = "jupyterlab"
@@ -277,15 +278,32 @@ class JupyterLabServer(ServerProcess):
                 "port_retries": 0,
                 "open_browser": False,
                 "root_dir": str(Path(root_dir).resolve()),
+                # Containers often run as root; the server is loopback-only and token-less
+                # for the lifetime of one test module.
+                "allow_root": os.geteuid() == 0,
+                "terminals_enabled": False,
             },
             "IdentityProvider": {"token": ""},
             "PasswordIdentityProvider": {"hashed_password": "", "password_required": False},
+            # window.jupyterapp, so a test can run JupyterLab commands.
             "LabApp": {
+                "expose_app_in_browser": True,
+                "extension_manager": "readonly",
                 "news_url": None,
                 "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
             },
         }
         (tmp / "config").mkdir()
+        # Nothing a test runs is saved back to the notebook.
+        docmanager = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
+        docmanager.mkdir(parents=True)
+        (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+        # No "official Jupyter news?" toast over the page.
+        apputils = tmp / "settings" / "@jupyterlab" / "apputils-extension"
+        apputils.mkdir(parents=True)
+        (apputils / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
         (tmp / "config" / "jupyter_server_config.json").write_text(json.dumps(config))
         port = port or free_port()
         argv = [

@@ -1,0 +1,124 @@
+"""Every notebook renders in voila, and a widget notebook runs in JupyterLab 4.
+
+The voila test is parametrized over notebooks/*.ipynb at collection time, so notebooks
+added later are picked up. One voila server serves the notebooks directory for the
+whole module.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .browser_support import (
+    REPO_ROOT,
+    failure_texts_on,
+    stderr_outputs_on,
+    wait_for_voila,
+    wait_for_widgets,
+)
+from .voila_server import JupyterLabServer
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def notebooks_server(voila_factory):
+    # voila serves the directory with the repo's voila.json. Pre-heating is turned off for
+    # this server only: in directory mode voila pre-heats a kernel for every notebook at
+    # start-up, all at once; here each page starts its own kernel when it is opened.
+    return voila_factory(
+        NOTEBOOKS_DIR.relative_to(REPO_ROOT),
+        extra_args=["--VoilaConfiguration.preheat_kernel=False"],
+    )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_renders_in_voila(notebook, notebooks_server, page, page_log, screenshot):
+    page.goto(notebooks_server.url_for(notebook), wait_until="domcontentloaded", timeout=60_000)
+    wait_for_voila(page, timeout_ms=180_000)
+    wait_for_widgets(page)
+    notebooks_server.remember_children()
+    assert failure_texts_on(page) == []
+    assert stderr_outputs_on(page) == []
+    assert page_log.page_errors == []
+    assert page_log.local_console_errors() == []
+    assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
+    screenshot(page, "voila")
+
+
+def lab_notebook() -> str | None:
+    """The notebook opened in JupyterLab: the embedded stepper, else the app."""
+    for pattern in ("07_*.ipynb", "app.ipynb"):
+        found = sorted(NOTEBOOKS_DIR.glob(pattern))
+        if found:
+            return found[0].name
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab_server(chromium_executable):
+    # JupyterLab works on a copy of the notebooks: nothing it runs touches the repository.
+    with tempfile.TemporaryDirectory(prefix="course-lab-root-") as root:
+        shutil.copytree(NOTEBOOKS_DIR, Path(root) / "notebooks")
+        with JupyterLabServer(Path(root) / "notebooks") as server:
+            yield server
+
+
+KERNEL_IDLE = """() => {
+    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = w && w.sessionContext && w.sessionContext.session
+        && w.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+ALL_CELLS_RAN = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    const cells = w.content.widgets.filter(c => c.model.type === 'code');
+    return cells.every(c => c.model.executionCount !== null)
+        && w.sessionContext.session.kernel.status === 'idle';
+}"""
+
+
+def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
+    notebook = lab_notebook()
+    if notebook is None:
+        pytest.fail("no notebook with widgets (notebooks/07_*.ipynb or app.ipynb)", pytrace=False)
+    page.goto(lab_server.lab_url(notebook), wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", state="visible", timeout=90_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    lab_server.remember_children()
+
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_CELLS_RAN, timeout=180_000, polling=250)
+
+    panel = page.locator(".jp-NotebookPanel")
+    widget_views = panel.locator(".jp-OutputArea-output .jupyter-widgets")
+    widget_views.first.wait_for(state="visible", timeout=60_000)
+    page.wait_for_function(
+        """() => !document.querySelector('.jp-NotebookPanel').innerText
+            .includes('Loading widget')""",
+        timeout=30_000,
+    )
+    screenshot(page, "jupyterlab")
+    text = panel.inner_text()
+    assert "Error displaying widget" not in text
+    assert "Traceback" not in text
+    assert panel.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert page_log.page_errors == []
+    if notebook == "app.ipynb" or panel.locator(".stage-label").count():
+        # The stepper is live in JupyterLab too: Next reaches the kernel and comes back.
+        label = panel.locator(".stage-label").first
+        assert label.inner_text().startswith("Stage 1 of 9:")
+        panel.get_by_role("button", name="Next", exact=True).first.click()
+        page.wait_for_function(
+            """() => document.querySelector('.jp-NotebookPanel .stage-label')
+                .textContent.trim().startsWith('Stage 2 of 9:')""",
+            timeout=15_000,
+        )
