@@ -14,6 +14,7 @@ cat-classifier size).
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from dataclasses import dataclass
@@ -40,16 +41,27 @@ def fmt(x, digits: int = 4) -> str:
     return "0" if float(s) == 0 else s
 
 
-def below(err: float) -> str:
+def below(err: float, floor: float | None = None) -> str:
     """The smallest power of ten above ``err``, as text: ``2.6e-11 -> "below 1e-10"``.
 
     Relative errors of finite differences are noise in their last digits; the order
-    of magnitude is the stable, meaningful part.
+    of magnitude is the stable, meaningful part. With ``floor``, anything under it
+    (including 0) prints as ``"below {floor}"``: differences at rounding level depend on
+    the order of a matrix product's additions, which can vary between machines.
     """
     err = float(err)
+    if floor is not None and err < floor:
+        exponent = np.log10(floor)
+        return f"below 1e{int(exponent)}" if exponent == int(exponent) else f"below {floor:g}"
     if err == 0:
         return "exactly 0"
     return f"below 1e{int(np.floor(np.log10(err))) + 1}"
+
+
+def difference(d: float, floor: float = 1e-12) -> str:
+    """A difference of two computations: ``"below 1e-12"`` at rounding level, else its value."""
+    d = float(d)
+    return below(d, floor) if d < floor else fmt(d, 3)
 
 
 # ----------------------------------------------------------------------------- what is shown
@@ -104,6 +116,12 @@ def matrix_text(A, digits: int = 4, max_rows: int = 6, max_cols: int = 7) -> str
     return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in cells)
 
 
+def course_latex(name: str) -> str:
+    """The course's array names typeset: ``"dW1" -> "dW^{[1]}"``, ``"X" -> "X"``."""
+    match = re.fullmatch(r"(d?[A-Za-z])(\d+)", name)
+    return rf"{match[1]}^{{[{match[2]}]}}" if match else name
+
+
 def show_matrix(name: str, A, note: str = "", digits: int = 4, latex_name: str | None = None
                 ) -> Shown:
     """``name = [numbers]`` with its shape, e.g. ``show_matrix("dZ2", dZ2, "dL/dZ2")``.
@@ -114,7 +132,7 @@ def show_matrix(name: str, A, note: str = "", digits: int = 4, latex_name: str |
     shape = f"shape {A.shape[0]} x {A.shape[1]}"
     extra = f", {note}" if note else ""
     text = f"{name} ({shape}{extra}) =\n{matrix_text(A, digits)}"
-    label = latex_name or name
+    label = latex_name or course_latex(name)
     latex = (rf"$${label} = {matrix_latex(A, digits)}"
              rf"\quad \text{{{shape}{escape_latex(extra)}}}$$")
     return Shown(text=text, latex=latex)
@@ -126,9 +144,12 @@ def show_math(latex: str, text: str) -> Shown:
 
 
 def escape_latex(s: str) -> str:
-    """Escape the characters that mean something inside ``\\text{...}``."""
-    for ch in ("\\", "{", "}", "_", "^", "&", "%", "$", "#"):
-        s = s.replace(ch, "\\" + ch)
+    """Make ``s`` safe inside MathJax's ``\\text{...}``, which shows its content literally.
+
+    Backslashes, braces and dollar signs would end the text or start math; they are dropped.
+    """
+    for ch in ("\\", "{", "}", "$"):
+        s = s.replace(ch, "")
     return s
 
 
@@ -188,14 +209,22 @@ def shapes_table(X, parameters: dict, forward: dict) -> Shown:
                  caption=f"n_x = {n_x}, n_h = {n_h}, n_y = {n_y}, m = {m}")
 
 
+_SLIDE_PLACE = {"dA2": "folded into eq. 1", "dA1": "bracket of eq. 4", "dA0": "not computed"}
+
+
 def equation_map(bp) -> Shown:
     """The nine stages: which slide equation and which assignment function computes each."""
+    from course_lib.slide import EQUATION_NUMBER
+
     rows = []
     for s in bp.stages:
-        diff = "-" if s.max_abs_diff is None else fmt(s.max_abs_diff, 2)
-        rows.append([s.index, s.key, s.slide_note.split(":")[0].split(" (")[0],
-                     s.assignment_function.split(" -> ")[-1], diff,
-                     s.used_by or "nothing"])
+        place = _SLIDE_PLACE.get(s.key) or f"eq. {EQUATION_NUMBER[s.key]}"
+        function = s.assignment_function.split(" -> ")[-1]
+        if s.key == "dA2":
+            function = "first backward line (output_dA)"
+        diff = "-" if s.max_abs_diff is None else difference(s.max_abs_diff)
+        rows.append([s.index, s.key, place, function, diff,
+                     s.used_by.split(" (")[0] if s.used_by else "nothing"])
     return table(["stage", "array", "slide", "assignment function", "max |slide - split|",
                   "used by"], rows)
 
@@ -275,13 +304,17 @@ def saturation_precision(z_values, y: float = 0.0) -> list:
 
 
 def precision_table(rows) -> Shown:
-    """``saturation_precision``'s rows as a table of orders of magnitude."""
+    """``saturation_precision``'s rows as a table of orders of magnitude.
+
+    Errors at the level of one rounding (under 1e-15) all print as ``below 1e-15``: whether
+    one is exactly 0 or 1e-16 depends on the machine's ``exp``, not on the formula.
+    """
 
     def cell(err):
-        return "fails (divides by 0)" if err is None else below(err)
+        return "fails (divides by 0)" if err is None else below(err, floor=1e-15)
 
     body = [[fmt(r.z, 3), repr(r.a) if r.a in (0.0, 1.0) else fmt(r.a, 17),
-             cell(r.dA_error), cell(r.split_error), below(r.collapsed_error)] for r in rows]
+             cell(r.dA_error), cell(r.split_error), cell(r.collapsed_error)] for r in rows]
     return table(["z2", "A2 (float64)", "split: dA2 rel. error", "split: dZ2 rel. error",
                   "A2 - Y: rel. error"], body)
 

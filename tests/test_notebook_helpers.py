@@ -22,6 +22,18 @@ def test_below_names_the_next_power_of_ten(err, text):
     assert nh.below(err) == text
 
 
+def test_below_with_a_floor_hides_rounding_noise():
+    assert nh.below(0.0, floor=1e-12) == nh.below(3e-17, floor=1e-12) == "below 1e-12"
+    assert nh.below(3e-5, floor=1e-12) == "below 1e-4"
+    assert nh.below(3e-9, floor=1e-7) == "below 1e-7"
+    assert nh.below(1e-9, floor=2.5e-3) == "below 0.0025"
+
+
+def test_difference_hides_rounding_and_shows_real_gaps():
+    assert nh.difference(0.0) == nh.difference(1e-17) == "below 1e-12"
+    assert nh.difference(0.4316) == "0.432"
+
+
 def test_show_matrix_has_numbers_shape_and_latex():
     A = np.array([[1.0, -2.5], [0.125, 3.0], [0.0, 1e-5]])
     shown = nh.show_matrix("dW1", A, "averaged dJ/dW1", latex_name="dW^{[1]}")
@@ -62,7 +74,8 @@ def test_equation_map_has_nine_stages_and_marks_dA0_unused():
     assert len(rows) == 9
     assert rows[0].split()[1] == "dA2" and rows[-1].split()[1] == "dA0"
     assert rows[-1].endswith("nothing")
-    assert "Equation 4" in rows[5] and "relu_backward(dA1, Z1)" in rows[5]
+    assert "below 1e-12" in rows[1] and rows[0].split()[-2] == "-"
+    assert "eq. 4" in rows[5] and "relu_backward(dA1, Z1)" in rows[5]
 
 
 def test_show_stage_names_kind_and_formula():
@@ -127,3 +140,15 @@ def test_dA0_at_cat_size_is_half_the_flops():
     assert cost.dA0_bytes == 12288 * 209 * 8
     assert 0.4999 < cost.dA0_flops / cost.backward_flops < 0.5
     assert cost.dA0_share == 0.5
+
+
+def test_escape_latex_drops_what_would_break_text_mode():
+    assert nh.escape_latex(r"a {b} $c\d") == "a b cd"
+    assert nh.escape_latex("per-example dL/dZ2, n_h x m") == "per-example dL/dZ2, n_h x m"
+
+
+@pytest.mark.parametrize(("name", "latex"), [
+    ("dW1", "dW^{[1]}"), ("A2", "A^{[2]}"), ("db2", "db^{[2]}"), ("X", "X"), ("L", "L"),
+])
+def test_course_latex(name, latex):
+    assert nh.course_latex(name) == latex
