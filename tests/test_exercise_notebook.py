@@ -1,0 +1,141 @@
+"""notebooks/08_exercises.ipynb: as shipped every check says "not implemented yet"; with
+solutions put into the stub cells, every check passes. Both run on a fresh kernel."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_lib.diagnose import EXERCISES
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_exercises.ipynb"
+CELL_TIMEOUT = 60  # seconds per cell; the whole notebook runs in a few seconds
+
+pytestmark = pytest.mark.slow
+
+# Solutions written for this test; each replaces the source of the cell tagged
+# "exercise:<name>", and later ones use the earlier ones as a student's would.
+SOLUTIONS = {
+    "sigmoid_backward": '''
+def sigmoid_backward(dA, cache):
+    s = sigmoid(cache)
+    return dA * s * (1 - s)
+''',
+    "relu_backward": '''
+def relu_backward(dA, cache):
+    return np.where(cache > 0, dA, 0.0)
+''',
+    "tanh_backward": '''
+def tanh_backward(dA, cache):
+    return dA * (1 - np.tanh(cache) ** 2)
+''',
+    "linear_backward": '''
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
+''',
+    "linear_activation_backward": '''
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, Z = cache
+    step = {"sigmoid": sigmoid_backward, "relu": relu_backward}[activation]
+    return linear_backward(step(dA, Z), linear_cache)
+''',
+    "dAL": '''
+def compute_dAL(AL, Y):
+    return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+''',
+    "L_model_backward": '''
+def L_model_backward(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    dA = compute_dAL(AL, Y)
+    for l in range(L, 0, -1):
+        activation = "sigmoid" if l == L else "relu"
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+            dA, caches[l - 1], activation)
+        grads[f"dA{l - 1}"] = dA
+    return grads
+''',
+    "backward_propagation": '''
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
+    return {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
+            "dW2": dZ2 @ cache["A1"].T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
+''',
+}
+
+
+def tagged(nb, prefix: str) -> dict:
+    """Cells whose tag starts with ``prefix``, keyed by the rest of the tag."""
+    found = {}
+    for cell in nb.cells:
+        for tag in cell.metadata.get("tags", []):
+            if tag.startswith(prefix):
+                found[tag[len(prefix):]] = cell
+    return found
+
+
+def execute(nb):
+    """Run ``nb`` top to bottom on a fresh kernel, failing on any error."""
+    nb = copy.deepcopy(nb)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120,
+                            kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client.execute()
+    return nb
+
+
+def check_texts(nb) -> dict:
+    """The plain-text feedback each check cell displayed, keyed by exercise."""
+    texts = {}
+    for name, cell in tagged(nb, "check:").items():
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert len(results) == 1, f"check cell for {name} shows {len(results)} results"
+        texts[name] = results[0]["data"]["text/plain"]
+    return texts
+
+
+def no_stderr(nb):
+    streams = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "stream" and o.name == "stderr"]
+    assert not streams, streams
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def test_every_exercise_has_a_tagged_stub_and_check(shipped):
+    assert set(tagged(shipped, "exercise:")) == set(EXERCISES)
+    assert set(tagged(shipped, "check:")) == set(EXERCISES)
+    assert set(SOLUTIONS) == set(EXERCISES)
+    for name, cell in tagged(shipped, "exercise:").items():
+        assert "raise NotImplementedError" in cell.source, name
+
+
+def test_as_shipped_every_check_says_not_implemented_yet(shipped):
+    ran = execute(shipped)
+    no_stderr(ran)
+    texts = check_texts(ran)
+    for name, text in texts.items():
+        assert text.startswith(f"[to do] {name}: not implemented yet."), text
+    # What is stored in the file is what a fresh run produces (nbval compares the rest).
+    assert texts == check_texts(shipped)
+
+
+def test_with_solutions_every_check_passes(shipped):
+    solved = copy.deepcopy(shipped)
+    for name, cell in tagged(solved, "exercise:").items():
+        cell.source = SOLUTIONS[name].strip()
+    ran = execute(solved)
+    no_stderr(ran)
+    for name, text in check_texts(ran).items():
+        assert text.startswith(f"[passed] {name}: correct on all"), text
