@@ -24,11 +24,12 @@ from course_lib.checks import (
     CourseInputError,
     SaturationError,
     SaturationWarning,
+    as_labels,
     as_matrix,
     check_int,
-    check_labels,
     check_probabilities,
     check_product_finite,
+    expect_finite,
     expect_shape,
     same_examples,
 )
@@ -65,7 +66,7 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = 1) -> dict:
     n_x = check_int("n_x", n_x, low=1, high=10**6)
     n_h = check_int("n_h", n_h, low=1, high=10**5)
     n_y = check_int("n_y", n_y, low=1, high=10**5)
-    rng = np.random.RandomState(seed)
+    rng = np.random.RandomState(_check_seed(seed))
     W1 = rng.randn(n_h, n_x) * 0.01
     b1 = np.zeros((n_h, 1))
     W2 = rng.randn(n_y, n_h) * 0.01
@@ -83,13 +84,10 @@ def initialize_parameters_deep(layer_dims, seed: int = 3, scheme: str = "course"
         ``"application"`` draws ``randn / sqrt(n[l-1])`` (the deep network
         application, seed 1), which keeps activations from shrinking layer by layer.
     """
-    dims = list(layer_dims)
-    if len(dims) < 2:
-        raise CourseInputError(f"layer_dims needs at least 2 sizes [n_x, n_1, ...], got {dims}")
-    dims = [check_int(f"layer_dims[{i}]", d, low=1, high=10**6) for i, d in enumerate(dims)]
+    dims = _as_dims(layer_dims, "layer_dims")
     if scheme not in INIT_SCHEMES:
         raise CourseInputError(f"scheme must be one of {list(INIT_SCHEMES)}, got {scheme!r}")
-    rng = np.random.RandomState(seed)
+    rng = np.random.RandomState(_check_seed(seed))
     parameters = {}
     for l in range(1, len(dims)):
         W = rng.randn(dims[l], dims[l - 1])
@@ -162,21 +160,20 @@ def compute_cost(AL, Y) -> float:
     """
     where = "compute_cost"
     AL = as_matrix("AL", AL, where=where)
-    Y = as_matrix("Y", Y, where=where)
+    Y = as_labels(Y, where=where)
     expect_shape("Y", Y, AL.shape, where=where)
     check_probabilities("AL", AL, where=where)
-    check_labels(Y, where=where)
     m = Y.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
         logprobs = Y * np.log(AL) + (1 - Y) * np.log(1 - AL)
     # 0 * log(0) is 0 in the limit: a label of exactly 0 never pays for log(AL) = -inf.
     logprobs = np.where(((Y == 0) & (AL == 0)) | ((Y == 1) & (AL == 1)), 0.0, logprobs)
     if not np.isfinite(logprobs).all():
-        i = int(np.argwhere(~np.isfinite(logprobs))[0][1])
+        k, i = (int(v) for v in np.argwhere(~np.isfinite(logprobs))[0])
         raise SaturationError(
-            f"compute_cost: AL saturated to exactly {AL.flat[i]} at example {i} whose label "
-            f"is {Y.flat[i]}, so log(AL) or log(1 - AL) is -inf. Compute the cost from Z "
-            f"instead (course_lib.gradcheck.cost_from_logits), which stays finite."
+            f"compute_cost: AL[{k}, {i}] saturated to exactly {float(AL[k, i])!r} but its label "
+            f"is {float(Y[k, i])!r}, so log(AL) or log(1 - AL) is -inf. Compute the cost from "
+            f"Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."
         )
     return float(-np.sum(logprobs) / m)
 
@@ -193,6 +190,8 @@ def _activation_backward_args(dA, Z, name):
             f"{where}: dA has shape {dA.shape} but Z has shape {Z.shape}; dZ = dA * g'(Z) "
             f"is elementwise, so they must match"
         )
+    expect_finite("dA", dA, where=where)
+    expect_finite("Z (the activation cache)", Z, where=where)
     return dA, Z
 
 
@@ -242,8 +241,12 @@ def linear_backward(dZ, cache):
     W = as_matrix("W", W, where=where)
     expect_shape("dZ", dZ, (W.shape[0], A_prev.shape[1]), where=where + " (rows of W, m)")
     expect_shape("A_prev", A_prev, (W.shape[1], None), where=where)
+    expect_finite("W", W, where=where)
     m = A_prev.shape[1]
     dW = (dZ @ A_prev.T) / m  # reverses Z = W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
+    # Every entry of dZ and of A_prev reaches dW, so NaN or inf in either shows up there:
+    # scanning the small dW spares a pass over a large A_prev (X in the first layer).
+    check_product_finite(dW, {"dZ": dZ, "A_prev": A_prev}, where=where + " (dW = dZ A_prev.T / m)")
     db = np.sum(dZ, axis=1, keepdims=True) / m  # reverses "+ b" broadcast over the m columns
     dA_prev = W.T @ dZ  # reverses W @ A_prev: W[k,j] * dZ[k,i] summed over k
     return dA_prev, dW, db
@@ -264,6 +267,10 @@ def linear_activation_backward(dA, cache, activation: str):
 def output_dA(AL, Y):
     """The course's first backward line: ``dAL = -(Y/AL - (1-Y)/(1-AL))``.
 
+    AL : (n_y, m), normally a sigmoid output in (0, 1); any finite value other than 0 and 1
+    is accepted, so hand-made test caches with random ``AL`` work. Y : (n_y, m) labels in
+    [0, 1] (booleans count as 0/1), or any array of the same size (it is reshaped).
+
     Per-example ``dL/dAL`` of the cross-entropy. It divides by ``AL`` and ``1-AL``:
     raises ``SaturationError`` where the sigmoid output is exactly 0 or 1, and warns
     (``SaturationWarning``) when the result is so large that ``dZL`` loses precision.
@@ -271,27 +278,27 @@ def output_dA(AL, Y):
     """
     where = "dAL = -(Y/AL - (1-Y)/(1-AL))"
     AL = as_matrix("AL", AL, where=where)
-    Y = as_matrix("Y", Y, where=where)
+    Y = as_labels(Y, where=where)
     if Y.size == AL.size and Y.shape != AL.shape:
-        Y = Y.reshape(AL.shape)  # the course's Y.reshape(AL.shape)
+        Y = Y.reshape(AL.shape)  # as a course notebook does: Y.reshape(AL.shape)
     expect_shape("Y", Y, AL.shape, where=where)
-    check_probabilities("AL", AL, where=where)
-    check_labels(Y, where=where)
+    expect_finite("AL", AL, where=where)
     with np.errstate(divide="ignore", invalid="ignore"):
         dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     if not np.isfinite(dAL).all():
         k, i = (int(v) for v in np.argwhere(~np.isfinite(dAL))[0])
         raise SaturationError(
-            f"{where}: AL[{k}, {i}] = {AL[k, i]!r} has saturated (the sigmoid rounded to "
+            f"{where}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid rounded to "
             f"exactly 0 or 1), so the split form divides by zero. The collapsed form "
-            f"dZL = AL - Y gives {AL[k, i] - Y[k, i]!r} there: use it (slide.output_dZ)."
+            f"dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
+            f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ)."
         )
     biggest = float(np.max(np.abs(dAL)))
     if biggest > SATURATION_WARN:
         warnings.warn(
             f"{where}: |dAL| reaches {biggest:.3g} because AL is within 1e-10 of 0 or 1; "
             f"dZL = dAL * AL * (1 - AL) keeps few correct digits. The collapsed form "
-            f"dZL = AL - Y stays exact.",
+            f"dZL = AL - Y (dZ2 = A2 - Y in a 2-layer net) stays exact.",
             SaturationWarning,
             stacklevel=2,
         )
@@ -306,6 +313,11 @@ def L_model_backward(AL, Y, caches):
     ``dA{l-1}``, ``dW{l}``, ``db{l}`` for ``l = L .. 1`` -- so ``grads["dA0"]`` is the
     gradient for ``X``, computed because ``linear_backward`` always returns ``dA_prev``.
     """
+    if isinstance(caches, (str, bytes, dict, np.ndarray)) or not hasattr(caches, "__iter__"):
+        raise CourseInputError(
+            f"caches in L_model_backward must be the list of layer caches from L_model_forward, "
+            f"got {type(caches).__name__}"
+        )
     caches = list(caches)
     if not caches:
         raise CourseInputError("caches in L_model_backward is empty: run L_model_forward first")
@@ -325,17 +337,24 @@ def L_model_backward(AL, Y, caches):
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
     """One gradient-descent step, ``W[l] - learning_rate * dW[l]``; returns a new dict."""
+    where = "update_parameters"
     L = _count_layers(parameters)
     lr = _check_rate(learning_rate)
+    if not isinstance(grads, dict):
+        raise CourseInputError(
+            f"grads in {where} must be a dict of dW1, db1, ..., got {type(grads).__name__}"
+        )
     new = {}
     for l in range(1, L + 1):
         for p in ("W", "b"):
             key, gkey = f"{p}{l}", f"d{p}{l}"
             if gkey not in grads:
                 raise CourseInputError(f"grads has no {gkey!r} (needed to update {key})")
-            g = np.asarray(grads[gkey])
-            expect_shape(gkey, g, parameters[key].shape, where="update_parameters")
-            new[key] = parameters[key] - lr * g
+            value = as_matrix(key, parameters[key], where=where)
+            g = as_matrix(gkey, grads[gkey], where=where)
+            expect_shape(gkey, g, value.shape, where=where + f" (shaped like {key})")
+            expect_finite(gkey, g, where=where)
+            new[key] = value - lr * g
     return new
 
 
@@ -347,7 +366,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
     X, Y = _check_training_data(X, Y, "two_layer_model")
-    n_x, n_h, n_y = _check_dims(layers_dims, 3, X, Y)
+    n_x, n_h, n_y = _check_dims(layers_dims, X, Y)
     iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
     lr = _check_rate(learning_rate)
     parameters = initialize_parameters(n_x, n_h, n_y)
@@ -374,8 +393,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
     X, Y = _check_training_data(X, Y, "L_layer_model")
-    dims = list(layers_dims)
-    if len(dims) < 2 or dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
+    dims = _as_dims(layers_dims, "layers_dims")
+    if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
         raise CourseInputError(
             f"layers_dims must start with n_x = {X.shape[0]} (rows of X) and end with "
             f"n_y = {Y.shape[0]} (rows of Y), got {dims}"
@@ -435,8 +454,27 @@ def _count_layers(parameters) -> int:
     return L
 
 
+def _check_seed(seed) -> int:
+    return check_int("seed", seed, low=0, high=2**32 - 1)
+
+
+def _as_dims(layer_dims, name: str) -> list:
+    """Layer sizes as a list of positive ints, at least ``[n_x, n_y]``."""
+    if isinstance(layer_dims, (str, bytes, dict)) or not hasattr(layer_dims, "__iter__"):
+        raise CourseInputError(
+            f"{name} must be a list of layer sizes [n_x, n_1, ..., n_L], got "
+            f"{type(layer_dims).__name__} {layer_dims!r}"
+        )
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise CourseInputError(f"{name} needs at least 2 sizes [n_x, n_1, ...], got {dims}")
+    return [check_int(f"{name}[{i}]", d, low=1, high=10**6) for i, d in enumerate(dims)]
+
+
 def _check_rate(learning_rate) -> float:
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.floating)):
+    if isinstance(learning_rate, bool) or not isinstance(
+        learning_rate, (int, float, np.integer, np.floating)
+    ):
         raise CourseInputError(f"learning_rate must be a number, got {learning_rate!r}")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise CourseInputError(
@@ -447,16 +485,17 @@ def _check_rate(learning_rate) -> float:
 
 def _check_training_data(X, Y, where):
     X = as_matrix("X", X, where=where)
-    Y = as_matrix("Y", Y, where=where)
+    Y = as_labels(Y, where=where)
     same_examples(("X", "Y"), X, Y, where=where)
-    check_labels(Y, where=where)
+    # Training re-reads X every iteration: one scan here names a bad entry up front.
+    expect_finite("X", X, where=where)
     return X, Y
 
 
-def _check_dims(layers_dims, n, X, Y):
-    dims = tuple(layers_dims)
-    if len(dims) != n:
-        raise CourseInputError(f"layers_dims must have {n} sizes (n_x, n_h, n_y), got {dims}")
+def _check_dims(layers_dims, X, Y):
+    dims = tuple(_as_dims(layers_dims, "layers_dims"))
+    if len(dims) != 3:
+        raise CourseInputError(f"layers_dims must have 3 sizes (n_x, n_h, n_y), got {dims}")
     if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
         raise CourseInputError(
             f"layers_dims {dims} does not fit the data: n_x must be {X.shape[0]} (rows of X) "

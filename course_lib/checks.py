@@ -65,11 +65,9 @@ def expect_shape(name: str, arr: np.ndarray, expected: tuple, *, where: str = ""
         e is None or e == a for e, a in zip(expected, arr.shape, strict=True)
     )
     if not ok:
-        shown = tuple("any" if e is None else e for e in expected)
+        shown = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
         ctx = f" in {where}" if where else ""
-        raise CourseInputError(
-            f"{name}{ctx} has shape {arr.shape}, expected {shown}".replace("'", "")
-        )
+        raise CourseInputError(f"{name}{ctx} has shape {arr.shape}, expected {shown}")
 
 
 def expect_finite(name: str, arr: np.ndarray, *, where: str = "") -> None:
@@ -108,6 +106,24 @@ def check_labels(Y: np.ndarray, *, where: str = "") -> None:
         raise CourseInputError(
             f"Y{ctx} must hold labels in [0, 1] (cross-entropy), got a value {bad}"
         )
+
+
+def as_labels(Y, *, where: str = "") -> np.ndarray:
+    """Return the labels ``Y`` as a 2-D float64 array, or raise naming ``Y``.
+
+    Like ``as_matrix``, and also accepts booleans (``True`` is label 1), since labels are
+    often made by a comparison such as ``Y = X[0:1] > 0``. Every label must lie in [0, 1].
+    """
+    if not isinstance(Y, np.ndarray):
+        try:
+            Y = np.asarray(Y)
+        except (ValueError, TypeError):
+            pass  # as_matrix names the problem
+    if isinstance(Y, np.ndarray) and Y.dtype == np.bool_:
+        Y = Y.astype(np.float64)
+    Y = as_matrix("Y", Y, where=where)
+    check_labels(Y, where=where)
+    return Y
 
 
 def check_probabilities(name: str, A: np.ndarray, *, where: str = "") -> None:

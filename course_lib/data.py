@@ -16,7 +16,8 @@ DATASETS = ("flower", "xor", "moons")
 def make_flower(m: int = 400, seed: int = 1, petals: int = 4, noise: float = 0.2):
     """A planar "flower": ``petals`` petals whose colour alternates, not linearly separable."""
     m = check_int("m", m, low=2, high=10**6)
-    rng = np.random.RandomState(seed)
+    petals = check_int("petals", petals, low=1, high=100)
+    rng = _rng(seed, noise)
     t = rng.uniform(0, np.pi, m)  # angle
     y = rng.randint(0, 2, m)  # class picks which set of petals
     angle = t + y * np.pi / petals
@@ -28,7 +29,7 @@ def make_flower(m: int = 400, seed: int = 1, petals: int = 4, noise: float = 0.2
 def make_xor(m: int = 200, seed: int = 0, noise: float = 0.15):
     """Four clusters at the corners of a square; label = x1 XOR x2."""
     m = check_int("m", m, low=2, high=10**6)
-    rng = np.random.RandomState(seed)
+    rng = _rng(seed, noise)
     corners = rng.randint(0, 2, (2, m))
     X = corners * 2.0 - 1.0 + rng.randn(2, m) * noise
     Y = (corners[0] ^ corners[1]).reshape(1, m).astype(np.float64)
@@ -38,13 +39,23 @@ def make_xor(m: int = 200, seed: int = 0, noise: float = 0.15):
 def make_moons(m: int = 200, seed: int = 0, noise: float = 0.1):
     """Two interleaving half circles."""
     m = check_int("m", m, low=2, high=10**6)
-    rng = np.random.RandomState(seed)
+    rng = _rng(seed, noise)
     y = rng.randint(0, 2, m)
     t = rng.uniform(0, np.pi, m)
     x1 = np.where(y == 0, np.cos(t), 1 - np.cos(t))
     x2 = np.where(y == 0, np.sin(t), 0.5 - np.sin(t))
     X = np.vstack([x1, x2]) + rng.randn(2, m) * noise
     return X, y.reshape(1, m).astype(np.float64)
+
+
+def _rng(seed, noise) -> np.random.RandomState:
+    """A local generator for ``seed``, after checking ``seed`` and ``noise``."""
+    seed = check_int("seed", seed, low=0, high=2**32 - 1)
+    if isinstance(noise, bool) or not isinstance(
+        noise, (int, float, np.integer, np.floating)
+    ) or not (np.isfinite(noise) and noise >= 0):
+        raise CourseInputError(f"noise must be a finite number >= 0, got {noise!r}")
+    return np.random.RandomState(seed)
 
 
 def make_dataset(name: str, m: int = 200, seed: int = 0):
@@ -67,7 +78,13 @@ def make_problem(n_x: int = 3, n_h: int = 4, n_y: int = 1, m: int = 5, seed: int
     n_h = check_int("n_h", n_h, low=1, high=10_000)
     n_y = check_int("n_y", n_y, low=1, high=100)
     m = check_int("m", m, low=1, high=100_000)
-    rng = np.random.RandomState(seed)
+    if isinstance(weight_scale, bool) or not isinstance(
+        weight_scale, (int, float, np.integer, np.floating)
+    ) or not (np.isfinite(weight_scale) and weight_scale > 0):
+        raise CourseInputError(
+            f"weight_scale must be a positive finite number, got {weight_scale!r}"
+        )
+    rng = np.random.RandomState(check_int("seed", seed, low=0, high=2**32 - 1))
     X = rng.randn(n_x, m)
     Y = (rng.rand(n_y, m) > 0.5).astype(np.float64)
     parameters = {

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib.activations import ACTIVATIONS, sigmoid
-from course_lib.checks import CourseInputError
+from course_lib.checks import CourseInputError, as_labels, as_matrix, expect_finite, expect_shape
+from course_lib.stages import STAGE_KEYS
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ def expand_dA_output(A2, Y, k: int, i: int) -> tuple:
 
 def expand(bp, key: str, index) -> Expansion:
     """Expand entry ``index = (row, col)`` of stage ``key`` of a ``BackwardPass``."""
+    if key not in STAGE_KEYS:
+        raise CourseInputError(f"key must be one of the stages {list(STAGE_KEYS)}, got {key!r}")
     stage = bp[key]
     r, c = _check_index(index, stage.value.shape, key)
     f, p = bp.forward, bp.parameters
@@ -162,8 +165,11 @@ def collapse_steps(a: float, y: float) -> list:
     Returns ``(LaTeX, value)`` pairs: each step of the simplification with its number,
     ending at ``a - y``. Every value equals the one before it where the algebra says so.
     """
+    a, y = _real("a", a), _real("y", y)
     if not (0 < a < 1):
         raise CourseInputError(f"a must lie strictly between 0 and 1, got {a}")
+    if not (0 <= y <= 1):
+        raise CourseInputError(f"y must be a label in [0, 1], got {y}")
     dA = -(y / a - (1 - y) / (1 - a))
     sp = a * (1 - a)
     return [
@@ -176,6 +182,13 @@ def collapse_steps(a: float, y: float) -> list:
          rf"{_n(dA)} \cdot {sp:.4g}", dA * sp),
         (rf"= a - y = {a:.4g} - {y:g} = {_n(a - y)}", a - y),
     ]
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise CourseInputError(f"{name} must be a real number, got {type(value).__name__} "
+                               f"{value!r}")
+    return float(value)
 
 
 # Output / loss pairs: dL/dA and the output activation; the collapse dZ = A - Y holds only
@@ -193,22 +206,30 @@ def output_gradient(Z, Y, output: str = "sigmoid", loss: str = "cross_entropy") 
     Returns ``{"dA", "dZ", "shortcut", "max_abs_diff", "collapses"}``: ``collapses`` is
     True when ``A - Y`` equals the general ``dZ`` (to rounding) on this data -- which
     happens for ``output="sigmoid", loss="cross_entropy"`` and not for the other pairs.
+    Z : (n_y, m) output pre-activations; Y : (n_y, m) labels in [0, 1].
+    Where the output rounds to exactly 0 or 1 the cross-entropy's ``dA`` divides by zero:
+    ``dZ`` is NaN there, ``max_abs_diff`` is inf and ``collapses`` is False.
     """
     if output not in OUTPUTS:
         raise CourseInputError(f"output must be one of {list(OUTPUTS)}, got {output!r}")
     if loss not in LOSSES:
         raise CourseInputError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    Z = np.asarray(Z, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
+    where = "output_gradient"
+    Z = as_matrix("Z", Z, where=where)
+    expect_finite("Z", Z, where=where)
+    Y = as_labels(Y, where=where)
+    expect_shape("Y", Y, Z.shape, where=where)
     A = sigmoid(Z) if output == "sigmoid" else np.tanh(Z)
     if output == "tanh" and loss == "cross_entropy":
         A = (A + 1) / 2  # map tanh's (-1, 1) onto (0, 1) so the log is defined
         gp = (1 - np.tanh(Z) ** 2) / 2
     else:
         gp = ACTIVATIONS[output].g_prime(Z)
-    dA = LOSSES[loss][0](A, Y)
-    dZ = dA * gp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dA = LOSSES[loss][0](A, Y)
+        dZ = dA * gp
     shortcut = A - Y
-    diff = float(np.max(np.abs(dZ - shortcut)))
+    gap = np.abs(dZ - shortcut)
+    diff = float(np.max(gap)) if np.isfinite(gap).all() else float("inf")
     return {"A": A, "dA": dA, "dZ": dZ, "shortcut": shortcut, "max_abs_diff": diff,
             "collapses": diff <= 1e-12 * max(1.0, float(np.max(np.abs(dZ))))}

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.activations import get_activation, sigmoid
-from course_lib.checks import CourseInputError, as_matrix
+from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation, sigmoid
+from course_lib.checks import CourseInputError, as_labels, expect_finite, expect_shape
+from course_lib.slide import check_two_layer
 from course_lib.stages import STAGE_KEYS
 
 EPSILON = 1e-6
@@ -34,8 +35,13 @@ def cost_from_logits(Z2, Y) -> float:
 
 
 def cross_entropy(A2, Y) -> float:
-    """Cross-entropy of probabilities ``A2`` (no clipping: only for checks away from 0 and 1)."""
-    return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / A2.shape[1])
+    """Cross-entropy of probabilities ``A2``, NaN where an ``A2`` lies outside (0, 1).
+
+    No clipping: the finite differences for ``dA2`` step ``A2`` by epsilon, which is only
+    valid away from 0 and 1; there the NaN makes the check report a failure.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / A2.shape[1])
 
 
 def numerical_gradient(f, x: np.ndarray, epsilon: float = EPSILON) -> np.ndarray:
@@ -53,12 +59,12 @@ def numerical_gradient(f, x: np.ndarray, epsilon: float = EPSILON) -> np.ndarray
     return grad
 
 
-def relative_error(analytic, numeric) -> float:
+def relative_error(analytic, numeric, name: str = "gradient") -> float:
     """``||a - n|| / (||a|| + ||n||)``, 0 when both are exactly zero."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
-        raise CourseInputError(f"gradient has shape {a.shape}, expected {n.shape}")
+        raise CourseInputError(f"{name} has shape {a.shape}, expected {n.shape}")
     denom = np.linalg.norm(a) + np.linalg.norm(n)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom)
 
@@ -69,9 +75,14 @@ def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
     ``scale`` turns the numerical ``dJ`` into the stage's convention: ``m`` for the
     per-example ``dA``/``dZ`` stages, 1 for ``dW``/``db``.
     """
-    X = as_matrix("X", X, where="gradient check")
-    Y = as_matrix("Y", Y, where="gradient check")
-    W1, b1, W2, b2 = (np.asarray(parameters[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2"))
+    where = "gradient check"
+    X, W1, b1, W2, b2 = check_two_layer(X, parameters, where)
+    Y = as_labels(Y, where=where)
+    expect_shape("Y", Y, (W2.shape[0], X.shape[1]), where=where + " (Y is (n_y, m))")
+    for name, arr in (("X", X), ("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
+        expect_finite(name, arr, where=where)
+    if hidden not in HIDDEN_ACTIVATIONS:
+        raise CourseInputError(f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}")
     g = get_activation(hidden).g
     m = X.shape[1]
     Z1 = W1 @ X + b1
@@ -79,8 +90,8 @@ def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
     Z2 = W2 @ A1 + b2
     A2 = sigmoid(Z2)
 
-    def from_Z1(z1, w1=W1, b1_=b1, w2=W2, b2_=b2):
-        return cost_from_logits(w2 @ g(z1) + b2_, Y)
+    def from_Z1(z1):
+        return cost_from_logits(W2 @ g(z1) + b2, Y)
 
     return {
         "dA2": (lambda a2: cross_entropy(a2, Y), A2, m),
@@ -140,12 +151,19 @@ def gradient_check(grads: dict, X, Y, parameters: dict, hidden: str = "relu",
     grads : for example ``course_lib.stages.backward_stages(...).grads()``, or a student's
         own arrays keyed the same way. Stages are checked in backward order.
     """
+    if not isinstance(grads, dict):
+        raise CourseInputError(
+            f"grads must be a dict keyed by stage ({', '.join(STAGE_KEYS)}), "
+            f"got {type(grads).__name__}"
+        )
+    if not grads:
+        raise CourseInputError(f"grads is empty: give at least one stage of {list(STAGE_KEYS)}")
     keys = [k for k in STAGE_KEYS if k in grads]
     unknown = sorted(set(grads) - set(STAGE_KEYS))
     if unknown:
         raise CourseInputError(f"grads has keys {unknown} that are not stages {list(STAGE_KEYS)}")
     numeric = numerical_stage_gradients(X, Y, parameters, hidden, keys, epsilon)
-    errors = {k: relative_error(grads[k], numeric[k]) for k in keys}
+    errors = {k: relative_error(grads[k], numeric[k], name=f"grads[{k!r}]") for k in keys}
     return GradCheckReport(errors, tolerance)
 
 

@@ -27,9 +27,10 @@ import numpy as np
 from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation, sigmoid
 from course_lib.checks import (
     CourseInputError,
+    as_labels,
     as_matrix,
-    check_labels,
     check_product_finite,
+    expect_finite,
     expect_shape,
     same_examples,
 )
@@ -98,9 +99,11 @@ def output_dZ(A2, Y):
     (``course_lib.derivation.output_gradient``). It never divides, so it stays
     exact when ``A2`` saturates to 0 or 1.
     """
-    A2 = as_matrix("A2", A2, where="dZ2 = A2 - Y")
-    Y = as_matrix("Y", Y, where="dZ2 = A2 - Y")
-    expect_shape("Y", Y, A2.shape, where="dZ2 = A2 - Y")
+    where = "dZ2 = A2 - Y"
+    A2 = as_matrix("A2", A2, where=where)
+    Y = as_labels(Y, where=where)
+    expect_shape("Y", Y, A2.shape, where=where)
+    expect_finite("A2", A2, where=where)
     return A2 - Y
 
 
@@ -117,12 +120,18 @@ def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh",
     if one_over_m not in ONE_OVER_M:
         raise CourseInputError(f"one_over_m must be one of {list(ONE_OVER_M)}, got {one_over_m!r}")
     X, W1, b1, W2, b2 = check_two_layer(X, parameters, where)
-    Y = as_matrix("Y", Y, where=where)
+    Y = as_labels(Y, where=where)
     same_examples(("X", "Y"), X, Y, where=where)
-    check_labels(Y, where=where)
-    A1, A2, Z1 = _cached(cache, ("A1", "A2", "Z1"), where)
+    expect_shape("Y", Y, (W2.shape[0], None), where=where + " (Y is (n_y, m), n_y = rows of W2)")
+    keys = ("A1", "A2") if hidden != "relu" else ("A1", "A2", "Z1")
+    cached = dict(zip(keys, _cached(cache, keys, where), strict=True))
+    A1, A2 = cached["A1"], cached["A2"]
     expect_shape("cache['A1']", A1, (W1.shape[0], X.shape[1]), where=where)
     expect_shape("cache['A2']", A2, Y.shape, where=where)
+    Z1 = cached.get("Z1")
+    if Z1 is not None:
+        expect_shape("cache['Z1']", Z1, A1.shape, where=where)
+    expect_finite("W2", W2, where=where)
     m = X.shape[1]
     avg_dW = 1.0 / m if one_over_m == "dW" else 1.0
     avg_dZ = 1.0 / m if one_over_m == "dZ" else 1.0
@@ -133,6 +142,8 @@ def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh",
     dA1 = W2.T @ dZ2  # the bracket of (4), returned so it can be shown on its own
     dZ1 = dA1 * _hidden_prime(hidden, A1, Z1)  # (4)
     dW1 = avg_dW * dZ1 @ X.T  # (5)
+    # A NaN or inf anywhere in X reaches dW1: scanning it spares a pass over the large X.
+    check_product_finite(dW1, {"X": X}, where=where + " (dW1 = dZ1 X.T / m)")
     db1 = avg_dW * np.sum(dZ1, axis=1, keepdims=True)  # (6)
     return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
@@ -172,4 +183,7 @@ def _cached(cache, keys, where):
     missing = [k for k in keys if k not in cache]
     if missing:
         raise CourseInputError(f"cache in {where} lacks {missing}: run forward_propagation first")
-    return tuple(as_matrix(f"cache['{k}']", cache[k], where=where) for k in keys)
+    arrays = tuple(as_matrix(f"cache['{k}']", cache[k], where=where) for k in keys)
+    for k, arr in zip(keys, arrays, strict=True):
+        expect_finite(f"cache['{k}']", arr, where=where)
+    return arrays

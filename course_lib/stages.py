@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import assignment, slide
-from course_lib.checks import CourseInputError
+from course_lib.checks import CourseInputError, as_labels
 
 STAGE_KEYS = ("dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1", "dA0")
 
@@ -51,7 +51,7 @@ class Stage:
     slide_latex: str | None  # the slide's equation, None where the slide computes nothing
     slide_note: str  # which slide equation, or why the slide has none
     assignment_function: str  # which course function computes it
-    assignment_code: str  # the line of code
+    assignment_code: str  # the line of course_lib.assignment that computes it
     forward_line: str  # the forward line this stage reverses
     math_latex: str  # the stage's own formula (general, in LaTeX)
     used_by: str  # what consumes it downstream, or "" if nothing does
@@ -108,8 +108,11 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
     X, W1, b1, W2, b2 = slide.check_two_layer(X, parameters, "backward_stages")
     if hidden not in _HIDDEN_BACKWARD:
         raise CourseInputError(f"hidden must be one of {list(_HIDDEN_BACKWARD)}, got {hidden!r}")
+    if one_over_m not in slide.ONE_OVER_M:
+        raise CourseInputError(
+            f"one_over_m must be one of {list(slide.ONE_OVER_M)}, got {one_over_m!r}"
+        )
     params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-    notes = []
 
     # The assignment: one generic layer at a time.
     A1, cache1 = assignment.linear_activation_forward(X, W1, b1, hidden)
@@ -118,7 +121,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
         warnings.simplefilter("always")
         dA2 = assignment.output_dA(A2, Y)
     notes = tuple(str(w.message) for w in caught)
-    Y = np.asarray(Y, dtype=np.float64).reshape(A2.shape)
+    Y = as_labels(Y, where="backward_stages").reshape(A2.shape)
     dZ2 = assignment.sigmoid_backward(dA2, cache2.Z)
     dA1, dW2, db2 = assignment.linear_backward(dZ2, cache2.linear_cache)
     dZ1 = getattr(assignment, _HIDDEN_BACKWARD[hidden])(dA1, cache1.Z)
@@ -154,7 +157,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_latex=slide.EQUATIONS["dW2"], slide_note="Equation 2", slide_value=s["dW2"],
              slide_kind="dJ",
              assignment_function="linear_activation_backward -> linear_backward(dZ2, cache)",
-             assignment_code="dW = 1 / m * np.dot(dZ, A_prev.T)",
+             assignment_code="dW = (dZ @ A_prev.T) / m   # A_prev is A1",
              forward_line="Z2 = W2 A1 + b2",
              math_latex=r"dW^{[2]} = \tfrac{1}{m}\, dZ^{[2]} A^{[1]T}",
              used_by="update_parameters (W2 -= learning_rate * dW2)"),
@@ -162,7 +165,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_latex=slide.EQUATIONS["db2"], slide_note="Equation 3", slide_value=s["db2"],
              slide_kind="dJ",
              assignment_function="linear_activation_backward -> linear_backward(dZ2, cache)",
-             assignment_code="db = 1 / m * np.sum(dZ, axis=1, keepdims=True)",
+             assignment_code="db = np.sum(dZ, axis=1, keepdims=True) / m",
              forward_line="Z2 = W2 A1 + b2",
              math_latex=r"db^{[2]} = \tfrac{1}{m} \textstyle\sum_i dZ^{[2]}_{:,i}",
              used_by="update_parameters (b2 -= learning_rate * db2)"),
@@ -170,7 +173,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_latex=r"W^{[2]T} dZ^{[2]}", slide_value=s["dA1"], slide_kind=per,
              slide_note="The bracket inside equation 4, never given its own name.",
              assignment_function="linear_activation_backward -> linear_backward: dA_prev",
-             assignment_code="dA_prev = np.dot(W.T, dZ)",
+             assignment_code="dA_prev = W.T @ dZ   # W is W2: this is dA1",
              forward_line="Z2 = W2 A1 + b2",
              math_latex=r"dA^{[1]} = W^{[2]T} dZ^{[2]}",
              used_by="dZ1 (stage 6)"),
@@ -187,7 +190,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_latex=slide.EQUATIONS["dW1"], slide_note="Equation 5", slide_value=s["dW1"],
              slide_kind="dJ",
              assignment_function="linear_activation_backward -> linear_backward(dZ1, cache)",
-             assignment_code="dW = 1 / m * np.dot(dZ, A_prev.T)   # A_prev is X",
+             assignment_code="dW = (dZ @ A_prev.T) / m   # A_prev is X",
              forward_line="Z1 = W1 X + b1",
              math_latex=r"dW^{[1]} = \tfrac{1}{m}\, dZ^{[1]} X^{T}",
              used_by="update_parameters (W1 -= learning_rate * dW1)"),
@@ -195,7 +198,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_latex=slide.EQUATIONS["db1"], slide_note="Equation 6", slide_value=s["db1"],
              slide_kind="dJ",
              assignment_function="linear_activation_backward -> linear_backward(dZ1, cache)",
-             assignment_code="db = 1 / m * np.sum(dZ, axis=1, keepdims=True)",
+             assignment_code="db = np.sum(dZ, axis=1, keepdims=True) / m",
              forward_line="Z1 = W1 X + b1",
              math_latex=r"db^{[1]} = \tfrac{1}{m} \textstyle\sum_i dZ^{[1]}_{:,i}",
              used_by="update_parameters (b1 -= learning_rate * db1)"),
@@ -204,7 +207,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
              slide_note="Not computed: no parameter sits below X, so the slide stops at "
                         "equation 6.",
              assignment_function="linear_activation_backward -> linear_backward: dA_prev",
-             assignment_code="dA_prev = np.dot(W.T, dZ)   # W is W1: this is dA0",
+             assignment_code="dA_prev = W.T @ dZ   # W is W1: this is dA0",
              forward_line="Z1 = W1 X + b1",
              math_latex=r"dA^{[0]} = W^{[1]T} dZ^{[1]}",
              used_by=""),
@@ -223,7 +226,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
 
 
 _HIDDEN_CODE = {
-    "relu": "dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0",
+    "relu": "dZ = np.where(Z > 0, dA, 0.0)   # 0 where Z1 <= 0",
     "tanh": "dZ = dA * (1 - np.tanh(Z) ** 2)",
     "sigmoid": "dZ = dA * s * (1 - s)   # s = sigmoid(Z1)",
 }
