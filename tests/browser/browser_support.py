@@ -91,9 +91,11 @@ class PageLog:
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         page.on(
             "console",
-            lambda msg: self.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
-            if msg.type == "error"
-            else None,
+            lambda msg: (
+                self.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+                if msg.type == "error"
+                else None
+            ),
         )
         page.on(
             "requestfailed",
@@ -145,6 +147,16 @@ def stderr_outputs_on(page) -> list[str]:
     """Text of every stderr or error output shown on the page (warnings, exceptions)."""
     return page.eval_on_selector_all(
         '[data-mime-type="application/vnd.jupyter.stderr"]', "els => els.map(e => e.innerText)"
+    )
+
+
+def kernel_id_of(page) -> str | None:
+    """The kernel id a voila page is connected to (from its page config), if any."""
+    return page.evaluate(
+        """() => {
+            const e = document.getElementById('jupyter-config-data');
+            return e ? (JSON.parse(e.textContent).kernelId || null) : null;
+        }"""
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 from .browser_support import (
     REPO_ROOT,
     failure_texts_on,
+    kernel_id_of,
     stderr_outputs_on,
     wait_for_voila,
     wait_for_widgets,
@@ -43,14 +44,21 @@ def notebooks_server(voila_factory):
 def test_notebook_renders_in_voila(notebook, notebooks_server, page, page_log, screenshot):
     page.goto(notebooks_server.url_for(notebook), wait_until="domcontentloaded", timeout=60_000)
     wait_for_voila(page, timeout_ms=180_000)
-    wait_for_widgets(page)
-    notebooks_server.remember_children()
-    assert failure_texts_on(page) == []
-    assert stderr_outputs_on(page) == []
-    assert page_log.page_errors == []
-    assert page_log.local_console_errors() == []
-    assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
-    screenshot(page, "voila")
+    kernel_id = kernel_id_of(page)
+    try:
+        wait_for_widgets(page)
+        notebooks_server.remember_children()
+        screenshot(page, "voila")
+        assert failure_texts_on(page) == []
+        assert stderr_outputs_on(page) == []
+        assert page_log.page_errors == []
+        assert page_log.local_console_errors() == []
+        assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
+    finally:
+        # One kernel per notebook would otherwise live until the server stops.
+        if kernel_id:
+            page.close()
+            notebooks_server.shutdown_kernel(kernel_id)
 
 
 def lab_notebook() -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -256,6 +257,23 @@ class VoilaServer(ServerProcess):
         if rel.is_absolute():
             rel = rel.relative_to((self.cwd / self.target).resolve())
         return f"{self.base_url}/voila/render/{rel.as_posix()}"
+
+    def shutdown_kernel(self, kernel_id: str) -> int:
+        """Shut down the kernel of a page that is closed; returns the HTTP status (204).
+
+        The page's own unload handler sends this request, but voila 0.5.13 rejects it for
+        want of an ``_xsrf`` cookie (voila-dashboards/voila#1458), so closed tabs keep their
+        kernels until culled. Here the client supplies the cookie and the matching header.
+        """
+        token = secrets.token_hex(16)
+        request = urllib.request.Request(
+            f"{self.base_url}/voila/api/shutdown/{kernel_id}",
+            data=b"",
+            method="POST",
+            headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token},
+        )
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status
 
 
 class JupyterLabServer(ServerProcess):
