@@ -198,6 +198,59 @@ def saturation_precision(rows, y: float = 0.0) -> Figure:
 
 # ----------------------------------------------------------------------------- notebook 5
 
+def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
+    """Why ``dA[l-1][j, i]`` is a sum over k: entry ``j`` of example ``i`` feeds every unit.
+
+    W : ``W[l]`` (n_l, n_prev); dZ : ``dZ[l]`` (n_l, m). The edges from ``A[l-1][j, i]`` to each
+    ``Z[l][k, i]`` are drawn thick and labelled with their weight; each ``Z`` node carries its
+    ``dZ``. Nothing connects example ``i`` to any other example.
+    """
+    W = np.asarray(W)
+    dZ = np.asarray(dZ)
+    n_l, n_prev = W.shape
+    prev = "X" if layer == 1 else f"A{layer - 1}"
+
+    def ys(n):
+        return np.linspace(0, 1, n) if n > 1 else np.array([0.5])
+
+    y_prev, y_next = ys(n_prev), ys(n_l)
+    fig = Figure(figsize=(9, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    for jj in range(n_prev):
+        for k in range(n_l):
+            on = jj == j
+            ax.plot([0, 1], [y_prev[jj], y_next[k]], color=BLUE if on else GREY,
+                    linewidth=2.5 if on else 0.6, linestyle="-" if on else ":", zorder=1)
+            if on:
+                t = 0.62
+                ax.text(t, y_prev[jj] + t * (y_next[k] - y_prev[jj]), f"W{layer}[{k},{j}] = "
+                        f"{W[k, j]:.4g}", fontsize=8.5, color="black", ha="center",
+                        bbox={"facecolor": "white", "edgecolor": BLUE, "pad": 1.5}, zorder=3)
+    for jj in range(n_prev):
+        on = jj == j
+        ax.scatter([0], [y_prev[jj]], s=500 if on else 300, color=ORANGE if on else "white",
+                   edgecolor="black", marker="s" if on else "o", zorder=2)
+        ax.text(-0.06, y_prev[jj], f"{prev}[{jj},{i}]", ha="right", va="center", fontsize=9)
+    for k in range(n_l):
+        ax.scatter([1], [y_next[k]], s=300, color="white", edgecolor="black", zorder=2)
+        ax.text(1.06, y_next[k], f"Z{layer}[{k},{i}]   dZ{layer}[{k},{i}] = {dZ[k, i]:.4g}",
+                ha="left", va="center", fontsize=9)
+    total = float(W[:, j] @ dZ[:, i])
+    ax.set_xlim(-0.35, 1.75)
+    ax.set_ylim(1.12, -0.12)  # row 0 at the top, as in the matrices
+    ax.set_xticks([0, 1], [f"layer {layer - 1}: {prev}, column {i}",
+                           f"layer {layer}: Z{layer}, column {i}"])
+    ax.set_yticks([])
+    ax.set_xlabel(f"forward direction ->   (only example {i}'s column is involved)")
+    ax.set_ylabel("unit (row index)")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(f"{prev}[{j},{i}] (square) feeds every Z{layer}[k,{i}], through W{layer}[k,{j}]:\n"
+                 f"dA{layer - 1}[{j},{i}] = sum over k of W{layer}[k,{j}] * dZ{layer}[k,{i}]"
+                 f" = {total:.4g}")
+    return fig
+
+
 _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "h")
 _COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "black", GREY, "#F0E442")
 

@@ -79,3 +79,14 @@ def test_decision_boundary_with_and_without_costs():
     fig = nf.decision_boundary(X, Y, predict)
     _check(fig)
     assert len(fig.axes) == 1
+
+
+def test_fan_out_labels_every_weight_of_the_chosen_input():
+    X, Y, p = data.make_problem()
+    bp = stages.backward_stages(X, Y, p)
+    fig = nf.fan_out(p["W1"], bp["dZ1"].value, j=0, i=1, layer=1)
+    _check(fig)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert sum(t.startswith("W1[") for t in texts) == p["W1"].shape[0]
+    assert f"{bp['dA0'].value[0, 1]:.4g}" in fig.axes[0].get_title()
+    _check(nf.fan_out(p["W2"], bp["dZ2"].value, j=2, i=0, layer=2))
