@@ -91,8 +91,8 @@ def initialize_parameters_deep(layer_dims, seed: int = 3, scheme: str = "course"
     parameters = {}
     for l in range(1, len(dims)):
         W = rng.randn(dims[l], dims[l - 1])
-        scale = 0.01 if scheme == "course" else 1.0 / np.sqrt(dims[l - 1])
-        parameters[f"W{l}"] = W * scale
+        # Divide rather than multiply by 1/sqrt: the same rounding as the application's draw.
+        parameters[f"W{l}"] = W * 0.01 if scheme == "course" else W / np.sqrt(dims[l - 1])
         parameters[f"b{l}"] = np.zeros((dims[l], 1))
     return parameters
 
