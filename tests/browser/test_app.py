@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .browser_support import REPO_ROOT, PageLog, failure_texts_on, wait_for_voila
 
@@ -68,14 +69,22 @@ class App:
         return self.wait_changed(before, fields)
 
     def wait_changed(self, before: dict, fields) -> dict:
-        self.page.wait_for_function(
-            f"""([before, fields]) => {{
-                const now = ({READ_STATE})();
-                return fields.every(f => now[f] !== null && now[f] !== before[f]);
-            }}""",
-            arg=[before, list(fields)],
-            timeout=STEP_TIMEOUT_MS,
-        )
+        try:
+            self.page.wait_for_function(
+                f"""([before, fields]) => {{
+                    const now = ({READ_STATE})();
+                    return fields.every(f => now[f] !== null && now[f] !== before[f]);
+                }}""",
+                arg=[before, list(fields)],
+                timeout=STEP_TIMEOUT_MS,
+            )
+        except PlaywrightTimeoutError:
+            now = self.state()
+            stuck = [f for f in fields if now[f] == before[f]]
+            raise AssertionError(
+                f"{stuck} did not change within {STEP_TIMEOUT_MS} ms "
+                f"(label {before['label']!r} -> {now['label']!r}; error area {now['error']!r})"
+            ) from None
         return self.state()
 
     def go_to_stage(self, target: int) -> dict:
