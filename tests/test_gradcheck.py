@@ -1,0 +1,148 @@
+"""course_lib.gradcheck: centred finite differences, per stage, in float64."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from course_lib import CourseInputError, gradcheck
+from course_lib.data import make_problem
+from course_lib.stages import STAGE_KEYS, backward_stages
+
+LN2, LN3 = math.log(2), math.log(3)
+
+
+def hand_net():
+    # The ReLU net derived in test_assignment.py: Z1 = [[-2, 1]], A2 = [[1/2, 3/4]], J = 1.5 ln 2.
+    X = np.array([[1.0, 2.0], [3.0, 1.0]])
+    Y = np.array([[1.0, 0.0]])
+    p = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]]),
+         "W2": np.array([[LN3]]), "b2": np.array([[0.0]])}
+    return X, Y, p
+
+
+HAND = {
+    "dA2": [[-2.0, 4.0]], "dZ2": [[-0.5, 0.75]], "dW2": [[3 / 8]], "db2": [[1 / 8]],
+    "dA1": [[-LN3 / 2, 3 * LN3 / 4]], "dZ1": [[0.0, 3 * LN3 / 4]],
+    "dW1": [[3 * LN3 / 4, 3 * LN3 / 8]], "db1": [[3 * LN3 / 8]],
+    "dA0": [[0.0, 3 * LN3 / 4], [0.0, -3 * LN3 / 4]],
+}
+
+
+def test_numerical_gradient_of_a_cubic_and_input_untouched():
+    # f(x) = sum(x^3) -> df/dx = 3 x^2; the centred difference's error is eps^2 = 1e-12.
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    before = x.copy()
+    grad = gradcheck.numerical_gradient(lambda v: float(np.sum(v**3)), x)
+    np.testing.assert_allclose(grad, [[3.0, 12.0], [0.75, 27.0]], rtol=1e-8)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_relative_error():
+    # ||(1, -1)|| / (||(1, 0)|| + ||(0, 1)||) = sqrt(2) / 2
+    assert gradcheck.relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(math.sqrt(2) / 2)
+    assert gradcheck.relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    # (3 - 1) / (3 + 1) = 1/2
+    assert gradcheck.relative_error([3.0], [1.0]) == pytest.approx(0.5)
+    with pytest.raises(CourseInputError, match=r"dW1 has shape \(2,\), expected \(3,\)"):
+        gradcheck.relative_error([1.0, 2.0], [1.0, 2.0, 3.0], name="dW1")
+
+
+def test_cost_from_logits_hand_example_and_no_overflow():
+    # Z2 = [[0, ln 3]] is A2 = [[1/2, 3/4]]: J = 1.5 ln 2 as in compute_cost.
+    assert gradcheck.cost_from_logits([[0.0, LN3]], [[1.0, 0.0]]) == pytest.approx(1.5 * LN2)
+    # z = 800, y = 1: loss 0;  z = -800, y = 1: loss 800 (= -log sigmoid(-800));  mean 400.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gradcheck.cost_from_logits([[800.0, -800.0]], [[1.0, 1.0]]) == 400.0
+
+
+def test_cross_entropy_outside_zero_one_is_nan_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(gradcheck.cross_entropy(np.array([[1.0 + 1e-6]]), np.array([[0.0]])))
+
+
+def test_numerical_stage_gradients_hand_example():
+    X, Y, p = hand_net()
+    numeric = gradcheck.numerical_stage_gradients(X, Y, p, "relu")
+    assert list(numeric) == list(STAGE_KEYS)
+    for key, expected in HAND.items():
+        np.testing.assert_allclose(numeric[key], expected, rtol=1e-7, atol=1e-8, err_msg=key)
+
+
+def test_numerical_stage_gradients_selected_keys_and_unknown_key():
+    X, Y, p = hand_net()
+    assert list(gradcheck.numerical_stage_gradients(X, Y, p, "relu", keys=("dW1",))) == ["dW1"]
+    with pytest.raises(CourseInputError, match="no stage 'dW3'"):
+        gradcheck.numerical_stage_gradients(X, Y, p, "relu", keys=("dW3",))
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid"])
+def test_every_stage_passes_for_the_library_gradients(hidden):
+    X, Y, p = make_problem(n_x=3, n_h=4, m=5, seed=0)
+    report = gradcheck.gradient_check(backward_stages(X, Y, p, hidden).grads(), X, Y, p, hidden)
+    assert list(report.relative_errors) == list(STAGE_KEYS)
+    assert report.passed and report.first_failure is None
+    assert max(report.relative_errors.values()) < 1e-6
+    assert str(report).endswith("all stages pass")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_problems_the_stepper_shows_pass_for_every_hidden_activation(seed):
+    X, Y, p = make_problem(seed=seed)
+    for hidden in ("relu", "tanh", "sigmoid"):
+        bp = backward_stages(X, Y, p, hidden)
+        assert gradcheck.gradient_check(bp.grads(), X, Y, p, hidden).passed, (seed, hidden)
+
+
+def test_first_failure_is_the_earliest_wrong_stage_in_backward_order():
+    X, Y, p = make_problem(n_x=3, n_h=4, m=5, seed=1)
+    grads = backward_stages(X, Y, p, "tanh").grads()
+    wrong = dict(grads, dW1=grads["dW1"] * 1.01, dZ1=grads["dZ1"] * 1.01)
+    report = gradcheck.gradient_check(wrong, X, Y, p, "tanh")
+    assert not report.passed
+    assert report.first_failure == "dZ1"
+    assert report.relative_errors["dW2"] < 1e-6  # earlier stages still pass
+    assert "FAIL" in str(report) and "first failure: dZ1" in str(report)
+
+
+def test_a_forgotten_one_over_m_is_caught_at_dW():
+    # dW1 without 1/m is m times too big: relative error (m - 1) / (m + 1) = 4/6 for m = 5.
+    X, Y, p = make_problem(n_x=3, n_h=4, m=5, seed=1)
+    grads = backward_stages(X, Y, p, "relu").grads()
+    report = gradcheck.gradient_check({"dW1": grads["dW1"] * 5}, X, Y, p, "relu")
+    assert list(report.relative_errors) == ["dW1"]
+    assert report.first_failure == "dW1"
+    assert report.relative_errors["dW1"] == pytest.approx(4 / 6, rel=1e-6)
+
+
+def test_a_nan_error_counts_as_a_failure():
+    report = gradcheck.GradCheckReport({"dZ2": 1e-9, "dW2": float("nan")}, 1e-6)
+    assert report.first_failure == "dW2"
+
+
+def test_gradient_check_refuses_unknown_keys_empty_and_bad_shapes():
+    X, Y, p = make_problem(n_x=3, n_h=4, m=5)
+    with pytest.raises(CourseInputError, match=r"\['dW3'\]"):
+        gradcheck.gradient_check({"dW3": np.zeros((1, 1))}, X, Y, p)
+    with pytest.raises(CourseInputError, match="empty"):
+        gradcheck.gradient_check({}, X, Y, p)
+    with pytest.raises(CourseInputError, match=r"grads\['dW1'\] has shape \(3, 4\), expected "
+                                               r"\(4, 3\)"):
+        gradcheck.gradient_check({"dW1": np.zeros((3, 4))}, X, Y, p)
+
+
+def test_gradient_check_deep_small_net():
+    rng = np.random.RandomState(2)
+    dims = [3, 4, 3, 1]
+    p = {}
+    for l in (1, 2, 3):
+        p[f"W{l}"] = rng.randn(dims[l], dims[l - 1])
+        p[f"b{l}"] = rng.randn(dims[l], 1) * 0.1
+    X = rng.randn(3, 6)
+    Y = np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]])
+    assert gradcheck.gradient_check_deep(p, X, Y) < 1e-7
