@@ -445,11 +445,16 @@ def _count_layers(parameters) -> int:
         raise CourseInputError(
             f"parameters must be a dict of W1, b1, ..., got {type(parameters).__name__}"
         )
-    L = len(parameters) // 2
-    missing = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k not in parameters]
-    if L == 0 or missing or len(parameters) != 2 * L:
+    layers = [int(k[1:]) for k in parameters
+              if isinstance(k, str) and k[:1] in "Wb" and k[1:].isdigit() and k[1:] != "0"]
+    L = max(layers, default=0)
+    expected = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")]
+    missing = [k for k in expected if k not in parameters]
+    extra = sorted(str(k) for k in parameters if k not in expected)
+    if L == 0 or missing or extra:
         raise CourseInputError(
-            f"parameters must hold W1, b1, ..., WL, bL; got keys {sorted(parameters)}"
+            f"parameters must hold W1, b1, ..., WL, bL and nothing else: missing {missing}, "
+            f"unexpected {extra} (got keys {sorted(map(str, parameters))})"
         )
     return L
 
