@@ -160,6 +160,15 @@ def kernel_id_of(page) -> str | None:
     )
 
 
+def broken_images_on(page) -> list[str]:
+    """Sources of images that finished loading without a picture (a broken figure)."""
+    return page.evaluate(
+        """() => Array.from(document.images)
+            .filter(i => i.complete && i.naturalWidth === 0)
+            .map(i => i.src.slice(0, 80))"""
+    )
+
+
 def failure_texts_on(page) -> list[str]:
     """Which of FAILURE_TEXTS appear in the page's visible text."""
     text = page.inner_text("body")

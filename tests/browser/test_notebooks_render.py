@@ -15,6 +15,7 @@ import pytest
 
 from .browser_support import (
     REPO_ROOT,
+    broken_images_on,
     failure_texts_on,
     kernel_id_of,
     stderr_outputs_on,
@@ -51,6 +52,7 @@ def test_notebook_renders_in_voila(notebook, notebooks_server, page, page_log, s
         screenshot(page, "voila")
         assert failure_texts_on(page) == []
         assert stderr_outputs_on(page) == []
+        assert broken_images_on(page) == []
         assert page_log.page_errors == []
         assert page_log.local_console_errors() == []
         assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
