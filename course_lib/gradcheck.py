@@ -81,7 +81,7 @@ def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
     expect_shape("Y", Y, (W2.shape[0], X.shape[1]), where=where + " (Y is (n_y, m))")
     for name, arr in (("X", X), ("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
         expect_finite(name, arr, where=where)
-    if hidden not in HIDDEN_ACTIVATIONS:
+    if not isinstance(hidden, str) or hidden not in HIDDEN_ACTIVATIONS:
         raise CourseInputError(f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}")
     g = get_activation(hidden).g
     m = X.shape[1]

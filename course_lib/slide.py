@@ -168,7 +168,7 @@ def _hidden_prime(hidden: str, A1: np.ndarray, Z1: np.ndarray) -> np.ndarray:
 
 
 def _check_hidden(hidden):
-    if hidden not in HIDDEN_ACTIVATIONS:
+    if not isinstance(hidden, str) or hidden not in HIDDEN_ACTIVATIONS:
         raise CourseInputError(
             f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}"
         )

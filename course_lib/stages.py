@@ -106,7 +106,7 @@ def backward_stages(X, Y, parameters: dict, hidden: str = "relu",
     one_over_m : "dW" (the course's) or "dZ" (fold 1/m into the slide's dZ2; dW, db unchanged).
     """
     X, W1, b1, W2, b2 = slide.check_two_layer(X, parameters, "backward_stages")
-    if hidden not in _HIDDEN_BACKWARD:
+    if not isinstance(hidden, str) or hidden not in _HIDDEN_BACKWARD:
         raise CourseInputError(f"hidden must be one of {list(_HIDDEN_BACKWARD)}, got {hidden!r}")
     if one_over_m not in slide.ONE_OVER_M:
         raise CourseInputError(
