@@ -135,11 +135,29 @@ def wait_for_voila(page, timeout_ms: float = 60_000) -> None:
     )
 
 
-def wait_for_widgets(page, timeout_ms: float = 30_000) -> None:
-    """Wait until no widget view still says "Loading widget..." (widgets render after
-    ``#loading`` goes). Times out with Playwright's TimeoutError if one never renders."""
+def wait_for_widgets(page, timeout_ms: float = 30_000, stable_ms: float = 300) -> None:
+    """Wait until voila has rendered every output and no widget view says "Loading widget...".
+
+    voila ships each output as a ``<script type="application/vnd.voila.cell-output+json">``
+    and replaces it once rendered; widget views show "Loading widget..." until their model
+    arrives. Both must be gone, and stay gone for ``stable_ms``: the placeholders can appear
+    a moment after voila's spinner goes. Times out (Playwright TimeoutError) otherwise.
+    """
     page.wait_for_function(
-        "() => !document.body.innerText.includes('Loading widget')", timeout=timeout_ms
+        """(stableMs) => {
+            const loading = document.querySelector('#loading');
+            const done = document.body !== null
+                && (!loading || getComputedStyle(loading).display === 'none')
+                && !document.querySelector(
+                    'script[type="application/vnd.voila.cell-output+json"]')
+                && !document.body.innerText.includes('Loading widget');
+            if (!done) { window.__courseWidgetsSince = null; return false; }
+            window.__courseWidgetsSince = window.__courseWidgetsSince || performance.now();
+            return performance.now() - window.__courseWidgetsSince >= stableMs;
+        }""",
+        arg=stable_ms,
+        timeout=timeout_ms,
+        polling=50,
     )
 
 
@@ -186,12 +204,21 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
         time.sleep(interval)
 
 
-def save_screenshot(page, name: str, width: int = 1280, min_height: int = 900) -> Path:
-    """Save a PNG of the whole app under test-artifacts/.
+def save_screenshot(
+    page, name: str, width: int = 1280, min_height: int = 900, enlarge: bool = True
+) -> Path:
+    """Save a PNG of the page under test-artifacts/.
 
     voila scrolls inside a container, so a full-page screenshot would show only the
-    viewport: the viewport is first enlarged to the content's height (bounded).
+    viewport: with ``enlarge`` the viewport is first set to the content's height (bounded)
+    and restored afterwards. JupyterLab renders only the cells near the viewport, so there
+    scroll the element of interest into view and pass ``enlarge=False``.
     """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if not enlarge:
+        page.screenshot(path=str(path))
+        return path
     height = page.evaluate(
         """() => Math.max(
             document.body.scrollHeight,
@@ -201,8 +228,6 @@ def save_screenshot(page, name: str, width: int = 1280, min_height: int = 900) -
     )
     old = page.viewport_size
     page.set_viewport_size({"width": width, "height": int(min(max(height, min_height), 6000))})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     if old:
         page.set_viewport_size(old)

@@ -77,7 +77,7 @@ def screenshot(request):
     """``screenshot(page, label)`` saves test-artifacts/<test name>-<label>.png."""
     stem = request.node.name.replace("[", "-").replace("]", "").replace("/", "_")
 
-    def take(page, label: str):
-        return save_screenshot(page, f"{stem}-{label}")
+    def take(page, label: str, **kwargs):
+        return save_screenshot(page, f"{stem}-{label}", **kwargs)
 
     return take

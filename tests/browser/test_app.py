@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .browser_support import REPO_ROOT, PageLog, failure_texts_on, wait_for_voila
+from .browser_support import (
+    REPO_ROOT,
+    PageLog,
+    failure_texts_on,
+    wait_for_voila,
+    wait_for_widgets,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +123,7 @@ def app(browser, voila_factory):
     page.goto(server.url_for(), wait_until="domcontentloaded", timeout=60_000)
     wait_for_voila(page, timeout_ms=120_000)
     page.wait_for_selector(".stage-label", state="visible", timeout=60_000)
+    wait_for_widgets(page)
     server.remember_children()
     yield App(page, log)
     context.close()

@@ -112,11 +112,19 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
     widget_views = panel.locator(".jp-OutputArea-output .jupyter-widgets")
     widget_views.first.wait_for(state="visible", timeout=60_000)
     page.wait_for_function(
-        """() => !document.querySelector('.jp-NotebookPanel').innerText
-            .includes('Loading widget')""",
+        """() => {
+            const busy = document.querySelector('.jp-NotebookPanel').innerText
+                .includes('Loading widget');
+            if (busy) { window.__courseLabSince = null; return false; }
+            window.__courseLabSince = window.__courseLabSince || performance.now();
+            return performance.now() - window.__courseLabSince >= 300;
+        }""",
         timeout=30_000,
+        polling=50,
     )
-    screenshot(page, "jupyterlab")
+    labels = panel.locator(".stage-label")
+    (labels.first if labels.count() else widget_views.first).scroll_into_view_if_needed()
+    screenshot(page, "jupyterlab", enlarge=False)
     text = panel.inner_text()
     assert "Error displaying widget" not in text
     assert "Traceback" not in text
