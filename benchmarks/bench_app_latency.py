@@ -185,11 +185,19 @@ def load_once(browser, server: VoilaServer, timeout_ms: float = 120_000):
     page = context.new_page()
     log = bs.PageLog().attach(page)
     page.goto(server.url_for(), wait_until="commit", timeout=timeout_ms)
-    page.wait_for_function("() => window.__tti !== null", timeout=timeout_ms, polling=50)
+    # Interactive, or visibly failed (a cell error): whichever comes first.
+    page.wait_for_function(
+        """(texts) => window.__tti !== null || (document.body !== null
+            && texts.some(t => t !== 'Loading widget' && document.body.innerText.includes(t)))""",
+        arg=list(bs.FAILURE_TEXTS),
+        timeout=timeout_ms,
+        polling=50,
+    )
     tti = page.evaluate("() => window.__tti")
-    failures = bs.failure_texts_on(page)
-    if failures or log.page_errors:
-        raise RuntimeError(f"page failed: {failures} {log.page_errors}")
+    failures = [t for t in bs.failure_texts_on(page) if tti is None or t != "Loading widget"]
+    if tti is None or failures or log.page_errors:
+        context.close()
+        raise RuntimeError(f"{server.url_for()} failed: {failures} {log.page_errors}")
     return tti, context, page
 
 
