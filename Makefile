@@ -41,7 +41,8 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
 		$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
+			--ExecutePreprocessor.timeout=120 --ExecutePreprocessor.record_timing=False \
+			--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
 
 bench: $(STAMP)

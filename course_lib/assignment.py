@@ -35,7 +35,7 @@ from course_lib.checks import (
 )
 
 # |dAL| above this means 1 - AL (or AL) is below about 1e-10: the division still gives a
-# number, but dZ = dAL * AL * (1 - AL) has lost most of its significant digits.
+# number, but 1 - AL has been rounded to a few significant digits, and so has dAL.
 SATURATION_WARN = 1e10
 
 
@@ -297,8 +297,10 @@ def output_dA(AL, Y):
     if biggest > SATURATION_WARN:
         warnings.warn(
             f"{where}: |dAL| reaches {biggest:.3g} because AL is within 1e-10 of 0 or 1; "
-            f"dZL = dAL * AL * (1 - AL) keeps few correct digits. The collapsed form "
-            f"dZL = AL - Y (dZ2 = A2 - Y in a 2-layer net) stays exact.",
+            f"dAL carries the rounding error of 1 - AL (few of its digits are right), and a "
+            f"little further the sigmoid rounds to exactly 0 or 1 and the split form divides "
+            f"by zero. The collapsed form dZL = AL - Y (dZ2 = A2 - Y in a 2-layer net) "
+            f"never divides.",
             SaturationWarning,
             stacklevel=2,
         )
