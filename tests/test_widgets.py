@@ -1,0 +1,447 @@
+"""The stepper's widgets without a browser: clicks, slider, every control, entry pick,
+predict-then-reveal, failures inside callbacks, hostile client states; and its figures."""
+
+from __future__ import annotations
+
+import ast
+import base64
+import html
+import logging
+import re
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import figures
+from course_lib import widgets as ui
+from course_lib.stages import STAGE_KEYS
+from course_lib.stepper import Stepper
+
+REPO = Path(__file__).resolve().parents[1]
+SHAPE_RE = re.compile(r"shape \(\d+, \d+\)")
+
+
+@pytest.fixture(scope="module")
+def graphs():
+    return ui.graph_images()  # rendered once for the module: the slow part of building
+
+
+@pytest.fixture
+def app(graphs):
+    return ui.StepperApp(Stepper(), graphs=graphs)
+
+
+def text(widget) -> str:
+    """What a browser would show as the widget's text (tags stripped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value)).strip()
+
+
+def on_screen(views: list):
+    """The one widget of a per-stage set that is displayed."""
+    visible = [w for w in views if w.layout.display != "none"]
+    assert len(visible) <= 1, "more than one per-stage widget on screen"
+    return visible[0] if visible else None
+
+
+def shown(app) -> dict:
+    v = app.views
+    out = {k: text(v[k]) for k in ("label", "values", "checks", "notes", "error")}
+    box = on_screen(v["equations"])
+    assert "stage-equation" in box._dom_classes
+    assert sum("stage-equation" in w._dom_classes for w in v["equations"]) == 1
+    return {**out, "equation": text(box.children[0])}
+
+
+def expansion_on_screen(app) -> str:
+    widget = on_screen(app.views["entry"]["expansions"])
+    return "" if widget is None else widget.value
+
+
+def client_update(widget, state: dict) -> None:
+    """Send a state update as a browser does; the kernel's comm handler calls this."""
+    widget._handle_msg({"content": {"data": {"method": "update", "state": state,
+                                             "buffer_paths": []}}, "buffers": []})
+
+
+def client_click(button) -> None:
+    button._handle_msg({"content": {"data": {"method": "custom",
+                                             "content": {"event": "click"}}}, "buffers": []})
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def assert_works(app) -> None:
+    """The app still steps: Next and Previous change every view, and no message is shown."""
+    app.views["predict"]["mode"].value = False  # a client may have turned it on: legal
+    app.views["slider"].value = 1
+    app.views["next"].click()
+    after = shown(app)
+    assert after["label"].startswith("Stage 2 of 9:") and SHAPE_RE.search(after["values"])
+    app.views["previous"].click()
+    back = shown(app)
+    assert back["label"] == f"Stage 1 of 9: {app.stepper.stage.title}"
+    assert back["values"] != after["values"] and SHAPE_RE.search(back["values"])
+    assert back["error"] == ""
+
+
+# ----------------------------------------------------------------------------- the contract
+
+
+def test_app_is_one_widget_tree_with_the_dom_contract():
+    root = ui.app()
+    assert isinstance(root, widgets.VBox)
+    tree = list(walk(root))
+    buttons = [w for w in tree if isinstance(w, widgets.Button)]
+    assert [b.description for b in buttons].count("Next") == 1
+    assert [b.description for b in buttons].count("Previous") == 1
+    assert all(b.description and not b.icon for b in buttons), "icon-only buttons"
+    dropdowns = [w for w in tree if isinstance(w, widgets.Dropdown)
+                 and w.description == "Hidden activation"]
+    assert len(dropdowns) == 1 and list(dropdowns[0].options) == ["relu", "tanh", "sigmoid"]
+    assert any(isinstance(w, widgets.IntSlider) and (w.min, w.max) == (1, 9) for w in tree)
+    by_class = {c: [w for w in tree if c in getattr(w, "_dom_classes", ())]
+                for c in ("stage-label", "stage-equation", "stage-values", "stage-checks",
+                          "stage-error")}
+    assert all(len(found) == 1 for found in by_class.values()), by_class
+    equation = by_class["stage-equation"][0]
+    assert isinstance(equation.children[0], widgets.HTMLMath) and "$" in equation.children[0].value
+    label = text(by_class["stage-label"][0])
+    assert label == "Stage 1 of 9: Output gradient dA2 = dL/dA2"
+    values = text(by_class["stage-values"][0])
+    assert "shape (1, 5)" in values and "dL" in values
+    checks = text(by_class["stage-checks"][0])
+    assert "max |slide - assignment|" in checks and "finite-difference relative error" in checks
+    assert by_class["stage-error"][0].value == ""
+    assert by_class["stage-error"][0].layout.display == "none"
+
+
+def test_next_walks_nine_stages_changing_every_view_and_previous_walks_back(app):
+    seen = [shown(app)]
+    for n in range(2, 10):
+        app.views["next"].click()
+        now = shown(app)
+        assert now["label"] == f"Stage {n} of 9: {app.stepper.stage.title}"
+        for field in ("label", "equation", "values"):
+            assert now[field] != seen[-1][field], (n, field)
+        assert SHAPE_RE.search(now["values"])
+        seen.append(now)
+    assert app.views["slider"].value == 9
+    assert app.views["next"].disabled and not app.views["previous"].disabled
+    app.views["next"].click()  # a click on the disabled button changes nothing
+    assert shown(app) == seen[-1]
+    for n in range(8, 0, -1):
+        app.views["previous"].click()
+        assert shown(app) == seen[n - 1]
+    assert app.views["previous"].disabled
+
+
+def test_each_stage_shows_its_own_equations_shape_kind_and_checks(app):
+    for key in STAGE_KEYS:
+        s = app.stepper.stage
+        assert s.key == key
+        v = shown(app)
+        assert f"shape {s.shape}" in v["values"]
+        assert ("dL: per-example" if s.kind == "dL" else "dJ: averaged") in v["values"]
+        assert s.assignment_code in v["equation"]
+        assert s.slide_note in v["equation"]
+        assert "$" in on_screen(app.views["equations"]).children[0].value
+        if s.max_abs_diff is None:
+            assert f"not applicable, the slide does not compute {key}" in v["checks"]
+        else:
+            assert f"max |slide - assignment| = {s.max_abs_diff:.2e}" in v["checks"]
+        assert f"{app.stepper.relative_error:.2e} (ok" in v["checks"]
+        app.views["next"].click()
+
+
+def test_the_slider_jumps_and_follows_the_buttons(app):
+    app.views["slider"].value = 7
+    assert shown(app)["label"].startswith("Stage 7 of 9: Hidden weights gradient dW1")
+    app.views["next"].click()
+    assert app.views["slider"].value == 8
+
+
+def test_the_graph_is_an_image_with_alt_text_that_follows_the_stage(app):
+    first = app.views["graph"].value
+    assert first.startswith('<img alt="Computation graph') and "Stage 1 of 9: dA2" in first
+    png = base64.b64decode(first.split("base64,")[1].split('"')[0])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    app.views["next"].click()
+    assert "Stage 2 of 9: dZ2" in app.views["graph"].value
+
+
+def test_stepping_draws_nothing_and_creates_no_widgets(app, monkeypatch):
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a figure was rendered during a click")
+
+    monkeypatch.setattr(figures, "png_bytes", no_drawing)
+    count = len(widgets.widget._instances)
+    for _ in range(2):
+        for _ in range(8):
+            app.views["next"].click()
+        for _ in range(8):
+            app.views["previous"].click()
+    assert len(widgets.widget._instances) == count
+    assert shown(app)["error"] == ""
+
+
+# ----------------------------------------------------------------------------- the controls
+
+
+def test_hidden_activation_changes_the_values_and_keeps_the_stage(app):
+    app.views["slider"].value = 5
+    relu = shown(app)
+    app.views["config"]["hidden"].value = "tanh"
+    tanh = shown(app)
+    assert tanh["label"] == relu["label"] and tanh["values"] != relu["values"]
+    assert "g = tanh" in tanh["notes"]
+    app.views["slider"].value = 6
+    assert "tanh_backward" in shown(app)["equation"]
+    app.views["slider"].value = 5
+    app.views["config"]["hidden"].value = "relu"
+    assert shown(app)["values"] == relu["values"]
+
+
+def test_m_and_seed_change_shape_and_numbers(app):
+    app.views["config"]["m"].value = 8
+    assert "shape (1, 8)" in shown(app)["values"]
+    before = shown(app)["values"]
+    app.views["config"]["seed"].value = 42
+    assert shown(app)["values"] != before and "shape (1, 8)" in shown(app)["values"]
+    app.views["slider"].value = 8  # db1 is (n_h, 1) whatever m is
+    assert "shape (4, 1)" in shown(app)["values"]
+    assert "averaged over the m = 8 examples" in shown(app)["values"]
+
+
+def test_one_over_m_placement_shows_the_scaled_comparison(app):
+    app.views["slider"].value = 2
+    assert "(the slide's dJ times m)" not in shown(app)["checks"]
+    app.views["config"]["one_over_m"].value = "dZ"
+    v = shown(app)
+    assert "(the slide's dJ times m)" in v["checks"] and "1/m folded into dZ2" in v["equation"]
+    app.views["slider"].value = 3
+    assert "(the slide's dJ times m)" not in shown(app)["checks"]
+
+
+def test_saturate_explains_on_screen_and_is_not_an_error(app):
+    app.views["config"]["saturate"].value = True
+    v = shown(app)
+    assert "Saturated output (not an error)" in v["notes"] and "A2 - Y" in v["notes"]
+    assert re.search(r"e\+1\d", v["values"]), v["values"]  # |dA2| ~ 1e10 .. 1e14
+    assert "not measurable" in v["checks"]
+    assert v["error"] == ""
+    app.views["next"].click()
+    assert "ok" in shown(app)["checks"]
+    app.views["config"]["saturate"].value = False
+    assert "Saturated" not in shown(app)["notes"]
+
+
+def test_entry_pick_expands_the_entry_and_clamps_to_the_stage(app):
+    app.views["slider"].value = 5  # dA1 (4, 5)
+    e = app.views["entry"]
+    e["row"].value, e["col"].value = 2, 3
+    assert app.stepper.entry == (2, 3)
+    expansion = expansion_on_screen(app)
+    assert r"dA^{[1]}_{2,3}" in expansion and r"\sum_{k}" in expansion
+    assert f"{float(app.stepper.stage.value[2, 3]):.6g}" in expansion
+    outlined = re.findall(r'outline:3px[^"]*">([^<]*)</td>', app.views["values"].value)
+    assert outlined == [f"{app.stepper.stage.value[2, 3]:.4g}"]
+    app.views["slider"].value = 4  # db2 (1, 1)
+    assert (e["row"].max, e["col"].max, e["row"].value, e["col"].value) == (0, 0, 0, 0)
+    assert r"db^{[2]}_{0}" in expansion_on_screen(app)
+    app.views["slider"].value = 5  # the pick is kept: back at dA1 the entry is (2, 3) again
+    assert (e["row"].value, e["col"].value) == (2, 3)
+    assert r"dA^{[1]}_{2,3}" in expansion_on_screen(app)
+
+
+def test_predict_then_reveal(app):
+    p = app.views["predict"]
+    p["mode"].value = True
+    app.views["slider"].value = 3  # dW2 (1, 4)
+    hidden = shown(app)["values"]
+    assert "values hidden" in hidden and not SHAPE_RE.search(hidden)
+    assert expansion_on_screen(app) == ""
+    assert app.views["entry"]["hidden_note"].layout.display == "block"
+    value = float(app.stepper.stage.value[0, 0])
+    sign = "positive" if value > 0 else "negative"
+    p["shape"].value, p["sign"].value = "(4, 1)", sign
+    p["check"].click()
+    feedback = text(p["feedback"])
+    assert "not quite" in feedback and "(1, 4)" in feedback and "Sign: right" in feedback
+    assert "shape (1, 4)" in shown(app)["values"] and p["check"].disabled
+    app.views["next"].click()  # the next stage is hidden again, the guesses cleared
+    assert "values hidden" in shown(app)["values"]
+    assert (p["shape"].value, p["sign"].value, text(p["feedback"])[:7]) == ("", "", "Predict")
+    p["reveal"].click()
+    assert SHAPE_RE.search(shown(app)["values"])
+    p["mode"].value = False
+    assert text(p["feedback"]) == ""
+
+
+def test_a_bad_prediction_text_gets_a_friendly_message(app):
+    app.views["predict"]["mode"].value = True
+    app.views["predict"]["shape"].value = "x" * 100_000
+    app.views["predict"]["check"].click()
+    message = shown(app)["error"]
+    assert message.startswith("Note:") and len(message) < 300
+    assert "values hidden" in shown(app)["values"]
+
+
+# ----------------------------------------------------------------------------- failures
+
+
+def test_an_exception_in_a_callback_shows_the_friendly_message_and_the_app_recovers(
+        app, monkeypatch, caplog):
+    def broken(stepper):
+        raise RuntimeError("simulated failure in a view")
+
+    monkeypatch.setattr(ui, "checks_html", broken)
+    with caplog.at_level(logging.ERROR, logger="course_lib.widgets"):
+        app.views["next"].click()
+    error = app.views["error"]
+    assert ui.FRIENDLY_ERROR in text(error) and error.layout.display == "block"
+    assert "Traceback" not in error.value and "simulated" not in error.value
+    # The failed click changed nothing: the stepper and the screen still show stage 1.
+    assert app.stepper.index == 1 and text(app.views["label"]).startswith("Stage 1 of 9:")
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "simulated failure" in str(logged[0].exc_info[1])
+    monkeypatch.undo()
+    assert_works(app)
+    assert app.views["error"].layout.display == "none"
+
+
+def test_a_failing_setting_is_caught_too(app, monkeypatch):
+    monkeypatch.setattr("course_lib.stepper.compute",
+                        lambda config: (_ for _ in ()).throw(ValueError("no numbers")))
+    app.views["config"]["seed"].value = 123
+    assert ui.FRIENDLY_ERROR in shown(app)["error"]
+    assert app.stepper.config.seed == 0  # the state did not move to a half-built configuration
+    monkeypatch.undo()
+    assert_works(app)
+
+
+# ----------------------------------------------------------------------------- hostile clients
+
+
+HOSTILE_STATES = [
+    ("slider", {"max": 10_000}), ("slider", {"max": 10_000, "value": 5_000}),
+    ("slider", {"min": -5, "value": -5}), ("slider", {"value": "9; import os"}),
+    ("slider", {"value": None}), ("slider", {"value": 1e308}),
+    ("config.hidden", {"index": 99}), ("config.hidden", {"index": None}),
+    ("config.hidden", {"index": "relu"}),
+    ("config.m", {"max": 10**9, "value": 10**9}), ("config.m", {"value": -7}),
+    ("config.m", {"value": "x" * 100_000}), ("config.m", {"value": float("nan")}),
+    ("config.seed", {"min": -10**12, "value": -10**12}), ("config.seed", {"value": [1, 2]}),
+    ("config.one_over_m", {"index": 7}), ("config.one_over_m", {"index": None}),
+    ("config.saturate", {"value": "yes"}), ("config.saturate", {"value": None}),
+    ("entry.row", {"max": 10**6, "value": 10**6}), ("entry.col", {"min": -99, "value": -99}),
+    ("entry.row", {"value": {"__class__": "x"}}),
+    ("predict.mode", {"value": 1}), ("predict.shape", {"value": "(" * 1_000_000}),
+    ("predict.sign", {"index": 42}), ("predict.sign", {"index": None}),
+    ("next", {"disabled": False}), ("label", {"value": "<script>alert(1)</script>"}),
+]
+
+
+def _widget(app, path):
+    node = app.views
+    for part in path.split("."):
+        node = node[part]
+    return node
+
+
+@pytest.mark.parametrize("path,state", HOSTILE_STATES, ids=[f"{p}-{i}" for i, (p, _) in
+                                                             enumerate(HOSTILE_STATES)])
+def test_hostile_client_states_are_clamped_or_refused_and_the_app_keeps_working(app, path,
+                                                                                state):
+    widget = _widget(app, path)
+    client_update(widget, state)  # never raises: the comm handler logs a refused trait
+    c = app.stepper.config
+    assert 1 <= c.m <= 20 and 0 <= c.seed <= 9999 and c.hidden in ("relu", "tanh", "sigmoid")
+    assert (app.views["slider"].min, app.views["slider"].max) in ((1, 9),)
+    if path == "predict.shape":
+        client_update(app.views["predict"]["mode"], {"value": True})
+        client_click(app.views["predict"]["check"])
+        assert "Note:" in shown(app)["error"]
+    assert_works(app)
+
+
+def test_a_client_that_widens_a_range_is_clamped_back_with_a_message(app):
+    client_update(app.views["config"]["m"], {"max": 10**9, "value": 10**9})
+    assert app.stepper.config.m == 20
+    assert (app.views["config"]["m"].max, app.views["config"]["m"].value) == (20, 20)
+    assert "from 1 to 20; using 20" in shown(app)["error"]
+    client_update(app.views["slider"], {"max": 500, "value": 400})
+    assert app.stepper.index == 9 and app.views["slider"].max == 9
+    client_update(app.views["config"]["hidden"], {"index": None})
+    assert app.views["config"]["hidden"].value == "relu"
+    assert "must be one of relu, tanh, sigmoid" in shown(app)["error"]
+    app.views["previous"].click()  # the next good action clears the message
+    assert shown(app)["error"] == ""
+
+
+def test_clicks_sent_by_a_client_to_disabled_buttons_stay_in_bounds(app):
+    for _ in range(3):
+        client_click(app.views["previous"])
+    assert app.stepper.index == 1
+    for _ in range(12):
+        client_click(app.views["next"])
+    assert app.stepper.index == 9 and shown(app)["error"] == ""
+
+
+def test_no_widget_value_is_ever_evaluated_as_code():
+    for name in ("widgets", "stepper", "figures"):
+        tree = ast.parse((REPO / "course_lib" / f"{name}.py").read_text())
+        calls = {n.func.id for n in ast.walk(tree)
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        assert not calls & {"eval", "exec", "compile", "__import__"}, name
+
+
+def test_outside_a_kernel_failures_are_logged_to_the_module_logger():
+    assert ui.kernel_logger() is logging.getLogger("course_lib.widgets")
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@pytest.mark.parametrize("index", range(1, 10))
+def test_graph_figure_highlights_the_stage_and_is_titled(index):
+    key = STAGE_KEYS[index - 1]
+    fig = figures.graph_figure(index)
+    assert isinstance(fig, Figure)
+    texts = [t.get_text() for t in fig.texts] + [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith(f"Stage {index} of 9: {key}") for t in texts)
+    assert f"now: {key}" in texts  # the highlight is labelled, not only coloured
+    assert sum(t == "done" for t in texts) == index - 1
+    assert any("backward" in t for t in texts)
+    alt = figures.graph_alt(index)
+    assert f"Stage {index} of 9: {key} is highlighted" in alt
+
+
+def test_gradient_paths_run_from_the_loss_back_to_the_stage():
+    assert figures.gradient_path("dA2") == ["L", "A2"]
+    assert figures.gradient_path("dW1") == ["L", "A2", "Z2", "A1", "Z1", "W1"]
+    assert figures.gradient_path("dA0")[-1] == "X"
+
+
+def test_matrix_figure_prints_every_value_with_shape_and_kind():
+    values = np.array([[1.5, -2.25, 0.0], [3.0, -0.125, 7.0]])
+    fig = figures.matrix_figure(values, "dW1", "dJ", entry=(1, 2))
+    ax = fig.axes[0]
+    assert ax.get_title() == "dW1, shape (2, 3), dJ, averaged over m"
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert sorted(t.get_text() for t in ax.texts) == sorted(f"{v:.3g}" for v in values.ravel())
+    assert figures.png_bytes(fig)[:4] == b"\x89PNG"
+    alt = figures.matrix_alt(values, "dZ1", "dL")
+    assert "shape (2, 3)" in alt and "per-example dL" in alt and "-2.25" in alt
+
+
+def test_img_html_carries_an_escaped_text_alternative():
+    tag = figures.img_html(b"\x89PNG fake", 'a "quoted" <alt> & more')
+    assert tag.startswith('<img alt="a &quot;quoted&quot; &lt;alt&gt; &amp; more" ')
+    assert base64.b64encode(b"\x89PNG fake").decode() in tag
