@@ -17,11 +17,14 @@ a new configuration or entry), and a click only shows one and hides the others. 
 inside a handler are logged (with the traceback) to the kernel's log and shown to the
 student as one short sentence in the error area.
 
-DOM contract (CSS classes the browser tests rely on): ``stage-label`` ("Stage N of 9:
-title"), ``stage-equation``, ``stage-values`` ("shape (r, c)", dL or dJ),
-``stage-checks`` ("max |slide - assignment|", finite-difference relative error),
-``stage-error`` (empty when all is well); buttons "Previous" and "Next"; the dropdown
-"Hidden activation".
+DOM contract (the browser tests rely on it): an ``HTML`` with class ``stage-label``
+("Stage N of 9: <title>"); exactly one element with class ``stage-equation`` at a time,
+the box holding the current stage's ``HTMLMath`` (slide | assignment); an ``HTML`` with
+class ``stage-values`` ("shape (r, c)" and "dL: ..." or "dJ: ..."); an ``HTML`` with class
+``stage-checks`` ("max |slide - assignment|" and "finite-difference relative error");
+an ``HTML`` with class ``stage-error``, empty and hidden unless there is a message;
+buttons described exactly "Previous" and "Next" (text, no icons); an ``IntSlider``
+"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid).
 """
 
 from __future__ import annotations
@@ -198,8 +201,10 @@ def feedback_html(stepper: Stepper) -> str:
         return f"<div>{html.escape(state.prediction.feedback)}</div>"
     if state.prediction.revealed:
         return "<div>Revealed without a prediction.</div>"
-    return ("<div>Predict the shape (for example <code>(4, 5)</code>) and the sign of the "
-            "outlined entry, then press Check my prediction.</div>")
+    r, c = stepper.entry
+    return ("<div>Predict the shape (for example <code>(4, 5)</code>) and the sign of entry "
+            f"[{r}, {c}] (pick another with Row and Column), then press Check my prediction."
+            "</div>")
 
 
 def message_html(message: str) -> str:
@@ -238,7 +243,7 @@ def navigation_view() -> tuple:
 
 
 def graph_view() -> widgets.HTML:
-    """The computation graph, an ``<img>`` with alt text (one widget, new image per stage)."""
+    """The computation graph: one widget whose ``<img>`` (with alt text) changes per stage."""
     return _classed(widgets.HTML(layout=widgets.Layout(width="660px")), "stage-graph")
 
 
