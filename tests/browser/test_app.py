@@ -50,6 +50,21 @@ READ_STATE = """() => {
 }"""
 
 
+SETTLE = """([quietMs, maxMs]) => new Promise(resolve => {
+    const t0 = performance.now();
+    let last = t0;
+    const obs = new MutationObserver(() => { last = performance.now(); });
+    obs.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                characterData: true});
+    const timer = setInterval(() => {
+        const now = performance.now();
+        if (now - last >= quietMs || now - t0 >= maxMs) {
+            clearInterval(timer); obs.disconnect(); resolve(now - t0);
+        }
+    }, 20);
+})"""
+
+
 @dataclass
 class App:
     page: object
@@ -91,7 +106,16 @@ class App:
                 f"{stuck} did not change within {STEP_TIMEOUT_MS} ms "
                 f"(label {before['label']!r} -> {now['label']!r}; error area {now['error']!r})"
             ) from None
+        self.settle()
         return self.state()
+
+    def settle(self, quiet_ms: int = 300, max_ms: int = 5_000) -> None:
+        """Wait until the page has not changed for ``quiet_ms`` (at most ``max_ms``).
+
+        One click updates many widgets, each by its own message: the first field to change
+        is not the last, so a state read right after it can be half old, half new.
+        """
+        self.page.evaluate(SETTLE, [quiet_ms, max_ms])
 
     def go_to_stage(self, target: int) -> dict:
         """Step with Previous / Next until the label shows ``target`` (at most 9 clicks)."""
@@ -187,7 +211,10 @@ def test_switching_hidden_activation_changes_the_values(app, screenshot):
     screenshot(app.page, "stage-5-tanh")
     assert_clean(app)
     back = app.set_activation("relu")
-    assert back["values"] == relu["values"], "relu -> tanh -> relu does not restore the values"
+    assert back["values"] == relu["values"], (
+        f"relu -> tanh -> relu does not restore the values: {relu['values']!r} != "
+        f"{back['values']!r}"
+    )
 
 
 def app_stage(state: dict) -> int:
