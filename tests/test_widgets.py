@@ -441,6 +441,24 @@ def test_matrix_figure_prints_every_value_with_shape_and_kind():
     assert "shape (2, 3)" in alt and "per-example dL" in alt and "-2.25" in alt
 
 
+def test_palette_png_keeps_the_picture_at_a_fraction_of_the_bytes():
+    import io
+
+    from PIL import Image
+
+    fig = figures.graph_figure(5)
+    full, small = figures.png_bytes(fig), figures.png_bytes(fig, colors=32)
+    assert small[:4] == b"\x89PNG"
+    assert len(small) < len(full) / 2, (len(small), len(full))
+    a = np.asarray(Image.open(io.BytesIO(full)).convert("RGB"), dtype=float)
+    b = np.asarray(Image.open(io.BytesIO(small)).convert("RGB"), dtype=float)
+    assert a.shape == b.shape
+    # Flat colours survive: the mean pixel error is a few levels out of 255.
+    assert np.abs(a - b).mean() < 3.0
+    with pytest.raises(ValueError, match="colors must be between 2 and 256, got 1"):
+        figures.png_bytes(fig, colors=1)
+
+
 def test_img_html_carries_an_escaped_text_alternative():
     tag = figures.img_html(b"\x89PNG fake", 'a "quoted" <alt> & more')
     assert tag.startswith('<img alt="a &quot;quoted&quot; &lt;alt&gt; &amp; more" ')
