@@ -48,7 +48,8 @@ class Expansion:
 
 
 def _n(x: float) -> str:
-    """A number for LaTeX, parenthesised when negative."""
+    """A number for LaTeX, parenthesised when negative; -0.0 is written 0."""
+    x = float(x) + 0.0  # IEEE: -0.0 + 0.0 == +0.0
     s = f"{x:.4g}"
     return f"({s})" if x < 0 else s
 
@@ -101,7 +102,7 @@ def expand_dZ(dA, Z, activation: str, k: int, i: int, layer: int) -> tuple:
     sym = (rf"dZ^{{[{layer}]}}_{{{k},{i}}} = dA^{{[{layer}]}}_{{{k},{i}}}\,"
            rf" g'(Z^{{[{layer}]}}_{{{k},{i}}})"
            rf" \quad g'(z) = {ACTIVATIONS[activation].prime_latex}")
-    num = rf"{_n(dA[k, i])} \cdot g'({_n(Z[k, i])}) = {_n(dA[k, i])} \cdot {_n(gp)}"
+    num = rf"{_n(dA[k, i])} \cdot g'({Z[k, i]:.4g}) = {_n(dA[k, i])} \cdot {_n(gp)}"
     return sym, num, (term,), term
 
 

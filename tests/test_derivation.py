@@ -151,3 +151,12 @@ def test_output_gradient_rejects_bad_names_and_shapes():
         derivation.output_gradient([[0.0]], [[1.0]], loss="hinge")
     with pytest.raises(CourseInputError, match=r"Y in output_gradient has shape \(1, 2\)"):
         derivation.output_gradient([[0.0]], [[1.0, 0.0]])
+
+
+def test_a_negative_pre_activation_is_written_once_inside_g_prime():
+    # The hand net's Z1[0, 0] = 1*1 + (-1)*3 = -2: g'(-2), not g'((-2)).
+    e = derivation.expand(hand_pass(), "dZ1", (0, 0))
+    assert "g'(-2)" in e.numeric
+    assert "((" not in e.numeric
+    # ReLU' is 0 there, and the product (-0.5493 * 0 = -0.0 in IEEE) is written 0.
+    assert e.numeric.endswith("= 0")
