@@ -1,0 +1,81 @@
+"""The house rules of course_lib's layout (docs/design.md), checked on the import statements.
+
+1. ``slide`` and ``assignment`` share nothing but the activation functions (and the input
+   checks): each computes its gradients on its own, so their agreement is evidence.
+2. The numerical modules know no screen: nothing below ``figures`` and ``widgets`` imports
+   matplotlib, Pillow, ipywidgets or the display modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
+NUMERICAL = ("activations", "checks", "assignment", "slide", "stages", "gradcheck",
+             "derivation", "data", "diagnose", "stepper")
+DISPLAY = {"figures", "widgets", "notebook_figures", "notebook_helpers"}
+SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
+# docs/design.md's layers, top first: a module imports only from its own layer or above.
+LAYERS = (
+    ("activations", "checks"),
+    ("assignment", "slide"),
+    ("stages", "gradcheck", "derivation", "diagnose", "data"),
+    ("stepper",),
+    ("figures", "widgets"),
+    ("notebook_helpers", "notebook_figures"),
+)
+LAYER_OF = {module: depth for depth, layer in enumerate(LAYERS) for module in layer}
+
+
+def imports_of(module: str) -> set[str]:
+    """Every module ``course_lib/<module>.py`` imports, as dotted names
+    (``from course_lib import slide`` gives ``course_lib.slide``)."""
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            if node.module == "course_lib":
+                names.update(f"course_lib.{alias.name}" for alias in node.names)
+    return names
+
+
+def own_modules(module: str) -> set[str]:
+    """The course_lib modules that ``module`` imports (by short name)."""
+    return {n.split(".")[1] for n in imports_of(module) if n.startswith("course_lib.")}
+
+
+def test_the_rules_see_every_module():
+    on_disk = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert on_disk == set(NUMERICAL) | DISPLAY, "classify the new module in this test"
+    assert on_disk == set(LAYER_OF), "give the new module a layer here and in docs/design.md"
+
+
+@pytest.mark.parametrize("module", sorted(LAYER_OF))
+def test_modules_import_only_from_their_layer_or_above(module):
+    below = {m for m in own_modules(module) if LAYER_OF[m] > LAYER_OF[module]}
+    assert not below, f"{module} imports {below} from a lower layer"
+
+
+@pytest.mark.parametrize("module", ["slide", "assignment"])
+def test_slide_and_assignment_share_only_the_activations(module):
+    assert own_modules(module) <= {"activations", "checks"}, own_modules(module)
+
+
+@pytest.mark.parametrize("module", NUMERICAL)
+def test_numerical_modules_know_no_screen(module):
+    top_level = {name.split(".")[0] for name in imports_of(module)}
+    assert not top_level & SCREEN_PACKAGES, (module, top_level & SCREEN_PACKAGES)
+    assert not own_modules(module) & DISPLAY, (module, own_modules(module) & DISPLAY)
+
+
+def test_the_import_parser_sees_a_forbidden_import():
+    # The rule checks above are only as good as imports_of: it must see both import forms.
+    assert "matplotlib.figure" in imports_of("figures")
+    assert "course_lib.figures" in imports_of("widgets")
+    assert {"assignment", "slide"} <= own_modules("stages")
