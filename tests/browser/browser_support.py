@@ -55,7 +55,20 @@ def decide_browser(
     is_executable: Callable[[str], bool] = lambda p: os.access(p, os.X_OK),
     which: Callable[[str], str | None] = shutil.which,
 ) -> BrowserDecision:
-    """Find Chromium (Debian's path first, then ``chromium`` on PATH) and decide what to do."""
+    """Find Chromium and decide what to do.
+
+    ``COURSE_CHROMIUM`` (a path) wins when set, for machines whose Chromium lives elsewhere
+    (GitHub's runners have Google Chrome, and Ubuntu's ``chromium`` package is a snap
+    stub); then Debian's path, then ``chromium`` on PATH.
+    """
+    chosen = env.get("COURSE_CHROMIUM", "").strip()
+    if chosen:
+        if is_executable(chosen):
+            return BrowserDecision("run", chosen, f"using {chosen} (COURSE_CHROMIUM)")
+        message = f"COURSE_CHROMIUM={chosen!r} is not an executable file"
+        if browser_required(env):
+            return BrowserDecision("fail", None, message + " (browser tests are mandatory)")
+        return BrowserDecision("skip", None, message + "; browser tests skipped")
     if is_executable(DEBIAN_CHROMIUM):
         return BrowserDecision("run", DEBIAN_CHROMIUM, f"using {DEBIAN_CHROMIUM}")
     found = which("chromium")

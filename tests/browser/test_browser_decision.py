@@ -57,3 +57,21 @@ def test_debian_chromium_is_preferred_over_path():
 def test_chromium_on_path_is_used_when_debian_path_is_missing():
     d = decide_browser({}, is_executable=nothing_installed, which=lambda n: f"/opt/bin/{n}")
     assert (d.action, d.executable) == ("run", "/opt/bin/chromium")
+
+
+def test_course_chromium_wins_when_set():
+    d = decide_browser(
+        {"COURSE_CHROMIUM": "/opt/google/chrome/chrome"},
+        is_executable=lambda p: True,
+        which=lambda name: "/usr/bin/chromium",
+    )
+    assert (d.action, d.executable) == ("run", "/opt/google/chrome/chrome")
+
+
+@pytest.mark.parametrize("env, action", [({}, "skip"), ({"CI": "true"}, "fail")])
+def test_a_course_chromium_that_is_not_executable_is_named(env, action):
+    env = {**env, "COURSE_CHROMIUM": "/nowhere/chrome"}
+    # Debian's Chromium exists, but the explicit choice is not silently replaced by it.
+    d = decide_browser(env, is_executable=lambda p: p == DEBIAN_CHROMIUM, which=not_on_path)
+    assert d.action == action and d.executable is None
+    assert "COURSE_CHROMIUM='/nowhere/chrome' is not an executable file" in d.message
