@@ -47,11 +47,12 @@ class Expansion:
                 f"(matrix entry {self.matrix_value:.6g})")
 
 
-def _n(x: float) -> str:
-    """A number for LaTeX, parenthesised when negative; -0.0 is written 0."""
+def _n(x: float, alone: bool = False) -> str:
+    """A number for LaTeX, parenthesised when negative unless it stands ``alone`` (a result
+    after ``=``); -0.0 is written 0."""
     x = float(x) + 0.0  # IEEE: -0.0 + 0.0 == +0.0
     s = f"{x:.4g}"
-    return f"({s})" if x < 0 else s
+    return f"({s})" if x < 0 and not alone else s
 
 
 def _sum_latex(pairs, factor="") -> str:
@@ -141,7 +142,7 @@ def expand(bp, key: str, index) -> Expansion:
         layer = int(_layer(key))
         parts = expand_db(v[f"dZ{layer}"], r, layer)
     sym, num, terms, total = parts
-    return Expansion(key, (r, c), sym, num + rf" = {_n(total)}", terms, total,
+    return Expansion(key, (r, c), sym, num + rf" = {_n(total, alone=True)}", terms, total,
                      float(stage.value[r, c]))
 
 
@@ -181,7 +182,7 @@ def collapse_steps(a: float, y: float) -> list:
         (rf"\sigma'(z) = a(1-a) = {sp:.4g}", sp),
         (rf"dZ = dA \cdot \sigma'(z) = \frac{{a - y}}{{a(1-a)}} \cdot a(1-a) = "
          rf"{_n(dA)} \cdot {sp:.4g}", dA * sp),
-        (rf"= a - y = {a:.4g} - {y:g} = {_n(a - y)}", a - y),
+        (rf"= a - y = {a:.4g} - {y:g} = {_n(a - y, alone=True)}", a - y),
     ]
 
 

@@ -42,6 +42,8 @@ def test_expand_dA0_hand_example():
     assert e.terms == pytest.approx((-3 * LN3 / 4,))
     assert e.total == pytest.approx(-3 * LN3 / 4)
     assert e.index == (1, 1) and e.key == "dA0"
+    # A negative factor is parenthesised; the result after "=" is not.
+    assert e.numeric.endswith(f"= {-3 * LN3 / 4:.4g}") and "(-1)" in e.numeric
     assert "W^{[1]}_{k,1}" in e.symbolic
 
 
