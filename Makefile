@@ -37,13 +37,15 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser"
 
-# Re-run every numbered notebook top to bottom and store its outputs (what nbval compares).
+# Re-run every numbered notebook top to bottom and store its outputs (what nbval compares);
+# widget views are not stored (scripts/strip_widget_views.py says why).
 notebooks: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
 		$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=120 --ExecutePreprocessor.record_timing=False \
 			--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
+	$(PY) scripts/strip_widget_views.py $(NOTEBOOKS)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done
