@@ -76,7 +76,8 @@ def test_pyproject_declares_the_package_python_and_a_test_extra():
     assert "test" in project["optional-dependencies"]
     assert pyproject()["tool"]["setuptools"]["packages"] == ["course_lib"]
     names = {requirement_name(r) for r in project["optional-dependencies"]["test"]}
-    assert {"pytest", "hypothesis", "nbval", "playwright", "ruff"} <= names
+    assert {"pytest", "hypothesis", "nbval", "playwright", "ruff",
+            "jupyter-repo2docker"} <= names
 
 
 @pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])

@@ -1,0 +1,223 @@
+"""Binder opens what the README promises: the launch links, the package install, the image.
+
+test_packaging.py already checks that binder/environment.yml pins python 3.12 and names the
+same packages as pyproject.toml, and that binder/postBuild stops on error and runs
+``pip install .``. This file goes further:
+
+* every mybinder.org launch link in README.md is well formed, and its ``urlpath`` opens a file
+  that exists in the repository; so does every JupyterHub or nbgitpuller path the README names;
+* binder/postBuild, run the way Binder runs it, installs a ``course_lib`` that imports, every
+  module of it, from outside the repository;
+* repo2docker, the tool that builds Binder's images, renders the Dockerfile for this repository
+  (``--no-build`` needs no container engine): conda from binder/environment.yml with
+  python 3.12, in the environment the kernel uses, then binder/postBuild.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from test_packaging import ROOT
+
+README = ROOT / "README.md"
+BINDER_URL = re.compile(r"https?://mybinder\.org/[^\s)\]>\"'`]*")
+LAUNCH_PATH = re.compile(r"^/v2/(?P<provider>[^/]+)/(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?P<ref>.+)$")
+GITHUB_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+GITHUB_REPO = re.compile(r"^[A-Za-z0-9._-]+$")
+# A Jupyter server route that opens a file, and the file's path below the server's root.
+ROUTE = re.compile(r"(?:^|/)(?P<route>voila/render|lab/tree)/(?P<path>[^?#]+)")
+PLACEHOLDERS = re.compile(r"^(?:<[^<>/]+>/)+")  # `<repo-folder>/`: where nbgitpuller clones
+BINDER_USER = ["--user-id", "1000", "--user-name", "jovyan"]  # mybinder.org's user
+
+
+def binder_urls() -> list[str]:
+    return BINDER_URL.findall(README.read_text())
+
+
+def launch_links() -> list[str]:
+    return [url for url in binder_urls() if urlsplit(url).path.startswith("/v2/")]
+
+
+def launch_parts(url: str) -> dict[str, str]:
+    match = LAUNCH_PATH.match(urlsplit(url).path)
+    assert match, f"{url}: expected https://mybinder.org/v2/gh/<owner>/<repo>/<ref>"
+    return {key: unquote(value) for key, value in match.groupdict().items()}
+
+
+def hub_paths() -> list[str]:
+    """Paths to open on a JupyterHub that the README quotes in backticks."""
+    return [text for text in re.findall(r"`([^`\n]+)`", README.read_text()) if ROUTE.search(text)]
+
+
+def file_opened_by(urlpath: str) -> tuple[str, Path]:
+    """The route (voila/render or lab/tree) and the repository file a URL path opens."""
+    match = ROUTE.search(urlpath)
+    assert match, f"{urlpath!r} opens no file: expected voila/render/<path> or lab/tree/<path>"
+    return match["route"], ROOT / PLACEHOLDERS.sub("", unquote(match["path"]))
+
+
+def assert_opens_a_repository_file(urlpath: str) -> None:
+    route, target = file_opened_by(urlpath)
+    assert target.resolve().is_relative_to(ROOT), f"{urlpath!r} leaves the repository"
+    assert target.is_file(), f"{urlpath!r} opens {target.relative_to(ROOT)}: no such file"
+    if route == "voila/render":
+        assert target.suffix == ".ipynb", f"{urlpath!r}: voila renders notebooks only"
+
+
+def test_every_binder_url_in_the_readme_is_a_badge_or_a_launch_link():
+    urls = binder_urls()
+    assert launch_links(), "README.md has no Binder launch link"
+    odd = [url for url in urls if not urlsplit(url).path.startswith("/v2/")
+           and not urlsplit(url).path.endswith(".svg")]
+    assert not odd, f"mybinder.org URLs that are neither a badge image nor a launch link: {odd}"
+
+
+@pytest.mark.parametrize("url", launch_links())
+def test_binder_launch_link_names_a_github_repository_and_ref(url):
+    assert urlsplit(url).scheme == "https", f"{url}: use https"
+    parts = launch_parts(url)
+    assert parts["provider"] == "gh", f"{url}: expected a GitHub (gh) repository"
+    assert GITHUB_OWNER.match(parts["owner"]), f"{url}: {parts['owner']!r} is no GitHub owner"
+    assert GITHUB_REPO.match(parts["repo"]) and parts["repo"] not in {".", ".."}, (
+        f"{url}: {parts['repo']!r} is no GitHub repository name")
+    assert not parts["repo"].endswith(".git"), f"{url}: drop the .git suffix"
+    ref_ok = subprocess.run(["git", "check-ref-format", f"refs/heads/{parts['ref']}"],
+                            capture_output=True, timeout=30)
+    assert ref_ok.returncode == 0, f"{url}: {parts['ref']!r} is not a valid git ref"
+
+
+@pytest.mark.parametrize("url", launch_links())
+def test_binder_launch_link_opens_a_file_of_the_repository(url):
+    query = parse_qs(urlsplit(url).query, strict_parsing=True)
+    assert set(query) == {"urlpath"}, f"{url}: expected one urlpath= parameter, got {query}"
+    [urlpath] = query["urlpath"]
+    assert urlpath.lstrip("/").startswith(("voila/render/", "lab/tree/")), (
+        f"{url}: urlpath {urlpath!r} must start with voila/render/ or lab/tree/")
+    assert_opens_a_repository_file(urlpath)
+
+
+def test_binder_launch_links_all_name_one_repository_and_ref():
+    named = {tuple(launch_parts(url).values()) for url in launch_links()}
+    assert len(named) == 1, f"the launch links disagree: {sorted(named)}"
+
+
+@pytest.mark.parametrize("path", hub_paths())
+def test_jupyterhub_and_nbgitpuller_paths_in_the_readme_open_a_file(path):
+    assert_opens_a_repository_file(path)
+
+
+def copy_of_the_repository(destination: Path) -> Path:
+    """The files Binder would get (tracked, plus new ones git does not ignore), as they are now."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True, timeout=60).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        source = ROOT / name
+        if not (source.exists() or source.is_symlink()):
+            continue  # deleted in the work tree, not yet committed
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target, follow_symlinks=False)  # keeps links and the exec bit
+    return destination
+
+
+def throwaway_venv(path: Path) -> Path:
+    """A venv that sees this environment's packages (pip, numpy, ...) through a .pth file but
+    has no course_lib of its own: the editable install's hook is not run from an added path.
+    Returns its site-packages."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)],
+                   check=True, timeout=120)
+    ask = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.run([str(path / "bin" / "python"), "-c", ask], capture_output=True,
+                               text=True, check=True, timeout=60).stdout.strip())
+    (site / "parent-environment.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    return site
+
+
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, course_lib
+for module in pkgutil.iter_modules(course_lib.__path__):
+    importlib.import_module(f"course_lib.{module.name}")
+print(course_lib.__file__)
+"""
+
+
+@pytest.mark.slow
+def test_binder_post_build_installs_course_lib_importable_outside_the_repository(tmp_path):
+    repo = copy_of_the_repository(tmp_path / "repo")
+    site = throwaway_venv(tmp_path / "venv")
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
+    env["PATH"] = f"{tmp_path / 'venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["PIP_NO_INPUT"] = "1"
+
+    build = subprocess.run(["./binder/postBuild"], cwd=repo, env=env,  # as repo2docker runs it
+                           capture_output=True, text=True, timeout=240)
+    assert build.returncode == 0, f"binder/postBuild failed:\n{build.stdout}\n{build.stderr}"
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    imported = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-I", "-c",
+                               IMPORT_EVERY_MODULE],
+                              cwd=elsewhere, env=env, capture_output=True, text=True, timeout=180)
+    assert imported.returncode == 0, f"importing course_lib failed:\n{imported.stderr}"
+    installed = Path(imported.stdout.strip().splitlines()[-1]).parent
+    assert installed == site / "course_lib", f"course_lib came from {installed}, not the install"
+    modules = {path.name for path in (ROOT / "course_lib").glob("*.py")}
+    assert modules <= {path.name for path in installed.glob("*.py")}
+
+
+def dockerfile_instructions(text: str) -> list[str]:
+    """One string per Dockerfile instruction: continuation lines joined, comments dropped."""
+    instructions, pending = [], ""
+    for line in text.splitlines():
+        if not pending and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        pending += line.rstrip()
+        if pending.endswith("\\"):
+            pending = pending[:-1] + " "
+        else:
+            instructions.append(pending.strip())
+            pending = ""
+    return instructions
+
+
+@pytest.fixture(scope="module")
+def repo2docker_dry_run() -> subprocess.CompletedProcess:
+    """repo2docker's Dockerfile for the repository. With --no-build it reads a local directory
+    in place, writes nothing to it and talks to no container engine."""
+    pytest.importorskip("repo2docker", reason="jupyter-repo2docker (the test extra) is missing")
+    result = subprocess.run([sys.executable, "-m", "repo2docker", "--no-build", *BINDER_USER,
+                             str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"repo2docker --no-build failed:\n{result.stderr}"
+    return result
+
+
+def test_repo2docker_builds_the_conda_environment_of_binder_with_python_3_12(repo2docker_dry_run):
+    assert "Building conda environment for python=3.12" in repo2docker_dry_run.stderr
+    steps = dockerfile_instructions(repo2docker_dry_run.stdout)
+    update = [step for step in steps if re.search(r"\benv update\b", step)]
+    assert len(update) == 1, "expected one conda/mamba `env update` step"
+    assert re.search(r'-p \$\{NB_PYTHON_PREFIX\} --file "?binder/environment\.yml"?', update[0]), (
+        f"the environment does not come from binder/environment.yml: {update[0]}")
+    assert "ENV KERNEL_PYTHON_PREFIX=${NB_PYTHON_PREFIX}" in steps, (
+        "the kernel must run in the environment that postBuild installs course_lib into")
+
+
+def test_repo2docker_runs_post_build_as_the_user_after_copying_the_repository(repo2docker_dry_run):
+    steps = dockerfile_instructions(repo2docker_dry_run.stdout)
+    post_build = steps.index("RUN ./binder/postBuild")
+    copy_all = next(i for i, step in enumerate(steps)
+                    if re.fullmatch(r"COPY (--chown=\S+ )?src/ \$\{REPO_DIR\}/", step))
+    update = next(i for i, step in enumerate(steps) if re.search(r"\benv update\b", step))
+    assert update < copy_all < post_build, "postBuild must run after the environment and copy"
+    user = [step for step in steps[:post_build] if step.startswith("USER ")][-1]
+    assert user == "USER ${NB_USER}", f"postBuild runs as {user.split()[1]}, not the user"
