@@ -9,8 +9,9 @@
   ``change["new"]``, passes it to a validating setter, and refreshes the views;
 - ``StepperApp.refresh`` pushes the state into the widgets, batched with ``hold_sync``.
 
-Nothing is rebuilt per click: the graph images are rendered once per app and every
-view is updated in place. Typesetting LaTeX costs the browser about 50 ms per updated
+Nothing is rebuilt per click: the graph images are drawn once per machine (kept on disk
+by ``graph_images``, so a new page's kernel shows the app sooner) and every view is
+updated in place. Typesetting LaTeX costs the browser about 50 ms per updated
 ``HTMLMath``, more than everything else a click does, so the equations and the entry's
 expansion get one ``HTMLMath`` per stage, typeset when their content changes (page load,
 a new configuration or entry), and a click only shows one and hides the others. Errors
@@ -24,14 +25,21 @@ class ``stage-values`` ("shape (r, c)" and "dL: ..." or "dJ: ..."); an ``HTML`` 
 ``stage-checks`` ("max |slide - assignment|" and "finite-difference relative error");
 an ``HTML`` with class ``stage-error``, empty and hidden unless there is a message;
 buttons described exactly "Previous" and "Next" (text, no icons); an ``IntSlider``
-"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid).
+"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid); an ``HTML`` with
+class ``app-stopped`` whose ``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the
+page has lost its kernel.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
+import json
 import logging
+import os
+import tempfile
+from pathlib import Path
 
 import ipywidgets as widgets
 
@@ -50,6 +58,7 @@ from course_lib.stepper import (
 
 FRIENDLY_ERROR = ("Something went wrong while updating this view. The app is still working: "
                   "try another step or setting.")
+KERNEL_STOPPED = "The app has stopped (its kernel ended). Reload the page to start again."
 EXPANSION_CACHE = 256
 # Palette size of the graph images: each click sends one, and 32 colours look the same as
 # the full-colour render at a quarter of the bytes (figures.png_bytes).
@@ -282,6 +291,36 @@ def error_view() -> widgets.HTML:
     return _classed(widgets.HTML(layout=widgets.Layout(display="none")), "stage-error")
 
 
+# The kernel cannot announce its own death, so the browser alone shows the notice: when the
+# kernel behind the page restarts or dies, ipywidgets gives every widget view the class
+# jupyter-widgets-disconnected (the widgets' state died with the kernel, and nothing the page
+# sends reaches the app any more). Then the notice appears above the app and the rest of the
+# app is dimmed and stops taking clicks. Only in voila (body[data-voila]): in JupyterLab the
+# cure is to run the notebook again, not to reload the page.
+_STOPPED_CSS = """
+.app-stopped-text { display: none; }
+body[data-voila] .app-stopped.jupyter-widgets-disconnected .app-stopped-text {
+  display: block; margin: 4px 0 8px; padding: 12px 16px; font-size: 16px; line-height: 1.4;
+  color: #5C2600; background: #FFF3CD; border: 2px solid #A03C00; border-radius: 4px;
+}
+body[data-voila] .app-stopped.jupyter-widgets-disconnected ~ * {
+  opacity: 0.4; pointer-events: none;
+}
+.app-stopped.jupyter-widgets-disconnected::before { content: none; }
+"""
+
+
+def stopped_view() -> widgets.HTML:
+    """The notice that the app has stopped (CSS class ``app-stopped``): the app's first
+    widget, empty and without height until the page has lost its kernel; then its own
+    stylesheet shows ``KERNEL_STOPPED`` and dims the widgets after it."""
+    return _classed(
+        widgets.HTML(f"<style>{_STOPPED_CSS}</style>"
+                     f'<div class="app-stopped-text" role="alert">{html.escape(KERNEL_STOPPED)}'
+                     "</div>", layout=widgets.Layout(margin="0px")),
+        "app-stopped")
+
+
 def config_view() -> dict:
     """The configuration controls."""
     return {
@@ -356,6 +395,7 @@ def layout(v: dict) -> widgets.VBox:
                "300px"),
     ], layout=wrap)
     return widgets.VBox([
+        v["stopped"],
         v["label"],
         widgets.HBox([v["previous"], v["next"], v["slider"]]),
         v["error"],
@@ -373,6 +413,7 @@ def build_views() -> dict:
         "label": stage_label_view(), "previous": previous, "next": next_, "slider": slider,
         "graph": graph_view(), "equations": equation_views(), "values": values_view(),
         "checks": checks_view(), "notes": notes_view(), "error": error_view(),
+        "stopped": stopped_view(),
         "config": config_view(), "entry": entry_view(), "predict": predict_view(),
     }
 
@@ -380,14 +421,76 @@ def build_views() -> dict:
 # ----------------------------------------------------------------------------- the app
 
 
-def graph_images() -> dict:
-    """Stage index -> the graph's ``<img>`` HTML, rendered once so stepping costs no drawing."""
+def render_graph_images() -> dict:
+    """Stage index -> the graph's ``<img>`` HTML, drawn now (about 1.5 s for all nine)."""
     return {
         i: figures.img_html(
             figures.png_bytes(figures.graph_figure(i), colors=GRAPH_COLORS), figures.graph_alt(i)
         )
         for i in range(1, N_STAGES + 1)
     }
+
+
+def graph_cache_dir() -> Path:
+    """Where rendered graphs are kept between kernels: ``$COURSE_LIB_CACHE``, else
+    ``$XDG_CACHE_HOME/course_lib``, else ``~/.cache/course_lib``."""
+    if os.environ.get("COURSE_LIB_CACHE"):
+        return Path(os.environ["COURSE_LIB_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "course_lib"
+
+
+def _graph_cache_key() -> str:
+    """Changes whenever the pictures could: the drawing code, matplotlib, Pillow, palette."""
+    import matplotlib
+    import PIL
+
+    digest = hashlib.sha256(Path(figures.__file__).read_bytes())
+    digest.update(f"{matplotlib.__version__} {PIL.__version__} {GRAPH_COLORS}".encode())
+    return digest.hexdigest()[:20]
+
+
+def _valid_graphs(data) -> bool:
+    return (isinstance(data, dict) and sorted(data) == [str(i) for i in range(1, N_STAGES + 1)]
+            and all(isinstance(v, str) and v.startswith("<img alt=") for v in data.values()))
+
+
+def graph_images() -> dict:
+    """The nine graph images, rendered once per machine rather than once per page.
+
+    Every page of the app is a new kernel, and drawing the graphs was most of the time a
+    kernel took to show the app. They depend on nothing but the drawing code and library
+    versions, so the first kernel stores them in ``graph_cache_dir()`` under a key of those,
+    and later kernels read them back. A missing, unreadable or damaged file is drawn anew;
+    a cache directory that cannot be written only costs the drawing.
+    """
+    path = graph_cache_dir() / f"graphs-{_graph_cache_key()}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if _valid_graphs(data):
+            return {int(k): v for k, v in data.items()}
+    except (OSError, ValueError):
+        pass
+    graphs = render_graph_images()
+    try:
+        _write_whole(path, json.dumps({str(k): v for k, v in graphs.items()}))
+    except OSError:
+        kernel_logger().info("graph cache %s not writable; graphs drawn per kernel", path)
+    return graphs
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write a temporary file beside ``path``, then rename it: kernels starting together
+    never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class StepperApp:

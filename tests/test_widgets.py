@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import base64
 import html
+import json
 import logging
 import re
 from pathlib import Path
@@ -444,6 +445,45 @@ def test_matrix_figure_prints_every_value_with_shape_and_kind():
     assert figures.png_bytes(fig)[:4] == b"\x89PNG"
     alt = figures.matrix_alt(values, "dZ1", "dL")
     assert "shape (2, 3)" in alt and "per-example dL" in alt and "-2.25" in alt
+
+
+def _no_drawing():
+    raise AssertionError("the graphs were drawn again")
+
+
+def test_graphs_are_drawn_once_then_read_from_the_cache(tmp_path, monkeypatch, graphs):
+    monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
+    assert ui.graph_images() == graphs
+    [stored] = (tmp_path / "cache").glob("graphs-*.json")
+    assert list((tmp_path / "cache").iterdir()) == [stored]  # no temporary file left
+    monkeypatch.setattr(ui, "render_graph_images", _no_drawing)
+    assert ui.graph_images() == graphs
+
+
+def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, graphs):
+    monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path))
+    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
+    ui.graph_images()
+    [stored] = tmp_path.glob("graphs-*.json")
+    for damage in ("{not json", json.dumps({"1": "<img alt='x'>"}), json.dumps([1, 2])):
+        stored.write_text(damage)
+        assert ui.graph_images() == graphs
+        assert json.loads(stored.read_text()) == {str(k): v for k, v in graphs.items()}
+
+
+def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graphs):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("COURSE_LIB_CACHE", str(blocker / "cache"))  # below a file: no mkdir
+    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
+    assert ui.graph_images() == graphs
+
+
+def test_the_cache_key_follows_the_palette(monkeypatch):
+    before = ui._graph_cache_key()
+    monkeypatch.setattr(ui, "GRAPH_COLORS", ui.GRAPH_COLORS * 2)
+    assert ui._graph_cache_key() != before
 
 
 def test_palette_png_keeps_the_picture_at_a_fraction_of_the_bytes():
