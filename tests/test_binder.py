@@ -15,6 +15,7 @@ same packages as pyproject.toml, and that binder/postBuild stops on error and ru
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -150,6 +151,22 @@ print(course_lib.__file__)
 """
 
 
+def binder_server_config() -> dict:
+    return json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())
+
+
+def test_binder_server_config_carries_voila_json_server_settings():
+    # Served as a server extension (Binder, JupyterHub), voila takes only VoilaConfiguration
+    # from voila.json; the executor and culling settings must reach the server another way.
+    voila = json.loads((ROOT / "voila.json").read_text())
+    server = binder_server_config()
+    assert set(server) == {"VoilaExecutor", "MappingKernelManager"}
+    for section in server:
+        assert server[section] == voila[section], section
+    assert server["VoilaExecutor"]["timeout"] > 0
+    assert server["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
 @pytest.mark.slow
 def test_binder_post_build_installs_course_lib_importable_outside_the_repository(tmp_path):
     repo = copy_of_the_repository(tmp_path / "repo")
@@ -158,10 +175,14 @@ def test_binder_post_build_installs_course_lib_importable_outside_the_repository
            if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
     env["PATH"] = f"{tmp_path / 'venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["PIP_NO_INPUT"] = "1"
+    env["HOME"] = str(tmp_path / "home")  # postBuild writes the user's Jupyter config
+    env.pop("JUPYTER_CONFIG_DIR", None)
 
     build = subprocess.run(["./binder/postBuild"], cwd=repo, env=env,  # as repo2docker runs it
                            capture_output=True, text=True, timeout=240)
     assert build.returncode == 0, f"binder/postBuild failed:\n{build.stdout}\n{build.stderr}"
+    server_config = tmp_path / "home" / ".jupyter" / "jupyter_server_config.json"
+    assert json.loads(server_config.read_text()) == binder_server_config()
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

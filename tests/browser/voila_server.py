@@ -258,6 +258,18 @@ class VoilaServer(ServerProcess):
             rel = rel.relative_to((self.cwd / self.target).resolve())
         return f"{self.base_url}/voila/render/{rel.as_posix()}"
 
+    def kernel_model(self, kernel_id: str) -> dict | None:
+        """The server's ``/api/kernels/<id>`` (execution_state, last_activity,
+        connections), or None when it answers 404 (no such kernel)."""
+        try:
+            url = f"{self.base_url}/api/kernels/{kernel_id}"
+            with urllib.request.urlopen(url, timeout=10) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
     def shutdown_kernel(self, kernel_id: str) -> int:
         """Shut down the kernel of a page that is closed; returns the HTTP status (204).
 
