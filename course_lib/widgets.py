@@ -35,6 +35,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import importlib.metadata
+import importlib.util
 import json
 import logging
 import os
@@ -43,7 +45,6 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from course_lib import figures
 from course_lib.activations import HIDDEN_ACTIVATIONS
 from course_lib.derivation import Expansion
 from course_lib.stages import Stage
@@ -422,7 +423,13 @@ def build_views() -> dict:
 
 
 def render_graph_images() -> dict:
-    """Stage index -> the graph's ``<img>`` HTML, drawn now (about 1.5 s for all nine)."""
+    """Stage index -> the graph's ``<img>`` HTML, drawn now (about 1.5 s for all nine).
+
+    ``figures`` (matplotlib, Pillow) is imported here, not at the top: importing it takes
+    longer than building the whole app, and with the graphs cached a kernel never needs it.
+    """
+    from course_lib import figures
+
     return {
         i: figures.img_html(
             figures.png_bytes(figures.graph_figure(i), colors=GRAPH_COLORS), figures.graph_alt(i)
@@ -442,11 +449,10 @@ def graph_cache_dir() -> Path:
 
 def _graph_cache_key() -> str:
     """Changes whenever the pictures could: the drawing code, matplotlib, Pillow, palette."""
-    import matplotlib
-    import PIL
-
-    digest = hashlib.sha256(Path(figures.__file__).read_bytes())
-    digest.update(f"{matplotlib.__version__} {PIL.__version__} {GRAPH_COLORS}".encode())
+    source = importlib.util.find_spec("course_lib.figures").origin  # found, not imported
+    digest = hashlib.sha256(Path(source).read_bytes())
+    versions = " ".join(importlib.metadata.version(name) for name in ("matplotlib", "pillow"))
+    digest.update(f"{versions} {GRAPH_COLORS}".encode())
     return digest.hexdigest()[:20]
 
 

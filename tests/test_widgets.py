@@ -8,7 +8,10 @@ import base64
 import html
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -478,6 +481,17 @@ def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graph
     monkeypatch.setenv("COURSE_LIB_CACHE", str(blocker / "cache"))  # below a file: no mkdir
     monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
     assert ui.graph_images() == graphs
+
+
+def test_with_the_graphs_cached_a_kernel_never_imports_matplotlib(tmp_path):
+    # A new page's kernel builds the app; importing matplotlib took longer than the build.
+    env = {**os.environ, "COURSE_LIB_CACHE": str(tmp_path)}
+    script = ("import sys; from course_lib import widgets; widgets.app(); "
+              "print('matplotlib' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, timeout=120, check=True).stdout.strip()
+            for _ in range(2)]
+    assert runs == ["True", "False"]  # the first draws and fills the cache
 
 
 def test_the_cache_key_follows_the_palette(monkeypatch):
