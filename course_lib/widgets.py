@@ -91,6 +91,11 @@ def label_text(stepper: Stepper) -> str:
     return f"Stage {stepper.index} of {N_STAGES}: {stepper.stage.title}"
 
 
+def label_html(stepper: Stepper) -> str:
+    """The stage title as the ``stage-label`` widget shows it."""
+    return f"<h3 style='margin:0.2em 0'>{html.escape(label_text(stepper))}</h3>"
+
+
 def _kind_text(kind: str, m: int) -> str:
     if kind == "dL":
         return "dL: per-example gradient (one column per example, not averaged)"
@@ -554,7 +559,7 @@ class StepperApp:
         failure here leaves the screen as it was."""
         s = self.stepper
         return {
-            "label": f"<h3 style='margin:0.2em 0'>{html.escape(label_text(s))}</h3>",
+            "label": label_html(s),
             "equations": [equation_html(st) for st in s.computed.bp.stages],
             "values": values_html(s), "checks": checks_html(s), "graph": self.graphs[s.index],
             "notes": notes_html(s), "error": message_html(self.message),
@@ -569,6 +574,10 @@ class StepperApp:
         s, v = self.stepper, self.views
         config, index, revealed = s.config, s.index, s.revealed
         rows, cols = s.stage.shape
+        # The stage title is what a click is waiting for: it leaves at once, before the rest
+        # is computed. If the rest fails, ``run`` puts the state back and refreshes again.
+        with self._quiet():
+            v["label"].value = label_html(s)
         content = self._content()
         with contextlib.ExitStack() as stack, self._quiet():
             # ExitStack sends the last-entered first: enter in reverse of the send order.
