@@ -29,6 +29,7 @@ from course_lib.checks import (
     check_int,
     check_probabilities,
     check_product_finite,
+    checked_after,
     expect_finite,
     expect_shape,
     same_examples,
@@ -116,8 +117,11 @@ def linear_forward(A, W, b):
             f"W's columns ({W.shape[1]}) must equal A's rows ({A.shape[0]})"
         )
     expect_shape("b", b, (W.shape[0], 1), where=where)
-    Z = W @ A + b
-    check_product_finite(Z, {"W": W, "b": b, "A": A}, where=where)
+    expect_finite("W", W, where=where)
+    expect_finite("b", b, where=where)
+    with checked_after():  # A is large (X in the first layer): checked through Z
+        Z = W @ A + b
+    check_product_finite(Z, {"A": A}, where=where)
     return Z, LinearCache(A, W, b)
 
 
@@ -243,7 +247,8 @@ def linear_backward(dZ, cache):
     expect_shape("A_prev", A_prev, (W.shape[1], None), where=where)
     expect_finite("W", W, where=where)
     m = A_prev.shape[1]
-    dW = (dZ @ A_prev.T) / m  # reverses Z = W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
+    with checked_after():
+        dW = (dZ @ A_prev.T) / m  # reverses Z = W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
     # Every entry of dZ and of A_prev reaches dW, so NaN or inf in either shows up there:
     # scanning the small dW spares a pass over a large A_prev (X in the first layer).
     check_product_finite(dW, {"dZ": dZ, "A_prev": A_prev}, where=where + " (dW = dZ A_prev.T / m)")

@@ -5,6 +5,14 @@ expected shape or value, and what it got. The checks are cheap: shapes and
 dtypes only, plus finiteness of small arrays. Large inputs such as ``X`` are
 checked for NaN or inf through the product they feed (``W1 @ X`` is non-finite
 wherever ``X`` is), so validation costs no extra pass over the data.
+
+One rule at every product: the small operands (weights, biases, a cache) are checked
+with ``expect_finite`` before use; a product with a large operand (``X``, ``A_prev``)
+is computed inside ``checked_after()`` and then named by ``check_product_finite``.
+Whether NumPy warns about ``inf * 0`` inside a product depends on which BLAS kernel
+the CPU picks, so the warning is silenced for that product alone and the clear error
+comes from the check on every machine. NumPy's global state (``np.seterr``) is never
+touched: a student's own warnings stay theirs.
 """
 
 from __future__ import annotations
@@ -79,6 +87,16 @@ def expect_finite(name: str, arr: np.ndarray, *, where: str = "") -> None:
             f"{name}{ctx} contains NaN or inf (first at index {tuple(int(i) for i in bad)}: "
             f"{arr[tuple(bad)]})"
         )
+
+
+def checked_after():
+    """A context for one product whose result ``check_product_finite`` inspects next.
+
+    Inside it NumPy's floating-point warnings are off (``np.errstate``, local to the
+    block), so a NaN or inf in a large operand is reported once, by the check, as a
+    ``CourseInputError`` naming the operand, and never as a machine-dependent warning.
+    """
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
 
 def check_product_finite(result: np.ndarray, inputs: dict, *, where: str) -> None:

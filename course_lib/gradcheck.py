@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation, sigmoid
-from course_lib.checks import CourseInputError, as_labels, expect_finite, expect_shape
+from course_lib.checks import (
+    CourseInputError,
+    as_labels,
+    check_product_finite,
+    checked_after,
+    expect_finite,
+    expect_shape,
+)
 from course_lib.slide import check_two_layer
 from course_lib.stages import STAGE_KEYS
 
@@ -85,9 +92,11 @@ def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
         raise CourseInputError(f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}")
     g = get_activation(hidden).g
     m = X.shape[1]
-    Z1 = W1 @ X + b1
-    A1 = g(Z1)
-    Z2 = W2 @ A1 + b2
+    with checked_after():  # every operand is finite; a product can still overflow
+        Z1 = W1 @ X + b1
+        A1 = g(Z1)
+        Z2 = W2 @ A1 + b2
+    check_product_finite(Z2, {}, where=where + " (Z2 = W2 g(W1 X + b1) + b2)")
     A2 = sigmoid(Z2)
 
     def from_Z1(z1):

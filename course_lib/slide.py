@@ -30,6 +30,7 @@ from course_lib.checks import (
     as_labels,
     as_matrix,
     check_product_finite,
+    checked_after,
     expect_finite,
     expect_shape,
     same_examples,
@@ -67,6 +68,8 @@ def check_two_layer(X, parameters: dict, where: str):
     expect_shape("b1", b1, (n_h, 1), where=where + " (b1 is (n_h, 1))")
     expect_shape("W2", W2, (None, n_h), where=where + " (W2 is (n_y, n_h))")
     expect_shape("b2", b2, (W2.shape[0], 1), where=where + " (b2 is (n_y, 1))")
+    for name, small in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
+        expect_finite(name, small, where=where)  # X is large: checked through W1 X below
     return X, W1, b1, W2, b2
 
 
@@ -81,11 +84,13 @@ def forward_propagation(X, parameters: dict, hidden: str = "tanh"):
     _check_hidden(hidden)
     X, W1, b1, W2, b2 = check_two_layer(X, parameters, where)
     g = get_activation(hidden).g
-    Z1 = W1 @ X + b1
-    check_product_finite(Z1, {"W1": W1, "b1": b1, "X": X}, where=where + " (Z1 = W1 X + b1)")
+    with checked_after():
+        Z1 = W1 @ X + b1
+    check_product_finite(Z1, {"X": X}, where=where + " (Z1 = W1 X + b1)")
     A1 = g(Z1)
-    Z2 = W2 @ A1 + b2
-    check_product_finite(Z2, {"W2": W2, "b2": b2}, where=where + " (Z2 = W2 A1 + b2)")
+    with checked_after():
+        Z2 = W2 @ A1 + b2
+    check_product_finite(Z2, {"A1": A1}, where=where + " (Z2 = W2 A1 + b2)")
     A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
@@ -141,7 +146,8 @@ def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh",
     db2 = avg_dW * np.sum(dZ2, axis=1, keepdims=True)  # (3)
     dA1 = W2.T @ dZ2  # the bracket of (4), returned so it can be shown on its own
     dZ1 = dA1 * _hidden_prime(hidden, A1, Z1)  # (4)
-    dW1 = avg_dW * dZ1 @ X.T  # (5)
+    with checked_after():
+        dW1 = avg_dW * dZ1 @ X.T  # (5)
     # A NaN or inf anywhere in X reaches dW1: scanning it spares a pass over the large X.
     check_product_finite(dW1, {"X": X}, where=where + " (dW1 = dZ1 X.T / m)")
     db1 = avg_dW * np.sum(dZ1, axis=1, keepdims=True)  # (6)

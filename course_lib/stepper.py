@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation
+from course_lib.checks import check_product_finite, checked_after
 from course_lib.data import make_problem
 from course_lib.derivation import expand
 from course_lib.gradcheck import EPSILON, TOLERANCE, gradient_check
@@ -112,7 +113,10 @@ def saturated_output_layer(X, parameters: dict, hidden: str, Y, low: float = SAT
     split form's ``dA2`` is about ``exp(|Z2|)``. Returns a new dict; the input is untouched.
     """
     W1, b1, W2 = parameters["W1"], parameters["b1"], parameters["W2"]
-    u = W2 @ get_activation(hidden).g(W1 @ X + b1)  # (n_y, m), Z2 before bias and scaling
+    with checked_after():
+        u = W2 @ get_activation(hidden).g(W1 @ X + b1)  # (n_y, m), Z2 before bias and scaling
+    check_product_finite(u, {"X": X, "W1": W1, "b1": b1, "W2": W2},
+                         where="saturated_output_layer (W2 g(W1 X + b1))")
     direction = 1.0 if np.sum(Y == 0) >= np.sum(Y == 1) else -1.0
     mid, half = (low + high) / 2, (high - low) / 2
     span = float(u.max() - u.min())

@@ -240,11 +240,94 @@ CASES = {
 
 @pytest.mark.parametrize("call, pieces", CASES.values(), ids=list(CASES))
 def test_bad_input_names_the_problem(call, pieces):
-    with pytest.raises(CourseInputError) as info:
+    # The clear error is all the student sees: no NumPy warning comes first.
+    with warnings.catch_warnings(), pytest.raises(CourseInputError) as info:
+        warnings.simplefilter("error")
         call()
     message = str(info.value)
     missing = [p for p in pieces if p not in message]
     assert not missing, f"message {message!r} lacks {missing}"
+
+
+# ----------------------------------------------------------------------------- inf inside a product
+# Whether a BLAS kernel raises NumPy's "invalid value" flag for inf * 0 depends on the CPU. A
+# strided view makes NumPy skip BLAS and use its own loop, where inf * 0 always raises it, so
+# these cases take the same path on every machine.
+
+
+def strided_with_inf(rows, cols, index):
+    """A (rows, cols) view of every other column of a larger array, with inf at ``index``."""
+    base = np.random.RandomState(1).randn(rows, 2 * cols)
+    view = base[:, ::2]
+    view[index] = np.inf
+    assert not (view.flags.c_contiguous or view.flags.f_contiguous)
+    return view
+
+
+W_ZERO_COL = with_entry(np.ones((2, 4)), (slice(None), 1), 0.0)  # column 1 meets A's row 1
+X_INF = strided_with_inf(3, 5, (1, 2))
+P_ZERO_COL = dict(P, W1=with_entry(P["W1"], (slice(None), 1), 0.0))
+# A ReLU unit that is off for every example: its row of dZ1 is 0, and 0 * inf meets X's inf.
+P_DEAD_UNIT = dict(P, b1=with_entry(P["b1"], (0, 0), -1e3))
+DZ_ZERO_ROW = with_entry(np.ones((2, 5)), (0, slice(None)), 0.0)
+
+STRIDED = {
+    "linear_forward: W @ A": (
+        lambda: assignment.linear_forward(strided_with_inf(4, 5, (1, 3)), W_ZERO_COL, B_),
+        lambda: W_ZERO_COL @ strided_with_inf(4, 5, (1, 3)),
+        ["A in linear_forward", "NaN or inf", "(1, 3)"]),
+    "linear_backward: dZ @ A_prev.T": (
+        lambda: assignment.linear_backward(DZ_ZERO_ROW, (strided_with_inf(4, 5, (2, 0)), W_, B_)),
+        lambda: DZ_ZERO_ROW @ strided_with_inf(4, 5, (2, 0)).T,
+        ["A_prev", "NaN or inf", "(2, 0)"]),
+    "forward_propagation: W1 @ X": (
+        lambda: slide.forward_propagation(X_INF, P_ZERO_COL),
+        lambda: P_ZERO_COL["W1"] @ X_INF,
+        ["X in forward_propagation", "NaN or inf", "(1, 2)"]),
+    "six_equations: dZ1 @ X.T": (
+        lambda: slide.six_equations(
+            P_DEAD_UNIT, slide.forward_propagation(X, P_DEAD_UNIT, "relu")[1], X_INF, Y, "relu"),
+        lambda: with_entry(np.ones((4, 5)), (0, slice(None)), 0.0) @ X_INF.T,
+        ["X in backward_propagation", "NaN or inf", "(1, 2)"]),
+    "linear_activation_forward in L_model_forward": (
+        lambda: assignment.L_model_forward(X_INF, {"W1": P_ZERO_COL["W1"], "b1": P["b1"],
+                                                   "W2": P["W2"], "b2": P["b2"]}),
+        lambda: P_ZERO_COL["W1"] @ X_INF,
+        ["A in linear_forward", "NaN or inf", "(1, 2)"]),
+}
+
+
+@pytest.mark.parametrize("call, raw, pieces", STRIDED.values(), ids=list(STRIDED))
+def test_inf_in_a_large_operand_gives_the_clear_error_and_no_warning(call, raw, pieces):
+    # The bare product does warn on this path, so the case exercises what it claims to.
+    with warnings.catch_warnings(), pytest.raises(RuntimeWarning, match="invalid value"):
+        warnings.simplefilter("error")
+        raw()
+    with warnings.catch_warnings(), pytest.raises(CourseInputError) as info:
+        warnings.simplefilter("error")
+        call()
+    missing = [p for p in pieces if p not in str(info.value)]
+    assert not missing, f"message {str(info.value)!r} lacks {missing}"
+
+
+def test_a_non_finite_weight_is_named_before_any_product():
+    W1 = with_entry(P["W1"], (1, 0), np.inf)
+    for call in (lambda: slide.forward_propagation(X_INF, dict(P, W1=W1)),
+                 lambda: assignment.linear_forward(X_INF, W1, P["b1"]),
+                 lambda: gradient_check({"dW1": W1}, X, Y, dict(P, W1=W1))):
+        with warnings.catch_warnings(), pytest.raises(CourseInputError, match="W1? .*NaN or inf"):
+            warnings.simplefilter("error")
+            call()
+
+
+def test_the_products_leave_numpys_global_error_state_alone():
+    before = np.geterr()
+    with pytest.raises(CourseInputError):
+        slide.forward_propagation(X_INF, P_ZERO_COL)
+    assert np.geterr() == before
+    with np.errstate(all="raise"):  # a student's own settings still apply outside course_lib
+        with pytest.raises(FloatingPointError):
+            _ = np.ones(2) / np.zeros(2)
 
 
 def test_there_are_enough_cases():
