@@ -19,6 +19,7 @@ NUMERICAL = ("activations", "checks", "assignment", "slide", "stages", "gradchec
 DISPLAY = {"figures", "widgets", "notebook_figures", "notebook_helpers"}
 SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 # docs/design.md's layers, top first: a module imports only from its own layer or above.
+# A subpackage (course_lib/diagnose/...) sits wholly in the layer of its name.
 LAYERS = (
     ("activations", "checks"),
     ("assignment", "slide"),
@@ -30,35 +31,64 @@ LAYERS = (
 LAYER_OF = {module: depth for depth, layer in enumerate(LAYERS) for module in layer}
 
 
+def module_files() -> dict[str, Path]:
+    """Every module of course_lib and its subpackages, by dotted name below course_lib."""
+    files = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts:
+            files[".".join(parts)] = path
+    return files
+
+
+MODULES = module_files()
+
+
+def unit(module: str) -> str:
+    """The top-level module or subpackage that ``module`` belongs to (its layer's name)."""
+    return module.split(".")[0]
+
+
 def imports_of(module: str) -> set[str]:
-    """Every module ``course_lib/<module>.py`` imports, as dotted names
-    (``from course_lib import slide`` gives ``course_lib.slide``)."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    """Every module ``module`` imports, as absolute dotted names
+    (``from course_lib import slide`` gives ``course_lib.slide``; relative imports resolved)."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text())
+    package = ["course_lib", *module.split(".")]
+    if path.name != "__init__.py":
+        package = package[:-1]
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            if node.module == "course_lib":
-                names.update(f"course_lib.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names.add(base)
+            if base.startswith("course_lib"):
+                names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
 
 
 def own_modules(module: str) -> set[str]:
-    """The course_lib modules that ``module`` imports (by short name)."""
-    return {n.split(".")[1] for n in imports_of(module) if n.startswith("course_lib.")}
+    """The course_lib units (top-level modules or subpackages) that ``module`` imports."""
+    return {n.split(".")[1] for n in imports_of(module)
+            if n.startswith("course_lib.") and n.split(".")[1] in LAYER_OF}
 
 
 def test_the_rules_see_every_module():
-    on_disk = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    on_disk = {unit(m) for m in MODULES}
     assert on_disk == set(NUMERICAL) | DISPLAY, "classify the new module in this test"
     assert on_disk == set(LAYER_OF), "give the new module a layer here and in docs/design.md"
 
 
-@pytest.mark.parametrize("module", sorted(LAYER_OF))
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_modules_import_only_from_their_layer_or_above(module):
-    below = {m for m in own_modules(module) if LAYER_OF[m] > LAYER_OF[module]}
+    below = {m for m in own_modules(module) if LAYER_OF[m] > LAYER_OF[unit(module)]}
     assert not below, f"{module} imports {below} from a lower layer"
 
 
@@ -67,7 +97,7 @@ def test_slide_and_assignment_share_only_the_activations(module):
     assert own_modules(module) <= {"activations", "checks"}, own_modules(module)
 
 
-@pytest.mark.parametrize("module", NUMERICAL)
+@pytest.mark.parametrize("module", [m for m in sorted(MODULES) if unit(m) in NUMERICAL])
 def test_numerical_modules_know_no_screen(module):
     top_level = {name.split(".")[0] for name in imports_of(module)}
     assert not top_level & SCREEN_PACKAGES, (module, top_level & SCREEN_PACKAGES)

@@ -145,8 +145,8 @@ def throwaway_venv(path: Path) -> Path:
 
 IMPORT_EVERY_MODULE = """
 import importlib, pkgutil, course_lib
-for module in pkgutil.iter_modules(course_lib.__path__):
-    importlib.import_module(f"course_lib.{module.name}")
+for module in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+    importlib.import_module(module.name)
 print(course_lib.__file__)
 """
 
@@ -192,8 +192,16 @@ def test_binder_post_build_installs_course_lib_importable_outside_the_repository
     assert imported.returncode == 0, f"importing course_lib failed:\n{imported.stderr}"
     installed = Path(imported.stdout.strip().splitlines()[-1]).parent
     assert installed == site / "course_lib", f"course_lib came from {installed}, not the install"
-    modules = {path.name for path in (ROOT / "course_lib").glob("*.py")}
-    assert modules <= {path.name for path in installed.glob("*.py")}
+    # pip install . builds a wheel: every module of every subpackage, and the package data
+    # (a view's JavaScript and CSS), must be in it.
+    shipped = {".py", ".js", ".css", ".json"}
+
+    def files(root):
+        return {p.relative_to(root) for p in root.rglob("*")
+                if p.is_file() and p.suffix in shipped and "__pycache__" not in p.parts}
+
+    missing = files(ROOT / "course_lib") - files(installed)
+    assert not missing, f"the installed course_lib lacks {sorted(map(str, missing))}"
 
 
 def dockerfile_instructions(text: str) -> list[str]:

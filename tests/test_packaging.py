@@ -74,7 +74,9 @@ def test_pyproject_declares_the_package_python_and_a_test_extra():
     project = pyproject()["project"]
     assert project["requires-python"] == ">=3.11"
     assert "test" in project["optional-dependencies"]
-    assert pyproject()["tool"]["setuptools"]["packages"] == ["course_lib"]
+    # Subpackages are found, not listed: a listed top package would ship without them.
+    assert pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == [
+        "course_lib", "course_lib.*"]
     names = {requirement_name(r) for r in project["optional-dependencies"]["test"]}
     assert {"pytest", "hypothesis", "nbval", "playwright", "ruff",
             "jupyter-repo2docker"} <= names
