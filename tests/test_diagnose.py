@@ -60,6 +60,13 @@ def test_catalogue_is_large_with_stable_unique_ids():
     assert {entry.exercise for entry in MISTAKES} == set(EXERCISES)
 
 
+def test_each_mistake_is_written_in_its_exercise_module():
+    # The README sends whoever adds a mistake to catalogue/<exercise>.py: keep that true.
+    for entry in MISTAKES:
+        assert entry.apply.__module__ == f"course_lib.diagnose.catalogue.{entry.exercise}", (
+            entry.id)
+
+
 # One catalogued entry for each kind of mistake the course's students make.
 KINDS = {
     "transposed product / factor order": "linear_backward.dW_transposed",

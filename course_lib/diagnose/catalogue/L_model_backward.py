@@ -1,0 +1,56 @@
+"""Catalogued mistakes in ``L_model_backward(AL, Y, caches) -> grads``.
+
+``AL`` and ``Y`` have shape ``(1, m)``; ``caches[l - 1]`` is layer ``l``'s
+``((A_prev, W, b), Z)``. ``grads`` is keyed ``dA0 ... dA{L-1}``, ``dW1 ... dWL``,
+``db1 ... dbL``. The correct pass: ``dAL``, the sigmoid output layer once, then the ReLU
+hidden layers from ``l = L-1`` down to 1.
+"""
+
+from __future__ import annotations
+
+from course_lib import assignment
+from course_lib.diagnose.catalogue.registry import catalogued
+
+
+def _deep_backward(dAL, caches, output="sigmoid", hidden="relu"):
+    """The course's loop from a given dAL, with the activations as arguments."""
+    L = len(caches)
+    grads = {}
+    dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = assignment.linear_activation_backward(
+        dAL, caches[L - 1], output)
+    grads[f"dA{L - 1}"] = dA_prev
+    for l in reversed(range(L - 1)):
+        dA_prev, grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = (
+            assignment.linear_activation_backward(grads[f"dA{l + 1}"], caches[l], hidden))
+        grads[f"dA{l}"] = dA_prev
+    return grads
+
+
+@catalogued("L_model_backward", "dAL_sign_flipped", "the sign of dAL is flipped",
+            "Where the label is 1, raising AL lowers the loss: dAL must be negative there.")
+def _lmb_dAL_sign_flipped(AL, Y, caches):
+    return _deep_backward(Y / AL - (1 - Y) / (1 - AL), caches)
+
+
+@catalogued("L_model_backward", "sigma_prime_twice",
+            "sigma' is applied twice: dAL = AL - Y already includes it",
+            "AL - Y is dZL: sigmoid_backward then multiplies by AL(1 - AL) a second time. "
+            "Start from the dAL the course gives, or skip the sigmoid step.")
+def _lmb_sigma_prime_twice(AL, Y, caches):
+    return _deep_backward(AL - Y, caches)
+
+
+@catalogued("L_model_backward", "output_layer_relu",
+            "the output layer goes back through relu_backward instead of sigmoid_backward",
+            "The last layer's forward step is a sigmoid.")
+def _lmb_output_layer_relu(AL, Y, caches):
+    return _deep_backward(assignment.output_dA(AL, Y), caches, output="relu")
+
+
+@catalogued("L_model_backward", "dA_index_shifted",
+            "the dA keys are shifted by one: layer l's dA_prev is stored as dA{l}",
+            "linear_backward of layer l returns the gradient of the layer below: dA[l-1]. "
+            "grads['dA0'] is the gradient for X.")
+def _lmb_dA_index_shifted(AL, Y, caches):
+    grads = assignment.L_model_backward(AL, Y, caches)
+    return {(f"dA{int(k[2:]) + 1}" if k.startswith("dA") else k): v for k, v in grads.items()}

@@ -1,0 +1,67 @@
+"""The ``Feedback`` record that ``check`` returns, shown as text and as HTML in a notebook."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+NOT_IMPLEMENTED = "not implemented yet"
+UNKNOWN = "not correct, and not a mistake we know"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What ``check`` found: passed, the catalogued mistake (or None), message and hint."""
+
+    passed: bool
+    mistake: str | None
+    message: str
+    hint: str
+
+    @property
+    def status(self) -> str:
+        """``"passed"``, ``"mistake"``, ``"not implemented"`` or ``"not correct"``."""
+        if self.passed:
+            return "passed"
+        if self.mistake:
+            return "mistake"
+        if NOT_IMPLEMENTED in self.message:
+            return "not implemented"
+        return "not correct"
+
+    def __str__(self) -> str:
+        label = {"passed": "[passed]", "mistake": "[known mistake]",
+                 "not implemented": "[to do]", "not correct": "[not correct]"}[self.status]
+        lines = [f"{label} {self.message}"]
+        if self.mistake:
+            lines.append(f"Mistake id: {self.mistake}")
+        if self.hint:
+            lines.append(f"Hint: {self.hint}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        # A word and a symbol carry the verdict; the colour only repeats it.
+        symbol, word, colour = {
+            "passed": ("&#10004;", "Correct", "#1b7837"),
+            "mistake": ("&#10008;", "Known mistake", "#b35806"),
+            "not implemented": ("&#8230;", "Not implemented yet", "#5e3c99"),
+            "not correct": ("&#10008;", "Not correct", "#b2182b"),
+        }[self.status]
+        parts = [f"<strong>{symbol} {word}</strong>"]
+        if self.mistake:
+            parts[0] += f" <code>{escape(self.mistake)}</code>"
+        parts.append(f"<div>{_html_text(self.message)}</div>")
+        if self.hint:
+            parts.append(f"<div><em>Hint:</em> {_html_text(self.hint)}</div>")
+        return (f"<div style='border-left: 6px solid {colour}; padding: 4px 10px; "
+                f"margin: 4px 0'>" + "".join(parts) + "</div>")
+
+
+def _html_text(text: str) -> str:
+    """Escape ``text`` for HTML, showing `backticked` spans as code and keeping line breaks."""
+    html = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text, quote=False))
+    return html.replace("\n", "<br>")
