@@ -1,17 +1,26 @@
-"""Activation functions and their derivatives, looked up by name.
+"""Activation functions and the one table that names them.
 
-Derivatives take ``Z`` (the pre-activation), never ``A``: ``g'(Z)``. The slide
-writes some of them from ``A`` instead (``1 - A**2`` for tanh); it computes
-those itself, so the two formulations share only the functions here.
+Each entry of ``ACTIVATIONS`` gives ``g`` and its derivative written two ways, kept
+apart on purpose:
+
+- ``prime(Z)``, the derivative at the pre-activation, as the assignment's split writes
+  it (``relu_backward(dA, Z)`` and friends take ``Z``);
+- ``prime_from_A(A)``, the same derivative from the layer's output, as the slide writes
+  it (``1 - A**2`` for tanh, ``A (1 - A)`` for sigmoid, ``A > 0`` for ReLU).
+
+The two formulations must not borrow each other's gradient code (their 1e-12 agreement
+is evidence only while each computes on its own), so the slide uses ``prime_from_A``
+and the split its own ``<name>_backward``; ``prime`` serves the derivations and the
+gradient check. Adding an activation is one entry here plus its course-named
+``<name>_backward`` in ``course_lib.assignment``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-
-from course_lib.checks import CourseInputError
 
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:
@@ -50,28 +59,25 @@ def tanh_prime(Z: np.ndarray) -> np.ndarray:
 
 
 class Activation(NamedTuple):
+    """One activation: ``g``, its derivative from ``Z`` (the split) and from ``A`` (the slide)."""
+
     name: str
-    g: object  # callable Z -> A
-    g_prime: object  # callable Z -> g'(Z)
+    g: Callable  # Z -> A
+    prime: Callable  # Z -> g'(Z)
+    prime_from_A: Callable  # A = g(Z) -> g'(Z)
     latex: str  # g(z) in LaTeX
     prime_latex: str  # g'(z) in LaTeX
+    prime_from_A_code: str  # the slide's g'(Z1), in the course's code
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation(
-        "sigmoid", sigmoid, sigmoid_prime, r"\sigma(z)", r"\sigma(z)\,(1-\sigma(z))"
-    ),
-    "relu": Activation("relu", relu, relu_prime, r"\max(0, z)", r"\mathbb{1}[z > 0]"),
-    "tanh": Activation("tanh", tanh, tanh_prime, r"\tanh(z)", r"1 - \tanh^2(z)"),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, lambda A: A * (1 - A),
+                          r"\sigma(z)", r"\sigma(z)\,(1-\sigma(z))", "A1 * (1 - A1)"),
+    "relu": Activation("relu", relu, relu_prime, lambda A: (A > 0).astype(np.float64),
+                       r"\max(0, z)", r"\mathbb{1}[z > 0]", "(A1 > 0)"),
+    "tanh": Activation("tanh", tanh, tanh_prime, lambda A: 1 - A**2,
+                       r"\tanh(z)", r"1 - \tanh^2(z)", "(1 - np.power(A1, 2))"),
 }
 
+# The hidden activations the 2-layer net offers (the output is always a sigmoid).
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
-
-
-def get_activation(name: str) -> Activation:
-    """The activation called ``name``; the error lists the valid names."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise CourseInputError(
-            f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}"
-        )
-    return ACTIVATIONS[name]

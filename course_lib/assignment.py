@@ -19,20 +19,34 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.activations import get_activation, relu, sigmoid, tanh
+from course_lib.activations import ACTIVATIONS, sigmoid
 from course_lib.checks import (
-    CourseInputError,
-    SaturationError,
     SaturationWarning,
     as_labels,
     as_matrix,
+    check_activation,
+    check_activation_backward,
+    check_caches,
+    check_choice,
+    check_deep_dims,
+    check_dims,
+    check_hidden,
     check_int,
+    check_items,
+    check_layer_count,
+    check_linear_backward,
+    check_linear_forward,
+    check_output_and_labels,
     check_probabilities,
     check_product_finite,
+    check_real,
+    check_saturation,
+    check_seed,
+    check_training_data,
+    check_two_layer_dims,
+    check_update,
     checked_after,
-    expect_finite,
     expect_shape,
-    same_examples,
 )
 
 # |dAL| above this means 1 - AL (or AL) is below about 1e-10: the division still gives a
@@ -67,7 +81,7 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = 1) -> dict:
     n_x = check_int("n_x", n_x, low=1, high=10**6)
     n_h = check_int("n_h", n_h, low=1, high=10**5)
     n_y = check_int("n_y", n_y, low=1, high=10**5)
-    rng = np.random.RandomState(_check_seed(seed))
+    rng = np.random.RandomState(check_seed(seed))
     W1 = rng.randn(n_h, n_x) * 0.01
     b1 = np.zeros((n_h, 1))
     W2 = rng.randn(n_y, n_h) * 0.01
@@ -85,10 +99,9 @@ def initialize_parameters_deep(layer_dims, seed: int = 3, scheme: str = "course"
         ``"application"`` draws ``randn / sqrt(n[l-1])`` (the deep network
         application, seed 1), which keeps activations from shrinking layer by layer.
     """
-    dims = _as_dims(layer_dims, "layer_dims")
-    if scheme not in INIT_SCHEMES:
-        raise CourseInputError(f"scheme must be one of {list(INIT_SCHEMES)}, got {scheme!r}")
-    rng = np.random.RandomState(_check_seed(seed))
+    dims = check_dims(layer_dims, "layer_dims")
+    check_choice("scheme", scheme, INIT_SCHEMES)
+    rng = np.random.RandomState(check_seed(seed))
     parameters = {}
     for l in range(1, len(dims)):
         W = rng.randn(dims[l], dims[l - 1])
@@ -107,25 +120,11 @@ def linear_forward(A, W, b):
     A : (n[l-1], m); W : (n[l], n[l-1]); b : (n[l], 1).
     Returns ``Z`` (n[l], m) and the cache ``(A, W, b)``.
     """
-    where = "linear_forward (Z = W @ A + b)"
-    A = as_matrix("A", A, where=where)
-    W = as_matrix("W", W, where=where)
-    b = as_matrix("b", b, where=where)
-    if W.shape[1] != A.shape[0]:
-        raise CourseInputError(
-            f"{where}: W has shape {W.shape} and A has shape {A.shape}; "
-            f"W's columns ({W.shape[1]}) must equal A's rows ({A.shape[0]})"
-        )
-    expect_shape("b", b, (W.shape[0], 1), where=where)
-    expect_finite("W", W, where=where)
-    expect_finite("b", b, where=where)
+    A, W, b = check_linear_forward(A, W, b)
     with checked_after():  # A is large (X in the first layer): checked through Z
         Z = W @ A + b
-    check_product_finite(Z, {"A": A}, where=where)
+    check_product_finite(Z, {"A": A}, where="linear_forward (Z = W @ A + b)")
     return Z, LinearCache(A, W, b)
-
-
-_FORWARD = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh}
 
 
 def linear_activation_forward(A_prev, W, b, activation: str):
@@ -134,9 +133,9 @@ def linear_activation_forward(A_prev, W, b, activation: str):
     activation : "sigmoid", "relu" or "tanh".
     Returns ``A`` (n[l], m) and the cache ``(linear_cache, Z)``.
     """
-    get_activation(activation)
+    g = check_activation(activation).g
     Z, linear_cache = linear_forward(A_prev, W, b)
-    A = _FORWARD[activation](Z)
+    A = g(Z)
     return A, LayerCache(linear_cache, Z)
 
 
@@ -146,7 +145,7 @@ def L_model_forward(X, parameters: dict):
     X : (n_x, m); parameters : ``W1, b1, ..., WL, bL``.
     Returns ``AL`` (n_y, m) and the list of ``L`` layer caches.
     """
-    L = _count_layers(parameters)
+    L = check_layer_count(parameters)
     A = as_matrix("X", X, where="L_model_forward")
     caches = []
     for l in range(1, L):
@@ -172,31 +171,14 @@ def compute_cost(AL, Y) -> float:
         logprobs = Y * np.log(AL) + (1 - Y) * np.log(1 - AL)
     # 0 * log(0) is 0 in the limit: a label of exactly 0 never pays for log(AL) = -inf.
     logprobs = np.where(((Y == 0) & (AL == 0)) | ((Y == 1) & (AL == 1)), 0.0, logprobs)
-    if not np.isfinite(logprobs).all():
-        k, i = (int(v) for v in np.argwhere(~np.isfinite(logprobs))[0])
-        raise SaturationError(
-            f"compute_cost: AL[{k}, {i}] saturated to exactly {float(AL[k, i])!r} but its label "
-            f"is {float(Y[k, i])!r}, so log(AL) or log(1 - AL) is -inf. Compute the cost from "
-            f"Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."
-        )
+    check_saturation(logprobs, lambda k, i: (
+        f"compute_cost: AL[{k}, {i}] saturated to exactly {float(AL[k, i])!r} but its label "
+        f"is {float(Y[k, i])!r}, so log(AL) or log(1 - AL) is -inf. Compute the cost from "
+        f"Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."))
     return float(-np.sum(logprobs) / m)
 
 
 # ----------------------------------------------------------------------------- backward
-
-
-def _activation_backward_args(dA, Z, name):
-    where = f"{name}(dA, Z)"
-    dA = as_matrix("dA", dA, where=where)
-    Z = as_matrix("Z (the activation cache)", Z, where=where)
-    if dA.shape != Z.shape:
-        raise CourseInputError(
-            f"{where}: dA has shape {dA.shape} but Z has shape {Z.shape}; dZ = dA * g'(Z) "
-            f"is elementwise, so they must match"
-        )
-    expect_finite("dA", dA, where=where)
-    expect_finite("Z (the activation cache)", Z, where=where)
-    return dA, Z
 
 
 def sigmoid_backward(dA, cache):
@@ -204,9 +186,10 @@ def sigmoid_backward(dA, cache):
 
     dA : (n, m) per-example dL/dA; cache : ``Z`` (n, m), the pre-activation, not ``A``.
     """
-    dA, Z = _activation_backward_args(dA, cache, "sigmoid_backward")
+    dA, Z = check_activation_backward(dA, cache, "sigmoid_backward")
     s = sigmoid(Z)
-    return dA * s * (1 - s)
+    dZ = dA * s * (1 - s)  # reverses A = sigmoid(Z)
+    return dZ
 
 
 def relu_backward(dA, cache):
@@ -214,8 +197,9 @@ def relu_backward(dA, cache):
 
     dA : (n, m); cache : ``Z`` (n, m).
     """
-    dA, Z = _activation_backward_args(dA, cache, "relu_backward")
-    return np.where(Z > 0, dA, 0.0)
+    dA, Z = check_activation_backward(dA, cache, "relu_backward")
+    dZ = np.where(Z > 0, dA, 0.0)  # reverses A = max(0, Z)
+    return dZ
 
 
 def tanh_backward(dA, cache):
@@ -223,11 +207,9 @@ def tanh_backward(dA, cache):
 
     dA : (n, m); cache : ``Z`` (n, m).
     """
-    dA, Z = _activation_backward_args(dA, cache, "tanh_backward")
-    return dA * (1 - np.tanh(Z) ** 2)
-
-
-_BACKWARD = {"sigmoid": sigmoid_backward, "relu": relu_backward, "tanh": tanh_backward}
+    dA, Z = check_activation_backward(dA, cache, "tanh_backward")
+    dZ = dA * (1 - np.tanh(Z) ** 2)  # reverses A = tanh(Z)
+    return dZ
 
 
 def linear_backward(dZ, cache):
@@ -238,23 +220,20 @@ def linear_backward(dZ, cache):
     ``dW`` (n[l], n[l-1]) = ``(1/m) dZ @ A_prev.T`` and
     ``db`` (n[l], 1) = ``(1/m) sum(dZ, axis=1)`` (both averaged over the m examples).
     """
-    where = "linear_backward"
-    A_prev, W, b = _unpack(cache, 3, "cache (A_prev, W, b)", where)
-    dZ = as_matrix("dZ", dZ, where=where)
-    A_prev = as_matrix("A_prev", A_prev, where=where)
-    W = as_matrix("W", W, where=where)
-    expect_shape("dZ", dZ, (W.shape[0], A_prev.shape[1]), where=where + " (rows of W, m)")
-    expect_shape("A_prev", A_prev, (W.shape[1], None), where=where)
-    expect_finite("W", W, where=where)
+    dZ, A_prev, W = check_linear_backward(dZ, cache)
     m = A_prev.shape[1]
-    with checked_after():
-        dW = (dZ @ A_prev.T) / m  # reverses Z = W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
-    # Every entry of dZ and of A_prev reaches dW, so NaN or inf in either shows up there:
-    # scanning the small dW spares a pass over a large A_prev (X in the first layer).
-    check_product_finite(dW, {"dZ": dZ, "A_prev": A_prev}, where=where + " (dW = dZ A_prev.T / m)")
-    db = np.sum(dZ, axis=1, keepdims=True) / m  # reverses "+ b" broadcast over the m columns
+    with checked_after():  # A_prev is large (X in the first layer): checked through dW
+        dW = dZ @ A_prev.T / m  # reverses W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
+    check_product_finite(dW, {"dZ": dZ, "A_prev": A_prev},
+                         where="linear_backward (dW = dZ A_prev.T / m)")
+    db = np.sum(dZ, axis=1, keepdims=True) / m  # reverses "+ b", broadcast over the m columns
     dA_prev = W.T @ dZ  # reverses W @ A_prev: W[k,j] * dZ[k,i] summed over k
     return dA_prev, dW, db
+
+
+def backward_function(activation: str):
+    """The course's ``<activation>_backward`` for a name of the activation table."""
+    return {name: globals()[f"{name}_backward"] for name in ACTIVATIONS}[activation]
 
 
 def linear_activation_backward(dA, cache, activation: str):
@@ -263,9 +242,10 @@ def linear_activation_backward(dA, cache, activation: str):
     dA : (n[l], m); cache : ``(linear_cache, Z)`` from ``linear_activation_forward``.
     Returns ``(dA_prev, dW, db)``.
     """
-    get_activation(activation)
-    linear_cache, Z = _unpack(cache, 2, "cache (linear_cache, Z)", "linear_activation_backward")
-    dZ = _BACKWARD[activation](dA, Z)
+    check_activation(activation)
+    linear_cache, Z = check_items(cache, 2, "cache (linear_cache, Z)",
+                                  "linear_activation_backward")
+    dZ = backward_function(activation)(dA, Z)
     return linear_backward(dZ, linear_cache)
 
 
@@ -281,35 +261,36 @@ def output_dA(AL, Y):
     (``SaturationWarning``) when the result is so large that ``dZL`` loses precision.
     The collapsed form ``dZL = AL - Y`` (``course_lib.slide.output_dZ``) has neither problem.
     """
-    where = "dAL = -(Y/AL - (1-Y)/(1-AL))"
-    AL = as_matrix("AL", AL, where=where)
-    Y = as_labels(Y, where=where)
-    if Y.size == AL.size and Y.shape != AL.shape:
-        Y = Y.reshape(AL.shape)  # as a course notebook does: Y.reshape(AL.shape)
-    expect_shape("Y", Y, AL.shape, where=where)
-    expect_finite("AL", AL, where=where)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    AL, Y = check_output_and_labels(AL, Y, where=DAL_LINE)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a saturated AL is named below
         dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
-    if not np.isfinite(dAL).all():
-        k, i = (int(v) for v in np.argwhere(~np.isfinite(dAL))[0])
-        raise SaturationError(
-            f"{where}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid rounded to "
-            f"exactly 0 or 1), so the split form divides by zero. The collapsed form "
-            f"dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
-            f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ)."
-        )
+    check_saturation(dAL, lambda k, i: _saturated(AL, Y, k, i))
+    _warn_if_imprecise(dAL)
+    return dAL
+
+
+DAL_LINE = "dAL = -(Y/AL - (1-Y)/(1-AL))"
+
+
+def _saturated(AL, Y, k, i) -> str:
+    return (f"{DAL_LINE}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid "
+            f"rounded to exactly 0 or 1), so the split form divides by zero. The collapsed "
+            f"form dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
+            f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ).")
+
+
+def _warn_if_imprecise(dAL) -> None:
     biggest = float(np.max(np.abs(dAL)))
     if biggest > SATURATION_WARN:
         warnings.warn(
-            f"{where}: |dAL| reaches {biggest:.3g} because AL is within 1e-10 of 0 or 1; "
+            f"{DAL_LINE}: |dAL| reaches {biggest:.3g} because AL is within 1e-10 of 0 or 1; "
             f"dAL carries the rounding error of 1 - AL (few of its digits are right), and a "
             f"little further the sigmoid rounds to exactly 0 or 1 and the split form divides "
             f"by zero. The collapsed form dZL = AL - Y (dZ2 = A2 - Y in a 2-layer net) "
             f"never divides.",
             SaturationWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return dAL
 
 
 def L_model_backward(AL, Y, caches):
@@ -320,14 +301,7 @@ def L_model_backward(AL, Y, caches):
     ``dA{l-1}``, ``dW{l}``, ``db{l}`` for ``l = L .. 1`` -- so ``grads["dA0"]`` is the
     gradient for ``X``, computed because ``linear_backward`` always returns ``dA_prev``.
     """
-    if isinstance(caches, (str, bytes, dict, np.ndarray)) or not hasattr(caches, "__iter__"):
-        raise CourseInputError(
-            f"caches in L_model_backward must be the list of layer caches from L_model_forward, "
-            f"got {type(caches).__name__}"
-        )
-    caches = list(caches)
-    if not caches:
-        raise CourseInputError("caches in L_model_backward is empty: run L_model_forward first")
+    caches = check_caches(caches)
     L = len(caches)
     dAL = output_dA(AL, Y)
     grads = {}
@@ -344,25 +318,31 @@ def L_model_backward(AL, Y, caches):
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
     """One gradient-descent step, ``W[l] - learning_rate * dW[l]``; returns a new dict."""
-    where = "update_parameters"
-    L = _count_layers(parameters)
-    lr = _check_rate(learning_rate)
-    if not isinstance(grads, dict):
-        raise CourseInputError(
-            f"grads in {where} must be a dict of dW1, db1, ..., got {type(grads).__name__}"
-        )
-    new = {}
-    for l in range(1, L + 1):
-        for p in ("W", "b"):
-            key, gkey = f"{p}{l}", f"d{p}{l}"
-            if gkey not in grads:
-                raise CourseInputError(f"grads has no {gkey!r} (needed to update {key})")
-            value = as_matrix(key, parameters[key], where=where)
-            g = as_matrix(gkey, grads[gkey], where=where)
-            expect_shape(gkey, g, value.shape, where=where + f" (shaped like {key})")
-            expect_finite(gkey, g, where=where)
-            new[key] = value - lr * g
-    return new
+    lr = check_real("learning_rate", learning_rate, positive=True)
+    pairs = check_update(parameters, grads)
+    return {key: value - lr * grad for key, (value, grad) in pairs.items()}
+
+
+def two_layer_backward(AL, Y, cache1: LayerCache, cache2: LayerCache, hidden: str = "relu",
+                       steps: dict | None = None) -> dict:
+    """The split backward pass of a 2-layer net, one course function per step.
+
+    AL : (n_y, m); Y : (n_y, m); cache1, cache2 : from ``linear_activation_forward``.
+    steps : course function names (``compute_dAL``, ``sigmoid_backward``,
+        ``<hidden>_backward``, ``linear_backward``) mapped to functions to use instead of
+        these, the seam through which another implementation (a student's) runs the pass.
+    Returns the nine stage values ``dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1, dA0``.
+    """
+    f = {"compute_dAL": output_dA, "linear_backward": linear_backward,
+         "sigmoid_backward": sigmoid_backward,
+         f"{hidden}_backward": backward_function(check_hidden(hidden).name), **(steps or {})}
+    dA2 = f["compute_dAL"](AL, Y)
+    dZ2 = f["sigmoid_backward"](dA2, cache2.Z)
+    dA1, dW2, db2 = f["linear_backward"](dZ2, cache2.linear_cache)
+    dZ1 = f[f"{hidden}_backward"](dA1, cache1.Z)
+    dA0, dW1, db1 = f["linear_backward"](dZ1, cache1.linear_cache)  # dA0: computed, unused
+    return {"dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1,
+            "dZ1": dZ1, "dW1": dW1, "db1": db1, "dA0": dA0}
 
 
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
@@ -372,10 +352,10 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     X : (n_x, m); Y : (1, m); layers_dims : ``(n_x, n_h, n_y)``.
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
-    X, Y = _check_training_data(X, Y, "two_layer_model")
-    n_x, n_h, n_y = _check_dims(layers_dims, X, Y)
+    X, Y = check_training_data(X, Y, "two_layer_model")
+    n_x, n_h, n_y = check_two_layer_dims(layers_dims, X, Y)
     iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
-    lr = _check_rate(learning_rate)
+    lr = check_real("learning_rate", learning_rate, positive=True)
     parameters = initialize_parameters(n_x, n_h, n_y)
     costs = []
     for i in range(iterations):
@@ -383,10 +363,8 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
         A1, cache1 = linear_activation_forward(X, W1, b1, "relu")
         A2, cache2 = linear_activation_forward(A1, W2, b2, "sigmoid")
         cost = compute_cost(A2, Y)
-        dA2 = output_dA(A2, Y)
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")  # dA0: unused
-        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+        g = two_layer_backward(A2, Y, cache1, cache2, "relu")
+        grads = {"dW1": g["dW1"], "db1": g["db1"], "dW2": g["dW2"], "db2": g["db2"]}
         parameters = update_parameters(parameters, grads, lr)
         _record(i, iterations, cost, costs, print_cost)
     return parameters, costs
@@ -399,15 +377,10 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
     Initialised as the deep network application does (seed 1, ``randn / sqrt(n_prev)``).
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
-    X, Y = _check_training_data(X, Y, "L_layer_model")
-    dims = _as_dims(layers_dims, "layers_dims")
-    if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
-        raise CourseInputError(
-            f"layers_dims must start with n_x = {X.shape[0]} (rows of X) and end with "
-            f"n_y = {Y.shape[0]} (rows of Y), got {dims}"
-        )
+    X, Y = check_training_data(X, Y, "L_layer_model")
+    dims = check_deep_dims(layers_dims, X, Y)
     iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
-    lr = _check_rate(learning_rate)
+    lr = check_real("learning_rate", learning_rate, positive=True)
     parameters = initialize_parameters_deep(dims, seed=1, scheme="application")
     costs = []
     for i in range(iterations):
@@ -425,92 +398,8 @@ def predict(X, parameters: dict) -> np.ndarray:
     return (AL > 0.5).astype(np.float64)
 
 
-# ----------------------------------------------------------------------------- helpers
-
-
 def _record(i, iterations, cost, costs, print_cost):
     if print_cost and (i % 100 == 0 or i == iterations - 1):
         print(f"Cost after iteration {i}: {cost}")
     if i % 100 == 0:
         costs.append(cost)
-
-
-def _unpack(cache, n, what, where):
-    try:
-        items = tuple(cache)
-    except TypeError:
-        raise CourseInputError(
-            f"{what} in {where} must be a tuple of {n}, got {type(cache).__name__}"
-        ) from None
-    if len(items) != n:
-        raise CourseInputError(f"{what} in {where} must have {n} items, got {len(items)}")
-    return items
-
-
-def _count_layers(parameters) -> int:
-    if not isinstance(parameters, dict):
-        raise CourseInputError(
-            f"parameters must be a dict of W1, b1, ..., got {type(parameters).__name__}"
-        )
-    layers = [int(k[1:]) for k in parameters
-              if isinstance(k, str) and k[:1] in "Wb" and k[1:].isdigit() and k[1:] != "0"]
-    L = max(layers, default=0)
-    expected = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")]
-    missing = [k for k in expected if k not in parameters]
-    extra = sorted(str(k) for k in parameters if k not in expected)
-    if L == 0 or missing or extra:
-        raise CourseInputError(
-            f"parameters must hold W1, b1, ..., WL, bL and nothing else: missing {missing}, "
-            f"unexpected {extra} (got keys {sorted(map(str, parameters))})"
-        )
-    return L
-
-
-def _check_seed(seed) -> int:
-    return check_int("seed", seed, low=0, high=2**32 - 1)
-
-
-def _as_dims(layer_dims, name: str) -> list:
-    """Layer sizes as a list of positive ints, at least ``[n_x, n_y]``."""
-    if isinstance(layer_dims, (str, bytes, dict)) or not hasattr(layer_dims, "__iter__"):
-        raise CourseInputError(
-            f"{name} must be a list of layer sizes [n_x, n_1, ..., n_L], got "
-            f"{type(layer_dims).__name__} {layer_dims!r}"
-        )
-    dims = list(layer_dims)
-    if len(dims) < 2:
-        raise CourseInputError(f"{name} needs at least 2 sizes [n_x, n_1, ...], got {dims}")
-    return [check_int(f"{name}[{i}]", d, low=1, high=10**6) for i, d in enumerate(dims)]
-
-
-def _check_rate(learning_rate) -> float:
-    if isinstance(learning_rate, bool) or not isinstance(
-        learning_rate, (int, float, np.integer, np.floating)
-    ):
-        raise CourseInputError(f"learning_rate must be a number, got {learning_rate!r}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise CourseInputError(
-            f"learning_rate must be a positive finite number, got {learning_rate}"
-        )
-    return float(learning_rate)
-
-
-def _check_training_data(X, Y, where):
-    X = as_matrix("X", X, where=where)
-    Y = as_labels(Y, where=where)
-    same_examples(("X", "Y"), X, Y, where=where)
-    # Training re-reads X every iteration: one scan here names a bad entry up front.
-    expect_finite("X", X, where=where)
-    return X, Y
-
-
-def _check_dims(layers_dims, X, Y):
-    dims = tuple(_as_dims(layers_dims, "layers_dims"))
-    if len(dims) != 3:
-        raise CourseInputError(f"layers_dims must have 3 sizes (n_x, n_h, n_y), got {dims}")
-    if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
-        raise CourseInputError(
-            f"layers_dims {dims} does not fit the data: n_x must be {X.shape[0]} (rows of X) "
-            f"and n_y {Y.shape[0]} (rows of Y)"
-        )
-    return dims

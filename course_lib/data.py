@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks import CourseInputError, check_int
+from course_lib.checks import CourseInputError, check_int, check_real
 
 DATASETS = ("flower", "xor", "moons")
 
@@ -51,10 +51,7 @@ def make_moons(m: int = 200, seed: int = 0, noise: float = 0.1):
 def _rng(seed, noise) -> np.random.RandomState:
     """A local generator for ``seed``, after checking ``seed`` and ``noise``."""
     seed = check_int("seed", seed, low=0, high=2**32 - 1)
-    if isinstance(noise, bool) or not isinstance(
-        noise, (int, float, np.integer, np.floating)
-    ) or not (np.isfinite(noise) and noise >= 0):
-        raise CourseInputError(f"noise must be a finite number >= 0, got {noise!r}")
+    check_real("noise", noise)
     return np.random.RandomState(seed)
 
 
@@ -78,12 +75,7 @@ def make_problem(n_x: int = 3, n_h: int = 4, n_y: int = 1, m: int = 5, seed: int
     n_h = check_int("n_h", n_h, low=1, high=10_000)
     n_y = check_int("n_y", n_y, low=1, high=100)
     m = check_int("m", m, low=1, high=100_000)
-    if isinstance(weight_scale, bool) or not isinstance(
-        weight_scale, (int, float, np.integer, np.floating)
-    ) or not (np.isfinite(weight_scale) and weight_scale > 0):
-        raise CourseInputError(
-            f"weight_scale must be a positive finite number, got {weight_scale!r}"
-        )
+    check_real("weight_scale", weight_scale, positive=True)
     rng = np.random.RandomState(check_int("seed", seed, low=0, high=2**32 - 1))
     X = rng.randn(n_x, m)
     Y = (rng.rand(n_y, m) > 0.5).astype(np.float64)

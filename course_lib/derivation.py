@@ -98,7 +98,7 @@ def expand_db(dZ, k: int, layer: int) -> tuple:
 
 def expand_dZ(dA, Z, activation: str, k: int, i: int, layer: int) -> tuple:
     """``dZ[l][k, i] = dA[l][k, i] * g'(Z[l][k, i])`` (elementwise: one product)."""
-    gp = float(ACTIVATIONS[activation].g_prime(np.array(Z[k, i])))
+    gp = float(ACTIVATIONS[activation].prime(np.array(Z[k, i])))
     term = float(dA[k, i] * gp)
     sym = (rf"dZ^{{[{layer}]}}_{{{k},{i}}} = dA^{{[{layer}]}}_{{{k},{i}}}\,"
            rf" g'(Z^{{[{layer}]}}_{{{k},{i}}})"
@@ -226,7 +226,7 @@ def output_gradient(Z, Y, output: str = "sigmoid", loss: str = "cross_entropy") 
         A = (A + 1) / 2  # map tanh's (-1, 1) onto (0, 1) so the log is defined
         gp = (1 - np.tanh(Z) ** 2) / 2
     else:
-        gp = ACTIVATIONS[output].g_prime(Z)
+        gp = ACTIVATIONS[output].prime(Z)
     with np.errstate(divide="ignore", invalid="ignore"):
         dA = LOSSES[loss][0](A, Y)
         dZ = dA * gp

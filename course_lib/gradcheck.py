@@ -17,16 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation, sigmoid
+from course_lib.activations import sigmoid
 from course_lib.checks import (
     CourseInputError,
     as_labels,
+    check_hidden,
     check_product_finite,
+    check_two_layer,
     checked_after,
     expect_finite,
     expect_shape,
 )
-from course_lib.slide import check_two_layer
 from course_lib.stages import STAGE_KEYS
 
 EPSILON = 1e-6
@@ -88,9 +89,7 @@ def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
     expect_shape("Y", Y, (W2.shape[0], X.shape[1]), where=where + " (Y is (n_y, m))")
     for name, arr in (("X", X), ("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
         expect_finite(name, arr, where=where)
-    if not isinstance(hidden, str) or hidden not in HIDDEN_ACTIVATIONS:
-        raise CourseInputError(f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}")
-    g = get_activation(hidden).g
+    g = check_hidden(hidden).g
     m = X.shape[1]
     with checked_after():  # every operand is finite; a product can still overflow
         Z1 = W1 @ X + b1

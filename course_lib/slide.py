@@ -16,27 +16,26 @@ Backward, one line per equation::
 ``dA2`` is never formed: for a sigmoid output with cross-entropy,
 ``dA2 * sigma'(Z2)`` simplifies to ``A2 - Y`` (equation 1). ``dA1`` is the
 ``W2.T dZ2`` inside equation 4. ``g'(Z1)`` is written from the cache as the
-slide does (``1 - A1**2`` for tanh). Nothing here calls ``course_lib.assignment``:
-the two modules compute their gradients independently.
+slide does (``1 - A1**2`` for tanh, the table's ``prime_from_A``). Nothing here calls
+``course_lib.assignment``: the two modules share no gradient code.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation, sigmoid
+from course_lib.activations import sigmoid
 from course_lib.checks import (
-    CourseInputError,
     as_labels,
     as_matrix,
+    check_hidden,
     check_product_finite,
+    check_slide_backward,
+    check_two_layer,
     checked_after,
     expect_finite,
     expect_shape,
-    same_examples,
 )
-
-ONE_OVER_M = ("dW", "dZ")
 
 # Each equation as the slide writes it (LaTeX); keys are the arrays they compute.
 EQUATIONS = {
@@ -50,29 +49,6 @@ EQUATIONS = {
 EQUATION_NUMBER = {"dZ2": 1, "dW2": 2, "db2": 3, "dZ1": 4, "dW1": 5, "db1": 6}
 
 
-def check_two_layer(X, parameters: dict, where: str):
-    """Validate ``X`` and ``W1, b1, W2, b2`` against each other; return them as float arrays."""
-    if not isinstance(parameters, dict):
-        raise CourseInputError(
-            f"parameters in {where} must be a dict with W1, b1, W2, b2, "
-            f"got {type(parameters).__name__}"
-        )
-    missing = [k for k in ("W1", "b1", "W2", "b2") if k not in parameters]
-    if missing:
-        raise CourseInputError(f"parameters in {where} lacks {missing}; got {sorted(parameters)}")
-    X = as_matrix("X", X, where=where)
-    W1, b1, W2, b2 = (as_matrix(k, parameters[k], where=where) for k in ("W1", "b1", "W2", "b2"))
-    n_x = X.shape[0]
-    expect_shape("W1", W1, (None, n_x), where=where + " (W1 is (n_h, n_x), n_x = rows of X)")
-    n_h = W1.shape[0]
-    expect_shape("b1", b1, (n_h, 1), where=where + " (b1 is (n_h, 1))")
-    expect_shape("W2", W2, (None, n_h), where=where + " (W2 is (n_y, n_h))")
-    expect_shape("b2", b2, (W2.shape[0], 1), where=where + " (b2 is (n_y, 1))")
-    for name, small in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
-        expect_finite(name, small, where=where)  # X is large: checked through W1 X below
-    return X, W1, b1, W2, b2
-
-
 def forward_propagation(X, parameters: dict, hidden: str = "tanh"):
     """``Z1 = W1 X + b1, A1 = g(Z1), Z2 = W2 A1 + b2, A2 = sigmoid(Z2)``.
 
@@ -81,10 +57,9 @@ def forward_propagation(X, parameters: dict, hidden: str = "tanh"):
     Returns ``A2`` (n_y, m) and ``cache = {"Z1", "A1", "Z2", "A2"}``.
     """
     where = "forward_propagation"
-    _check_hidden(hidden)
+    g = check_hidden(hidden).g
     X, W1, b1, W2, b2 = check_two_layer(X, parameters, where)
-    g = get_activation(hidden).g
-    with checked_after():
+    with checked_after():  # X is large: a NaN or inf in it is named through Z1
         Z1 = W1 @ X + b1
     check_product_finite(Z1, {"X": X}, where=where + " (Z1 = W1 X + b1)")
     A1 = g(Z1)
@@ -116,41 +91,25 @@ def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh",
                   one_over_m: str = "dW") -> dict:
     """All six equations; returns ``dZ2, dW2, db2, dZ1, dW1, db1`` and ``dA1``, eq. 4's bracket.
 
+    parameters : W1 (n_h, n_x), b1, W2 (n_y, n_h), b2; cache : A1 (n_h, m), A2 (n_y, m)
+    from ``forward_propagation``; X : (n_x, m); Y : (n_y, m) labels in [0, 1].
     one_over_m : ``"dW"`` (the slide) divides ``dW`` and ``db`` by m, so ``dZ2``, ``dZ1``
         are per-example ``dL/dZ``; ``"dZ"`` folds ``1/m`` into ``dZ2`` instead (then
         ``dZ2``, ``dZ1`` are averaged ``dJ/dZ``) -- ``dW``, ``db`` come out identical.
     """
-    where = "backward_propagation"
-    _check_hidden(hidden)
-    if one_over_m not in ONE_OVER_M:
-        raise CourseInputError(f"one_over_m must be one of {list(ONE_OVER_M)}, got {one_over_m!r}")
-    X, W1, b1, W2, b2 = check_two_layer(X, parameters, where)
-    Y = as_labels(Y, where=where)
-    same_examples(("X", "Y"), X, Y, where=where)
-    expect_shape("Y", Y, (W2.shape[0], None), where=where + " (Y is (n_y, m), n_y = rows of W2)")
-    keys = ("A1", "A2") if hidden != "relu" else ("A1", "A2", "Z1")
-    cached = dict(zip(keys, _cached(cache, keys, where), strict=True))
-    A1, A2 = cached["A1"], cached["A2"]
-    expect_shape("cache['A1']", A1, (W1.shape[0], X.shape[1]), where=where)
-    expect_shape("cache['A2']", A2, Y.shape, where=where)
-    Z1 = cached.get("Z1")
-    if Z1 is not None:
-        expect_shape("cache['Z1']", Z1, A1.shape, where=where)
-    expect_finite("W2", W2, where=where)
+    X, Y, W2, A1, A2, g = check_slide_backward(parameters, cache, X, Y, hidden, one_over_m)
     m = X.shape[1]
-    avg_dW = 1.0 / m if one_over_m == "dW" else 1.0
-    avg_dZ = 1.0 / m if one_over_m == "dZ" else 1.0
-
-    dZ2 = (A2 - Y) * avg_dZ  # (1)
-    dW2 = avg_dW * dZ2 @ A1.T  # (2)
-    db2 = avg_dW * np.sum(dZ2, axis=1, keepdims=True)  # (3)
-    dA1 = W2.T @ dZ2  # the bracket of (4), returned so it can be shown on its own
-    dZ1 = dA1 * _hidden_prime(hidden, A1, Z1)  # (4)
-    with checked_after():
-        dW1 = avg_dW * dZ1 @ X.T  # (5)
-    # A NaN or inf anywhere in X reaches dW1: scanning it spares a pass over the large X.
-    check_product_finite(dW1, {"X": X}, where=where + " (dW1 = dZ1 X.T / m)")
-    db1 = avg_dW * np.sum(dZ1, axis=1, keepdims=True)  # (6)
+    dZ2 = A2 - Y  # (1)                                    (n_y, m)
+    if one_over_m == "dZ":  # the option: average once here, so dW and db divide by 1
+        dZ2, m = dZ2 / m, 1
+    dW2 = dZ2 @ A1.T / m  # (2)                            (n_y, n_h)
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m  # (3)   (n_y, 1)
+    dA1 = W2.T @ dZ2  # the bracket of (4)                 (n_h, m)
+    dZ1 = dA1 * g.prime_from_A(A1)  # (4)                  (n_h, m)
+    with checked_after():  # X is large: a NaN or inf in it is named through dW1
+        dW1 = dZ1 @ X.T / m  # (5)                         (n_h, n_x)
+    check_product_finite(dW1, {"X": X}, where="backward_propagation (dW1 = dZ1 X.T / m)")
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m  # (6)   (n_h, 1)
     return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
@@ -162,34 +121,3 @@ def backward_propagation(parameters: dict, cache: dict, X, Y, hidden: str = "tan
     """
     out = six_equations(parameters, cache, X, Y, hidden)
     return {k: out[k] for k in ("dW1", "db1", "dW2", "db2")}
-
-
-def _hidden_prime(hidden: str, A1: np.ndarray, Z1: np.ndarray) -> np.ndarray:
-    """``g'(Z1)`` as the slide writes it, from the cache."""
-    if hidden == "tanh":
-        return 1 - A1**2
-    if hidden == "sigmoid":
-        return A1 * (1 - A1)
-    return (Z1 > 0).astype(np.float64)  # relu
-
-
-def _check_hidden(hidden):
-    if not isinstance(hidden, str) or hidden not in HIDDEN_ACTIVATIONS:
-        raise CourseInputError(
-            f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {hidden!r}"
-        )
-
-
-def _cached(cache, keys, where):
-    if not isinstance(cache, dict):
-        raise CourseInputError(
-            f"cache in {where} must be the dict from forward_propagation, "
-            f"got {type(cache).__name__}"
-        )
-    missing = [k for k in keys if k not in cache]
-    if missing:
-        raise CourseInputError(f"cache in {where} lacks {missing}: run forward_propagation first")
-    arrays = tuple(as_matrix(f"cache['{k}']", cache[k], where=where) for k in keys)
-    for k, arr in zip(keys, arrays, strict=True):
-        expect_finite(f"cache['{k}']", arr, where=where)
-    return arrays

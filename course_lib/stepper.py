@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from course_lib.activations import HIDDEN_ACTIVATIONS, get_activation
-from course_lib.checks import check_product_finite, checked_after
+from course_lib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from course_lib.checks import ONE_OVER_M, check_product_finite, checked_after
 from course_lib.data import make_problem
 from course_lib.derivation import expand
 from course_lib.gradcheck import EPSILON, TOLERANCE, gradient_check
@@ -37,7 +37,6 @@ N_X, N_H, N_Y = 3, 4, 1
 N_STAGES = len(STAGE_KEYS)
 M_RANGE = (1, 20)
 SEED_RANGE = (0, 9999)
-ONE_OVER_M_CHOICES = ("dW", "dZ")
 SIGNS = ("positive", "negative", "zero")
 # |Z2| for the saturated demo: large enough that a confidently wrong example has
 # |dA2| ~ exp(|Z2|) > 1e10, small enough (below ~36.7) that sigmoid(Z2) does not round
@@ -114,7 +113,7 @@ def saturated_output_layer(X, parameters: dict, hidden: str, Y, low: float = SAT
     """
     W1, b1, W2 = parameters["W1"], parameters["b1"], parameters["W2"]
     with checked_after():
-        u = W2 @ get_activation(hidden).g(W1 @ X + b1)  # (n_y, m), Z2 before bias and scaling
+        u = W2 @ ACTIVATIONS[hidden].g(W1 @ X + b1)  # (n_y, m), Z2 before bias and scaling
     check_product_finite(u, {"X": X, "W1": W1, "b1": b1, "W2": W2},
                          where="saturated_output_layer (W2 g(W1 X + b1))")
     direction = 1.0 if np.sum(Y == 0) >= np.sum(Y == 1) else -1.0
@@ -352,7 +351,7 @@ class Stepper:
         return message
 
     def set_one_over_m(self, value) -> str:
-        where, message = to_choice(value, ONE_OVER_M_CHOICES, "Where 1/m lives")
+        where, message = to_choice(value, ONE_OVER_M, "Where 1/m lives")
         if where is not None:
             self._configure(one_over_m=where)
         return message

@@ -8,21 +8,16 @@ import warnings
 
 import numpy as np
 import pytest
+from hand_net import LN3, hand_net
 
 from course_lib import CourseInputError, derivation
 from course_lib.data import make_problem
 from course_lib.stages import STAGE_KEYS, backward_stages
 
-LN3 = math.log(3)
-
 
 def hand_pass():
-    # The ReLU net derived in test_assignment.py: A1 = [[0, 1]], dZ2 = [[-1/2, 3/4]], m = 2.
-    X = np.array([[1.0, 2.0], [3.0, 1.0]])
-    Y = np.array([[1.0, 0.0]])
-    p = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[LN3]]), "b2": np.array([[0.0]])}
-    return backward_stages(X, Y, p, hidden="relu")
+    # The net of hand_net.py: A1 = [[0, 1]], dZ2 = [[-1/2, 3/4]], m = 2.
+    return backward_stages(*hand_net(), hidden="relu")
 
 
 def test_expand_dW2_hand_example():

@@ -24,16 +24,14 @@ dW1 = [[3ln3/4, 3ln3/8]], db1 = 3ln3/8.
 from __future__ import annotations
 
 import ast
-import math
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hand_net import LN2, LN3, close, hand_net
 
 from course_lib import assignment, slide
-
-LN2, LN3 = math.log(2), math.log(3)
 
 
 def tanh_net():
@@ -44,18 +42,7 @@ def tanh_net():
     return X, Y, p
 
 
-def relu_net():
-    X = np.array([[1.0, 2.0], [3.0, 1.0]])
-    Y = np.array([[1.0, 0.0]])
-    p = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[LN3]]), "b2": np.array([[0.0]])}
-    return X, Y, p
-
-
-def close(actual, expected, tol=1e-14):
-    expected = np.asarray(expected, dtype=np.float64)
-    assert np.shape(actual) == expected.shape
-    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
+relu_net = hand_net  # the ReLU net of hand_net.py
 
 
 def test_forward_propagation_defaults_to_tanh_hand_example():
@@ -136,10 +123,12 @@ def test_tanh_and_sigmoid_derivatives_come_from_A1_in_the_cache(hidden):
                                   reference["dW1"])
 
 
-def test_relu_derivative_comes_from_Z1():
+def test_relu_derivative_comes_from_the_cached_A1_as_the_slide_writes_it():
+    # The slide writes g'(Z1) from the cache's A1 (A1 > 0 exactly where Z1 > 0), never from
+    # the split's relu_backward: flip which example is active in A1 alone and dZ1 follows it.
     X, Y, p = relu_net()
     _, cache = slide.forward_propagation(X, p, "relu")
-    flipped = dict(cache, Z1=-cache["Z1"])  # now the first example is active, the second not
+    flipped = dict(cache, A1=np.maximum(-cache["Z1"], 0))  # now only the first is active
     out = slide.six_equations(p, flipped, X, Y, "relu")
     close(out["dZ1"], [[-LN3 / 2, 0.0]])
 

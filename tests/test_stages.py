@@ -1,42 +1,31 @@
 """course_lib.stages: the nine stage records of the design's table.
 
-The hand-worked ReLU net is the one derived in test_assignment.py (n_x = 2, n_h = 1, n_y = 1,
-m = 2, A2 = [[1/2, 3/4]], Y = [[1, 0]]); its stage values, from that arithmetic:
-
-    dA2 = [[-2, 4]]            dZ2 = [[-1/2, 3/4]]     dW2 = 3/8      db2 = 1/8
-    dA1 = [[-ln3/2, 3ln3/4]]   dZ1 = [[0, 3ln3/4]]     dW1 = [[3ln3/4, 3ln3/8]]
-    db1 = 3ln3/8               dA0 = [[0, 3ln3/4], [0, -3ln3/4]]
+The hand-worked ReLU net and its arithmetic are in hand_net.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import warnings
 
 import numpy as np
 import pytest
+from hand_net import HAND, hand_net
 
 from course_lib import CourseInputError, assignment
 from course_lib.data import make_problem
-from course_lib.stages import STAGE_KEYS, BackwardPass, Stage, backward_stages
-
-LN3 = math.log(3)
-
-HAND = {
-    "dA2": [[-2.0, 4.0]], "dZ2": [[-0.5, 0.75]], "dW2": [[3 / 8]], "db2": [[1 / 8]],
-    "dA1": [[-LN3 / 2, 3 * LN3 / 4]], "dZ1": [[0.0, 3 * LN3 / 4]],
-    "dW1": [[3 * LN3 / 4, 3 * LN3 / 8]], "db1": [[3 * LN3 / 8]],
-    "dA0": [[0.0, 3 * LN3 / 4], [0.0, -3 * LN3 / 4]],
-}
+from course_lib.stages import (
+    STAGE_KEYS,
+    STAGE_TABLE,
+    BackwardPass,
+    Stage,
+    backward_stages,
+    source_lines,
+)
 
 
 def hand_pass(**kw) -> BackwardPass:
-    X = np.array([[1.0, 2.0], [3.0, 1.0]])
-    Y = np.array([[1.0, 0.0]])
-    p = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[LN3]]), "b2": np.array([[0.0]])}
-    return backward_stages(X, Y, p, hidden="relu", **kw)
+    return backward_stages(*hand_net(), hidden="relu", **kw)
 
 
 def test_nine_stages_in_the_design_order():
@@ -49,7 +38,7 @@ def test_nine_stages_in_the_design_order():
 
 def test_hand_example_values():
     bp = hand_pass()
-    for key, expected in HAND.items():
+    for key, expected in ((k, HAND[k]) for k in STAGE_KEYS):
         np.testing.assert_allclose(bp[key].value, expected, rtol=1e-14, atol=1e-14)
         assert bp[key].shape == np.shape(expected)
     assert sorted(bp.grads()) == sorted(STAGE_KEYS)
@@ -180,3 +169,39 @@ def test_saturation_warning_is_kept_as_a_note_not_raised():
 def test_bad_one_over_m_is_refused_before_any_work():
     with pytest.raises(CourseInputError, match=r"one_over_m must be one of \['dW', 'dZ'\]"):
         hand_pass(one_over_m="dA")
+
+
+# ----------------------------------------------------------------------------- the code shown
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid"])
+def test_the_code_a_stage_shows_is_the_code_that_runs(hidden):
+    import inspect
+
+    bp = backward_stages(*make_problem(), hidden=hidden)
+    for stage, row in zip(bp.stages, STAGE_TABLE, strict=True):
+        function = row["code"][0].format(g=hidden)
+        source = inspect.getsource(getattr(assignment, function))
+        for line in stage.assignment_code.split("; "):
+            assert line in source, (stage.key, line, function)
+        assert stage.code_names, stage.key  # the screen says which 2-layer names are meant
+
+
+def test_a_line_that_is_not_in_the_source_is_refused():
+    with pytest.raises(LookupError, match="linear_backward"):
+        source_lines("linear_backward", "dW = np.dot(")
+
+
+def test_the_seam_runs_another_function_in_place_of_a_step():
+    X, Y, p = make_problem(seed=3)
+    reference = backward_stages(X, Y, p)
+
+    def doubled_dW(dZ, cache):  # a step with a mistake in one output
+        dA_prev, dW, db = assignment.linear_backward(dZ, cache)
+        return dA_prev, 2 * dW, db
+
+    bp = backward_stages(X, Y, p, steps={"linear_backward": doubled_dW})
+    for key in STAGE_KEYS:
+        factor = 2 if key in ("dW1", "dW2") else 1
+        np.testing.assert_allclose(bp[key].value, factor * reference[key].value, rtol=1e-14)
+    assert bp["dW2"].max_abs_diff > 0 and bp["dA1"].max_abs_diff < 1e-12

@@ -1,23 +1,20 @@
-"""Input checks shared by every public function.
+"""Checks of single values: arrays, labels, numbers, choices; and the errors they raise.
 
-Each check raises an error that names the argument (or the equation), the
-expected shape or value, and what it got. The checks are cheap: shapes and
-dtypes only, plus finiteness of small arrays. Large inputs such as ``X`` are
-checked for NaN or inf through the product they feed (``W1 @ X`` is non-finite
-wherever ``X`` is), so validation costs no extra pass over the data.
-
-One rule at every product: the small operands (weights, biases, a cache) are checked
-with ``expect_finite`` before use; a product with a large operand (``X``, ``A_prev``)
-is computed inside ``checked_after()`` and then named by ``check_product_finite``.
-Whether NumPy warns about ``inf * 0`` inside a product depends on which BLAS kernel
-the CPU picks, so the warning is silenced for that product alone and the clear error
-comes from the check on every machine. NumPy's global state (``np.seterr``) is never
-touched: a student's own warnings stay theirs.
+Each check raises an error that names the argument (or the equation), the expected
+shape or value, and what it got. Shapes and dtypes only, plus finiteness of small
+arrays; see ``course_lib.checks`` for the rule at every product.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+from course_lib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation
+
+# Where 1/m lives: in dW and db (the course), or folded into dZ2 once (an option).
+ONE_OVER_M = ("dW", "dZ")
 
 
 class CourseInputError(ValueError):
@@ -171,3 +168,60 @@ def check_int(name: str, value, *, low: int, high: int) -> int:
     if not low <= int(value) <= high:
         raise CourseInputError(f"{name} must be between {low} and {high}, got {value}")
     return int(value)
+
+
+def check_real(name: str, value, *, positive: bool = False) -> float:
+    """Return ``value`` as a finite real float (> 0 if ``positive``, else >= 0), or raise."""
+    wanted = "a positive finite number" if positive else "a finite number >= 0"
+    if (isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not np.isfinite(value) or value < 0 or (positive and value == 0)):
+        raise CourseInputError(f"{name} must be {wanted}, got {value!r}")
+    return float(value)
+
+
+def check_choice(name: str, value, choices) -> str:
+    """Return ``value`` if it is one of ``choices``; the error lists them."""
+    if not isinstance(value, str) or value not in choices:
+        raise CourseInputError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def check_activation(name, *, argument: str = "activation", choices=None) -> Activation:
+    """The activation called ``name`` (one of ``choices``, default all), from the one table."""
+    return ACTIVATIONS[check_choice(argument, name, choices or sorted(ACTIVATIONS))]
+
+
+def check_hidden(hidden) -> Activation:
+    """The 2-layer net's hidden activation: ``"relu"``, ``"tanh"`` or ``"sigmoid"``."""
+    return check_activation(hidden, argument="hidden", choices=HIDDEN_ACTIVATIONS)
+
+
+def check_one_over_m(one_over_m) -> str:
+    """Where 1/m lives: ``"dW"`` (the course) or ``"dZ"`` (folded into dZ2)."""
+    return check_choice("one_over_m", one_over_m, ONE_OVER_M)
+
+
+def check_saturation(result: np.ndarray, explain: Callable[[int, int], str]) -> None:
+    """Raise ``SaturationError`` at the first non-finite entry of ``result``.
+
+    ``explain(k, i)`` words the message for entry ``(k, i)``: a division by a sigmoid output
+    or a log of one that rounded to exactly 0 or 1.
+    """
+    if np.isfinite(result).all():
+        return
+    k, i = (int(v) for v in np.argwhere(~np.isfinite(result))[0])
+    raise SaturationError(explain(k, i))
+
+
+def check_items(value, n: int, what: str, where: str) -> tuple:
+    """``value`` as a tuple of ``n`` items (a course cache), or raise naming ``what``."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise CourseInputError(
+            f"{what} in {where} must be a tuple of {n}, got {type(value).__name__}"
+        ) from None
+    if len(items) != n:
+        raise CourseInputError(f"{what} in {where} must have {n} items, got {len(items)}")
+    return items
