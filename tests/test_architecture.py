@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
 NUMERICAL = ("activations", "checks", "guarded", "assignment", "slide", "stages", "gradcheck",
-             "derivation", "data", "diagnose", "stepper")
+             "derivation", "data", "diagnose", "measure", "stepper")
 DISPLAY = {"figures", "widgets", "notebook_figures", "notebook_helpers"}
 SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 # docs/design.md's layers, top first: a module imports only from its own layer or above.
@@ -23,7 +23,7 @@ SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 LAYERS = (
     ("activations", "checks", "guarded"),
     ("assignment", "slide"),
-    ("stages", "gradcheck", "derivation", "diagnose", "data"),
+    ("stages", "gradcheck", "derivation", "diagnose", "data", "measure"),
     ("stepper",),
     ("figures", "widgets"),
     ("notebook_helpers", "notebook_figures"),

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_lib import data, stages
+from course_lib import data, measure, stages
 from course_lib import notebook_helpers as nh
 
 
@@ -95,15 +95,15 @@ def test_verify_prints_or_raises(capsys):
 
 
 def test_exact_values_match_closed_forms():
-    dA, dZ = nh._exact(0.0, 1.0)
+    dA, dZ = measure._exact(0.0, 1.0)
     assert dA == -2.0 and dZ == -0.5
-    dA, dZ = nh._exact(3.0, 0.0)
+    dA, dZ = measure._exact(3.0, 0.0)
     assert dA == pytest.approx(1 + np.exp(3.0), rel=1e-15)
     assert dZ == pytest.approx(1 / (1 + np.exp(-3.0)), rel=1e-15)
 
 
 def test_saturation_precision_measures_both_forms():
-    rows = {r.z: r for r in nh.saturation_precision([0.0, 25.0, 30.0, 40.0], y=0.0)}
+    rows = {r.z: r for r in measure.saturation_precision([0.0, 25.0, 30.0, 40.0], y=0.0)}
     assert rows[0.0].split_error == 0 and rows[0.0].collapsed_error == 0
     # Near saturation dA2 has lost digits, dZ2 = dA2 * A2(1-A2) has not (the error cancels).
     assert rows[30.0].dA_error > 1e-4
@@ -119,14 +119,14 @@ def test_saturation_precision_measures_both_forms():
 
 
 def test_saturation_precision_label_one_shares_the_rounding_of_A2():
-    (row,) = nh.saturation_precision([20.0], y=1.0)
+    (row,) = measure.saturation_precision([20.0], y=1.0)
     # A2 itself is rounded; neither form can get back the digits lost there.
     assert row.split_error == pytest.approx(row.collapsed_error, rel=1e-6)
     assert row.collapsed_abs_error < 2e-16
 
 
 def test_measure_dA0_cost_small_net():
-    cost = nh.measure_dA0_cost(n_x=50, n_h=3, m=8, repeat=2)
+    cost = measure.measure_dA0_cost(n_x=50, n_h=3, m=8, repeat=2)
     assert list(cost.seconds)[-1] == "dA0 = W1.T dZ1"
     assert len(cost.seconds) == 6 and all(t >= 0 for t in cost.seconds.values())
     assert 0 < cost.dA0_share < 1
@@ -136,7 +136,7 @@ def test_measure_dA0_cost_small_net():
 
 
 def test_dA0_at_cat_size_is_half_the_flops():
-    cost = nh.DA0Cost(12288, 7, 209, {"dA0 = W1.T dZ1": 1.0, "rest": 1.0}, 1)
+    cost = measure.DA0Cost(12288, 7, 209, {"dA0 = W1.T dZ1": 1.0, "rest": 1.0}, 1)
     assert cost.dA0_bytes == 12288 * 209 * 8
     assert 0.4999 < cost.dA0_flops / cost.backward_flops < 0.5
     assert cost.dA0_share == 0.5
