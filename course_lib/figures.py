@@ -24,9 +24,21 @@ from PIL import Image
 
 from course_lib.stages import STAGE_KEYS
 
-# Okabe-Ito
-BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#777777")
+# The Okabe-Ito palette, by name: the one definition of the course's colours (the notebook
+# figures take theirs from here). Pick colours by name, never by position.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "black": "#000000",
+}
+BLUE = OKABE_ITO["blue"]
+ORANGE = OKABE_ITO["orange"]
+GREEN = OKABE_ITO["bluish green"]
+VERMILLION = OKABE_ITO["vermillion"]
+PURPLE = OKABE_ITO["reddish purple"]
+SKY = OKABE_ITO["sky blue"]
+YELLOW = OKABE_ITO["yellow"]
+BLACK = OKABE_ITO["black"]
+GREY = "#777777"  # not Okabe-Ito: a neutral grey for what is not the point (forward edges, todo)
 
 # Node -> (x, y) of the graph; the main row is the forward pass, parameters sit below.
 NODES = {

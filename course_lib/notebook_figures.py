@@ -15,10 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from course_lib import derivation
-
-# Okabe-Ito
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, GREY = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#777777")
+from course_lib.figures import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW
 
 # ----------------------------------------------------------------------------- notebook 0
 
@@ -252,7 +249,7 @@ def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
 
 
 _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "h")
-_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "black", GREY, "#F0E442")
+_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, GREY, YELLOW)
 
 
 def gradcheck_scatter(analytic: dict, numeric: dict) -> Figure:

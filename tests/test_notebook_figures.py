@@ -1,14 +1,14 @@
 """Every notebook figure draws, has a title and labelled axes, and renders to PNG."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_lib import assignment, data, gradcheck, stages
+from course_lib import assignment, data, figures, gradcheck, measure, stages
 from course_lib import notebook_figures as nf
-from course_lib import notebook_helpers as nh
 
 
 def _check(fig):
@@ -47,7 +47,7 @@ def test_output_pairs(y):
 
 
 def test_saturation_precision_figure():
-    rows = nh.saturation_precision(np.arange(0, 41, 4), 0.0)
+    rows = measure.saturation_precision(np.arange(0, 41, 4), 0.0)
     _check(nf.saturation_precision(rows))
 
 
@@ -62,7 +62,7 @@ def test_gradcheck_scatter():
 
 
 def test_backward_time():
-    cost = nh.DA0Cost(10, 2, 3, {"dA2 (output_dA)": 0.001, "dA0 = W1.T dZ1": 0.003}, 1)
+    cost = measure.DA0Cost(10, 2, 3, {"dA2 (output_dA)": 0.001, "dA0 = W1.T dZ1": 0.003}, 1)
     fig = nf.backward_time(cost)
     _check(fig)
     assert "75%" in fig.axes[0].get_title()
@@ -90,3 +90,20 @@ def test_fan_out_labels_every_weight_of_the_chosen_input():
     assert sum(t.startswith("W1[") for t in texts) == p["W1"].shape[0]
     assert f"{bp['dA0'].value[0, 1]:.4g}" in fig.axes[0].get_title()
     _check(nf.fan_out(p["W2"], bp["dZ2"].value, j=2, i=0, layer=2))
+
+
+def test_one_okabe_ito_palette_defined_in_figures_and_picked_by_name():
+    # The eight Okabe-Ito colours, as published; the figures' colours are these, by name.
+    assert figures.OKABE_ITO == {
+        "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
+        "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+        "reddish purple": "#CC79A7", "black": "#000000",
+    }
+    names = ("BLUE", "ORANGE", "GREEN", "VERMILLION", "PURPLE", "SKY", "YELLOW", "BLACK", "GREY")
+    assert [getattr(nf, n) for n in names] == [getattr(figures, n) for n in names]
+    assert (nf.BLUE, nf.ORANGE, nf.GREEN, nf.VERMILLION, nf.PURPLE, nf.SKY, nf.GREY) == (
+        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#777777")
+    # No second copy: notebook_figures spells out none of the palette's colours.
+    source = Path(nf.__file__).read_text().upper()
+    for name, colour in {**figures.OKABE_ITO, "grey": figures.GREY}.items():
+        assert colour.upper() not in source, name

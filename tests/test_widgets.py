@@ -14,15 +14,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import comm
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from comm.base_comm import BaseComm
 from matplotlib.figure import Figure
 
 from course_lib import figures
 from course_lib import widgets as ui
 from course_lib.stages import STAGE_KEYS
 from course_lib.stepper import Stepper
+from course_lib.widgets import graph_cache, render, views
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPE_RE = re.compile(r"shape \(\d+, \d+\)")
@@ -195,6 +198,63 @@ def test_stepping_draws_nothing_and_creates_no_widgets(app, monkeypatch):
     assert shown(app)["error"] == ""
 
 
+def owned(node):
+    """Every widget a view holds: its widgets, their children and their layouts."""
+    if isinstance(node, dict | list):
+        for part in node.values() if isinstance(node, dict) else node:
+            yield from owned(part)
+        return
+    for w in walk(node):
+        yield from (w, w.layout)
+
+
+def test_a_click_sends_the_title_first_then_each_widget_once_in_the_views_order(
+        graphs, monkeypatch):
+    sent = []  # comm ids of the state updates, in the order they leave
+
+    class Recording(BaseComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            if msg_type == "comm_msg" and (data or {}).get("method") == "update":
+                sent.append(self.comm_id)
+
+    monkeypatch.setattr(comm, "create_comm", Recording)
+    app = ui.StepperApp(Stepper(), graphs=graphs)
+    view_of = {w.comm.comm_id: name for name, built in app.views.items() for w in owned(built)}
+    computing = render.values_html
+
+    def values_html(stepper):  # the title has left before the rest is computed
+        assert [view_of[c] for c in sent] == ["label"]
+        return computing(stepper)
+
+    monkeypatch.setattr(render, "values_html", values_html)
+    for click in (app.views["next"].click, app.views["previous"].click):
+        sent.clear()
+        click()
+        assert len(sent) == len(set(sent)), "a widget got more than one message"
+        names = list(dict.fromkeys(view_of[c] for c in sent))  # every sender is a view's
+        assert names[0] == "label" and {"equations", "values", "slider"} <= set(names)
+        order = [view.name for view in views.VIEWS]
+        assert names == sorted(names, key=order.index), names
+
+
+def test_only_the_graph_cache_imports_figures_and_only_when_it_draws():
+    # figures imports matplotlib: at a module's top it would cost every new page's kernel.
+    for path in sorted((REPO / "course_lib" / "widgets").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (
+                    node.module == "course_lib.figures"
+                    or node.module == "course_lib" and "figures" in {a.name for a in node.names}):
+                assert path.name == "graph_cache.py", path.name
+                assert node not in tree.body, "figures imported at the top of graph_cache"
+        if path.name == "render.py":  # the renderers are pure: strings in, HTML out
+            tops = {n.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.Import | ast.ImportFrom)
+                    for n in ([node.module] if isinstance(node, ast.ImportFrom)
+                              else [a.name for a in node.names])}
+            assert not tops & {"ipywidgets", "IPython", "matplotlib"}, tops
+
+
 # ----------------------------------------------------------------------------- the controls
 
 
@@ -305,7 +365,7 @@ def test_an_exception_in_a_callback_shows_the_friendly_message_and_the_app_recov
     def broken(stepper):
         raise RuntimeError("simulated failure in a view")
 
-    monkeypatch.setattr(ui, "checks_html", broken)
+    monkeypatch.setattr(render, "checks_html", broken)  # where the view finds it
     with caplog.at_level(logging.ERROR, logger="course_lib.widgets"):
         app.views["next"].click()
     error = app.views["error"]
@@ -456,22 +516,22 @@ def _no_drawing():
 
 def test_graphs_are_drawn_once_then_read_from_the_cache(tmp_path, monkeypatch, graphs):
     monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
-    assert ui.graph_images() == graphs
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    assert graph_cache.graph_images() == graphs
     [stored] = (tmp_path / "cache").glob("graphs-*.json")
     assert list((tmp_path / "cache").iterdir()) == [stored]  # no temporary file left
-    monkeypatch.setattr(ui, "render_graph_images", _no_drawing)
-    assert ui.graph_images() == graphs
+    monkeypatch.setattr(graph_cache, "render_graph_images", _no_drawing)
+    assert graph_cache.graph_images() == graphs
 
 
 def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, graphs):
     monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path))
-    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
-    ui.graph_images()
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    graph_cache.graph_images()
     [stored] = tmp_path.glob("graphs-*.json")
     for damage in ("{not json", json.dumps({"1": "<img alt='x'>"}), json.dumps([1, 2])):
         stored.write_text(damage)
-        assert ui.graph_images() == graphs
+        assert graph_cache.graph_images() == graphs
         assert json.loads(stored.read_text()) == {str(k): v for k, v in graphs.items()}
 
 
@@ -479,8 +539,8 @@ def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graph
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("COURSE_LIB_CACHE", str(blocker / "cache"))  # below a file: no mkdir
-    monkeypatch.setattr(ui, "render_graph_images", lambda: dict(graphs))
-    assert ui.graph_images() == graphs
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    assert graph_cache.graph_images() == graphs
 
 
 def test_with_the_graphs_cached_a_kernel_never_imports_matplotlib(tmp_path):
@@ -495,9 +555,9 @@ def test_with_the_graphs_cached_a_kernel_never_imports_matplotlib(tmp_path):
 
 
 def test_the_cache_key_follows_the_palette(monkeypatch):
-    before = ui._graph_cache_key()
-    monkeypatch.setattr(ui, "GRAPH_COLORS", ui.GRAPH_COLORS * 2)
-    assert ui._graph_cache_key() != before
+    before = graph_cache._graph_cache_key()
+    monkeypatch.setattr(graph_cache, "GRAPH_COLORS", graph_cache.GRAPH_COLORS * 2)
+    assert graph_cache._graph_cache_key() != before
 
 
 def test_palette_png_keeps_the_picture_at_a_fraction_of_the_bytes():

@@ -370,7 +370,7 @@ def test_unreadable_input_and_a_failing_callback_show_messages_and_the_app_keeps
 
     # An exception inside the Next handler, put into the page's own kernel.
     run_in_kernel(app_server, kernels[0], (
-        "import course_lib.widgets as _ui\n"
+        "import course_lib.widgets.render as _ui\n"  # where the view finds checks_html
         "_ui._working_checks_html = _ui.checks_html\n"
         "def _broken(stepper):\n"
         "    raise RuntimeError('simulated failure in a view')\n"

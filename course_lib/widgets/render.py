@@ -1,0 +1,190 @@
+"""What the app shows, as text and HTML: pure functions of the stepper's state.
+
+No widgets here. Each function takes the state (a ``Stepper``, a ``Stage``, an
+``Expansion`` or a message) and returns the string a view puts on screen; every piece of
+text that comes from the state is escaped. LaTeX (``$...$``) is for ``HTMLMath`` views.
+"""
+
+from __future__ import annotations
+
+import html
+
+from course_lib.derivation import Expansion
+from course_lib.stages import Stage
+from course_lib.stepper import N_STAGES, Stepper, finite_difference_note
+
+FRIENDLY_ERROR = ("Something went wrong while updating this view. The app is still working: "
+                  "try another step or setting.")
+KERNEL_STOPPED = "The app has stopped (its kernel ended). Reload the page to start again."
+
+_CELL = "border:1px solid #bbbbbb; padding:2px 8px; text-align:right"
+_HEAD = "padding:2px 8px; color:#555555; font-weight:normal"
+# Okabe-Ito orange (figures.ORANGE), written out: importing figures would load matplotlib.
+_ORANGE = "#E69F00"
+
+
+def label_text(stepper: Stepper) -> str:
+    """``"Stage N of 9: <title>"``."""
+    return f"Stage {stepper.index} of {N_STAGES}: {stepper.stage.title}"
+
+
+def label_html(stepper: Stepper) -> str:
+    """The stage title as the ``stage-label`` widget shows it."""
+    return f"<h3 style='margin:0.2em 0'>{html.escape(label_text(stepper))}</h3>"
+
+
+def _kind_text(kind: str, m: int) -> str:
+    if kind == "dL":
+        return "dL: per-example gradient (one column per example, not averaged)"
+    return f"dJ: averaged over the m = {m} examples (1/m applied)"
+
+
+def equation_html(stage: Stage) -> str:
+    """The slide's equation and the assignment's line side by side (LaTeX for HTMLMath)."""
+    if stage.slide_latex is None:
+        slide = f"<i>{html.escape(stage.slide_note)}</i>"
+    else:
+        slide = f"${stage.slide_latex}$<br><small>{html.escape(stage.slide_note)}</small>"
+        if stage.slide_kind != stage.kind:
+            slide += ("<br><small>With 1/m folded into dZ2 the slide's array is the average "
+                      f"dJ, 1/m times the assignment's {stage.key}.</small>")
+    code = html.escape(stage.assignment_code)
+    function = html.escape(stage.assignment_function)
+    forward = html.escape(stage.forward_line)
+    return (
+        '<table style="width:100%; table-layout:fixed; border-collapse:collapse">'
+        '<tr><th style="text-align:left; width:50%">The slide (six equations)</th>'
+        '<th style="text-align:left">The assignment (activation step + linear step)</th></tr>'
+        f'<tr><td style="vertical-align:top; padding-right:1em">{slide}</td>'
+        f'<td style="vertical-align:top">${stage.math_latex}$<br>'
+        f"<code>{code}</code><br><small>computed by <code>{function}</code></small></td></tr>"
+        f'<tr><td colspan="2"><small>reverses the forward line <code>{forward}</code>'
+        "</small></td></tr></table>"
+    )
+
+
+def values_html(stepper: Stepper) -> str:
+    """The stage's matrix as a table with its shape and whether it is dL or dJ.
+
+    In predict mode, before the reveal, only the question is shown (not the shape).
+    """
+    stage, entry = stepper.stage, stepper.entry
+    if not stepper.revealed:
+        return (f"<b>{stage.key}</b>: values hidden until you predict. What shape does "
+                f"{stage.key} have, and what sign has its entry [{entry[0]}, {entry[1]}]? "
+                "Check your prediction, or press Reveal.")
+    rows = []
+    for r, row in enumerate(stage.value):
+        cells = []
+        for c, v in enumerate(row):
+            mark = _CELL + ("; outline:3px solid black; font-weight:bold" if (r, c) == entry
+                            else "")
+            cells.append(f'<td style="{mark}">{v:.4g}</td>')
+        rows.append(f'<tr><th style="{_HEAD}">{r}</th>{"".join(cells)}</tr>')
+    header = "".join(f'<th style="{_HEAD}">{c}</th>' for c in range(stage.shape[1]))
+    caption = (f"<b>{stage.key}</b>, shape {stage.shape}; "
+               f"{_kind_text(stage.kind, stepper.config.m)}")
+    return (f"<div>{caption}</div>"
+            '<table class="stage-matrix" style="border-collapse:collapse; font-family:monospace;'
+            ' margin:4px 0"><tr><th></th>' + header + "</tr>" + "".join(rows) + "</table>"
+            f"<small>rows: {html.escape(_row_meaning(stage.key))}; columns: "
+            f"{html.escape(_column_meaning(stage.key))}; the outlined entry is "
+            f"[{entry[0]}, {entry[1]}]</small>")
+
+
+def _row_meaning(key: str) -> str:
+    return {"2": "output units", "1": "hidden units", "0": "input features"}[key[-1]]
+
+
+def _column_meaning(key: str) -> str:
+    if key[1] in "AZ":
+        return "examples"
+    if key[1] == "b":
+        return "one column (a bias per unit)"
+    return "hidden units (A1 rows)" if key.endswith("2") else "input features (X rows)"
+
+
+def checks_html(stepper: Stepper) -> str:
+    """Slide vs assignment (max |difference|) and the finite-difference relative error."""
+    stage = stepper.stage
+    if stage.max_abs_diff is None:
+        diff = (f"max |slide - assignment|: not applicable, the slide does not compute "
+                f"{stage.key}")
+    else:
+        scaled = " (the slide's dJ times m)" if stage.slide_kind != stage.kind else ""
+        diff = f"max |slide - assignment| = {stage.max_abs_diff:.2e}{scaled}"
+    fd = finite_difference_note(stage, stepper.relative_error)
+    return (f"<div>{html.escape(diff)}</div>"
+            f"<div>finite-difference relative error: {html.escape(fd)}</div>")
+
+
+def notes_html(stepper: Stepper) -> str:
+    """What uses the stage, and the saturated demo's explanation when it is on."""
+    stage = stepper.stage
+    used = (f"Used by: {stage.used_by}." if stage.used_by else
+            f"Used by: nothing. {stage.key} is the generic linear_backward's dA_prev; no "
+            "parameter sits below X, so the value is thrown away.")
+    parts = [f"<div>{html.escape(used)} Hidden activation g = "
+             f"{html.escape(stepper.config.hidden)}.</div>"]
+    if stepper.explanation:
+        parts.append(f'<div style="border-left:4px solid {_ORANGE}; padding-left:0.5em">'
+                     f"<b>Saturated output (not an error).</b> "
+                     f"{html.escape(stepper.explanation)}</div>")
+    for note in stage.notes:
+        parts.append(f"<div><small>Warning recorded while computing {stage.key}: "
+                     f"{html.escape(note)}</small></div>")
+    return "".join(parts)
+
+
+def expansion_html(e: Expansion) -> str:
+    """An entry as an index-notation sum with its numbers (LaTeX for HTMLMath)."""
+    return (f"$${e.symbolic}$$ $${e.numeric}$$"
+            f"<div>matrix entry {e.key}[{e.index[0]}, {e.index[1]}] = {e.matrix_value:.6g}; "
+            f"|sum - entry| = {e.difference:.1e}</div>")
+
+
+def feedback_html(stepper: Stepper) -> str:
+    """The predict-then-reveal feedback, or the instruction when predict mode is on."""
+    state = stepper.state
+    if not state.predict_mode:
+        return ""
+    if state.prediction.feedback:
+        return f"<div>{html.escape(state.prediction.feedback)}</div>"
+    if state.prediction.revealed:
+        return "<div>Revealed without a prediction.</div>"
+    r, c = stepper.entry
+    return ("<div>Predict the shape (for example <code>(4, 5)</code>) and the sign of entry "
+            f"[{r}, {c}] (pick another with Row and Column), then press Check my prediction."
+            "</div>")
+
+
+def message_html(message: str) -> str:
+    """A friendly message for the error area ("" for none)."""
+    if not message:
+        return ""
+    return f'<div role="alert" style="color:#A03C00"><b>Note:</b> {html.escape(message)}</div>'
+
+
+# The kernel cannot announce its own death, so the browser alone shows the notice: when the
+# kernel behind the page restarts or dies, ipywidgets gives every widget view the class
+# jupyter-widgets-disconnected (the widgets' state died with the kernel, and nothing the page
+# sends reaches the app any more). Then the notice appears above the app and the rest of the
+# app is dimmed and stops taking clicks. Only in voila (body[data-voila]): in JupyterLab the
+# cure is to run the notebook again, not to reload the page.
+_STOPPED_CSS = """
+.app-stopped-text { display: none; }
+body[data-voila] .app-stopped.jupyter-widgets-disconnected .app-stopped-text {
+  display: block; margin: 4px 0 8px; padding: 12px 16px; font-size: 16px; line-height: 1.4;
+  color: #5C2600; background: #FFF3CD; border: 2px solid #A03C00; border-radius: 4px;
+}
+body[data-voila] .app-stopped.jupyter-widgets-disconnected ~ * {
+  opacity: 0.4; pointer-events: none;
+}
+.app-stopped.jupyter-widgets-disconnected::before { content: none; }
+"""
+
+
+def stopped_html() -> str:
+    """The ``app-stopped`` notice: its stylesheet and the hidden ``KERNEL_STOPPED`` alert."""
+    return (f"<style>{_STOPPED_CSS}</style>"
+            f'<div class="app-stopped-text" role="alert">{html.escape(KERNEL_STOPPED)}</div>')
