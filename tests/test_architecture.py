@@ -1,7 +1,10 @@
 """The house rules of course_lib's layout (docs/design.md), checked on the import statements.
 
-1. ``slide`` and ``assignment`` share nothing but the activation functions (and the input
-   checks): each computes its gradients on its own, so their agreement is evidence.
+1. The two formulations, ``slide`` and ``assignment``, share no gradient code: each computes
+   its gradients on its own, so their agreement is evidence. They import only the top layer:
+   ``activations`` (the functions; each writes the derivative its own way), ``checks`` and
+   ``training`` (the initial draw, the cost and the update), and ``training`` holds nothing
+   that computes a gradient: no backward or derivative function, no ``dA``/``dZ``.
 2. The numerical modules know no screen: nothing below ``figures`` and ``widgets`` imports
    matplotlib, Pillow, ipywidgets or the display modules.
 """
@@ -9,26 +12,30 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
-NUMERICAL = ("activations", "checks", "guarded", "assignment", "slide", "stages", "gradcheck",
-             "derivation", "data", "diagnose", "measure", "stepper")
+NUMERICAL = ("activations", "checks", "guarded", "training", "assignment", "slide", "stages",
+             "gradcheck", "derivation", "data", "diagnose", "measure", "student", "stepper")
 DISPLAY = {"figures", "widgets", "notebook_figures", "notebook_helpers"}
 SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 # docs/design.md's layers, top first: a module imports only from its own layer or above.
 # A subpackage (course_lib/diagnose/...) sits wholly in the layer of its name.
 LAYERS = (
-    ("activations", "checks", "guarded"),
+    ("activations", "checks", "guarded", "training"),
     ("assignment", "slide"),
     ("stages", "gradcheck", "derivation", "diagnose", "data", "measure"),
-    ("stepper",),
+    ("student", "stepper"),
     ("figures", "widgets"),
     ("notebook_helpers", "notebook_figures"),
 )
 LAYER_OF = {module: depth for depth, layer in enumerate(LAYERS) for module in layer}
+# What the two formulations may import, and of those what they share besides the checks.
+TOP_LAYER_SHARED = {"activations", "checks", "training"}
+SHARED_PLUMBING = ("training",)
 
 
 def module_files() -> dict[str, Path]:
@@ -93,8 +100,54 @@ def test_modules_import_only_from_their_layer_or_above(module):
 
 
 @pytest.mark.parametrize("module", ["slide", "assignment"])
-def test_slide_and_assignment_share_only_the_activations(module):
-    assert own_modules(module) <= {"activations", "checks"}, own_modules(module)
+def test_slide_and_assignment_import_only_the_top_layer(module):
+    assert own_modules(module) <= TOP_LAYER_SHARED, own_modules(module)
+
+
+def gradient_code_in(source: str) -> list[str]:
+    """What in ``source`` computes a gradient: a function or method whose name says backward
+    or derivative (``backward``, ``prime``, ``derivative``), a call of one, a name, argument,
+    attribute or string key ``dA...`` or ``dZ...``, or an import of the derivatives."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            names = [getattr(node, "name", "")] + [a.arg for a in ast.walk(node.args)
+                                                  if isinstance(a, ast.arg)]
+        elif isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, ast.alias):
+            names = [node.name, node.asname or ""]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value] if re.fullmatch(r"d[AZ]\w*", node.value) else []
+        found += [n for n in names if GRADIENT_NAME.search(n)]
+    return found
+
+
+GRADIENT_NAME = re.compile(r"[Bb]ackward|[Pp]rime|[Dd]erivative|^d[AZ](\d|L|_|$)")
+
+
+@pytest.mark.parametrize("module", SHARED_PLUMBING)
+def test_the_shared_plumbing_holds_no_gradient_code(module):
+    assert set(SHARED_PLUMBING) == (own_modules("slide") & own_modules("assignment")
+                                    - {"activations", "checks"}), "a new shared module?"
+    assert not gradient_code_in(MODULES[module].read_text()), gradient_code_in(
+        MODULES[module].read_text())
+
+
+@pytest.mark.parametrize("snippet", [
+    "def linear_backward(dZ, cache):\n    return dZ",
+    "def step(A2, Y):\n    dZ2 = A2 - Y\n    return dZ2",
+    "def step(W2, delta, A1, g):\n    return W2.T @ delta * g.prime_from_A(A1)",
+    "from course_lib.activations import tanh_prime",
+    "def f(cache):\n    return cache['dA1']",
+    "g = lambda dA, Z: dA * (Z > 0)",
+])
+def test_the_gradient_code_check_sees_gradient_code(snippet):
+    # The rule above is only as good as gradient_code_in: each of these must be seen.
+    assert gradient_code_in(snippet), snippet
 
 
 def test_the_gradient_check_does_not_depend_on_the_slide():
