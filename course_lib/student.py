@@ -195,7 +195,7 @@ def _kind(value) -> str:
 
 
 def compare(functions: dict, hidden: str = "relu", seed: int = 0, *, m: int = 5,
-            time_limit: float = DEFAULT_TIME_LIMIT,
+            net: tuple | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
             budget_seconds: float = BUDGET_SECONDS) -> Comparison:
     """The student's backward pass beside the reference, stage by stage.
 
@@ -205,10 +205,12 @@ def compare(functions: dict, hidden: str = "relu", seed: int = 0, *, m: int = 5,
         mapped to the student's functions; every function not given is the reference's.
     hidden : the hidden activation of the 2-layer net ("relu", "tanh" or "sigmoid").
     seed, m : the net of the stepper (``course_lib.data.make_problem``), m examples.
+    net : ``(X, Y, parameters)`` of another 2-layer net to use instead (the stepper's own,
+        when its configuration changes the net).
     """
     functions = _check_functions(functions)
     hidden = check_hidden(hidden).name
-    X, Y, parameters = make_problem(m=m, seed=seed)
+    X, Y, parameters = make_problem(m=m, seed=seed) if net is None else net
     ref = backward_stages(X, Y, parameters, hidden)
     runner = _Runner(functions, time_limit, Budget(budget_seconds))
     whole = next((n for n in WRITTEN_FOR if n in functions), None)
@@ -501,9 +503,14 @@ def suited_hidden(exercise: str) -> str:
     return "tanh" if exercise in ("tanh_backward", "backward_propagation") else "relu"
 
 
-def demonstrate(mistake_id: str, seed: int = 0) -> Comparison:
+def mistake_functions(mistake_id: str) -> dict:
+    """``{course function name: the catalogued mistake's apply}``, ready for ``compare``."""
+    mistake = find_mistake(mistake_id)
+    return {FUNCTION_OF[mistake.exercise]: mistake.apply}
+
+
+def demonstrate(mistake_id: str, seed: int = 0, **kw) -> Comparison:
     """``compare`` with one catalogued mistake in place of its function: no student code
     runs, so the served app can show the same lesson ("mistake mode")."""
-    mistake = find_mistake(mistake_id)
-    name = FUNCTION_OF[mistake.exercise]
-    return compare({name: mistake.apply}, suited_hidden(mistake.exercise), seed)
+    hidden = suited_hidden(find_mistake(mistake_id).exercise)
+    return compare(mistake_functions(mistake_id), hidden, seed, **kw)
