@@ -8,8 +8,11 @@ serves every layer, it always returns ``dA_prev`` -- for the first layer that is
 ``dA0``, the gradient for ``X``, which nothing uses.
 
 Function names, argument order, caches and the random initialisation follow the
-course, so a student's assignment can be laid beside this file. ``dA`` and
-``dZ`` are per-example ``dL/d.``; ``1/m`` lives only in ``dW`` and ``db``.
+course's week-4 assignments ("step by step" and the application), so a student's
+assignment can be laid beside this file (the week-3 planar assignment's are in
+``course_lib.slide``). ``dA`` and ``dZ`` are per-example ``dL/d.``; ``1/m`` lives only
+in ``dW`` and ``db``. The initial draw, the cost and the update are the plumbing both
+formulations share (``course_lib.training``); every gradient here is computed here.
 """
 
 from __future__ import annotations
@@ -20,34 +23,29 @@ from typing import NamedTuple
 import numpy as np
 
 from course_lib.activations import ACTIVATIONS, sigmoid
+from course_lib.checks import INIT_SCHEMES as INIT_SCHEMES  # the schemes, kept importable here
 from course_lib.checks import (
     SaturationWarning,
-    as_labels,
     as_matrix,
     check_activation,
     check_activation_backward,
     check_caches,
-    check_choice,
     check_deep_dims,
     check_dims,
     check_hidden,
-    check_int,
     check_items,
     check_layer_count,
+    check_layer_sizes,
     check_linear_backward,
     check_linear_forward,
+    check_model,
     check_output_and_labels,
-    check_probabilities,
     check_product_finite,
-    check_real,
     check_saturation,
-    check_seed,
-    check_training_data,
     check_two_layer_dims,
-    check_update,
     checked_after,
-    expect_shape,
 )
+from course_lib.training import cross_entropy_cost, draw_parameters, gradient_descent_step
 
 # |dAL| above this means 1 - AL (or AL) is below about 1e-10: the division still gives a
 # number, but 1 - AL has been rounded to a few significant digits, and so has dAL.
@@ -76,20 +74,9 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = 1) -> dict:
     """Parameters of a 2-layer net: ``randn * 0.01`` weights, zero biases.
 
     Returns ``{"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (n_y, n_h), "b2": (n_y, 1)}``;
-    with ``seed=1`` the numbers equal the course's.
+    with ``seed=1`` the numbers equal the course's (week 4's 2-layer model).
     """
-    n_x = check_int("n_x", n_x, low=1, high=10**6)
-    n_h = check_int("n_h", n_h, low=1, high=10**5)
-    n_y = check_int("n_y", n_y, low=1, high=10**5)
-    rng = np.random.RandomState(check_seed(seed))
-    W1 = rng.randn(n_h, n_x) * 0.01
-    b1 = np.zeros((n_h, 1))
-    W2 = rng.randn(n_y, n_h) * 0.01
-    b2 = np.zeros((n_y, 1))
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-
-
-INIT_SCHEMES = ("course", "application")
+    return draw_parameters(check_layer_sizes(n_x, n_h, n_y), seed)
 
 
 def initialize_parameters_deep(layer_dims, seed: int = 3, scheme: str = "course") -> dict:
@@ -99,16 +86,7 @@ def initialize_parameters_deep(layer_dims, seed: int = 3, scheme: str = "course"
         ``"application"`` draws ``randn / sqrt(n[l-1])`` (the deep network
         application, seed 1), which keeps activations from shrinking layer by layer.
     """
-    dims = check_dims(layer_dims, "layer_dims")
-    check_choice("scheme", scheme, INIT_SCHEMES)
-    rng = np.random.RandomState(check_seed(seed))
-    parameters = {}
-    for l in range(1, len(dims)):
-        W = rng.randn(dims[l], dims[l - 1])
-        # Divide rather than multiply by 1/sqrt: the same rounding as the application's draw.
-        parameters[f"W{l}"] = W * 0.01 if scheme == "course" else W / np.sqrt(dims[l - 1])
-        parameters[f"b{l}"] = np.zeros((dims[l], 1))
-    return parameters
+    return draw_parameters(check_dims(layer_dims, "layer_dims"), seed, scheme)
 
 
 # ----------------------------------------------------------------------------- forward
@@ -159,23 +137,10 @@ def L_model_forward(X, parameters: dict):
 def compute_cost(AL, Y) -> float:
     """Cross-entropy ``J = -(1/m) sum(Y log AL + (1-Y) log(1-AL))`` as a Python float.
 
-    AL : (1, m) sigmoid outputs; Y : (1, m) labels in [0, 1].
+    AL : (1, m) sigmoid outputs; Y : (1, m) labels in [0, 1]. The formula is written once,
+    in ``course_lib.training.cross_entropy_cost``.
     """
-    where = "compute_cost"
-    AL = as_matrix("AL", AL, where=where)
-    Y = as_labels(Y, where=where)
-    expect_shape("Y", Y, AL.shape, where=where)
-    check_probabilities("AL", AL, where=where)
-    m = Y.shape[1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logprobs = Y * np.log(AL) + (1 - Y) * np.log(1 - AL)
-    # 0 * log(0) is 0 in the limit: a label of exactly 0 never pays for log(AL) = -inf.
-    logprobs = np.where(((Y == 0) & (AL == 0)) | ((Y == 1) & (AL == 1)), 0.0, logprobs)
-    check_saturation(logprobs, lambda k, i: (
-        f"compute_cost: AL[{k}, {i}] saturated to exactly {float(AL[k, i])!r} but its label "
-        f"is {float(Y[k, i])!r}, so log(AL) or log(1 - AL) is -inf. Compute the cost from "
-        f"Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."))
-    return float(-np.sum(logprobs) / m)
+    return cross_entropy_cost(AL, Y, output="AL")
 
 
 # ----------------------------------------------------------------------------- backward
@@ -317,10 +282,12 @@ def L_model_backward(AL, Y, caches):
 
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
-    """One gradient-descent step, ``W[l] - learning_rate * dW[l]``; returns a new dict."""
-    lr = check_real("learning_rate", learning_rate, positive=True)
-    pairs = check_update(parameters, grads)
-    return {key: value - lr * grad for key, (value, grad) in pairs.items()}
+    """One gradient-descent step, ``W[l] - learning_rate * dW[l]``; returns a new dict.
+
+    A bias gradient may be one number (``(1, 1)`` or a scalar): it moves every unit's bias
+    alike. The step is written once, in ``course_lib.training.gradient_descent_step``.
+    """
+    return gradient_descent_step(parameters, grads, learning_rate)
 
 
 def two_layer_backward(AL, Y, cache1: LayerCache, cache2: LayerCache, hidden: str = "relu",
@@ -352,10 +319,8 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     X : (n_x, m); Y : (1, m); layers_dims : ``(n_x, n_h, n_y)``.
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
-    X, Y = check_training_data(X, Y, "two_layer_model")
+    X, Y, lr, iterations = check_model(X, Y, learning_rate, num_iterations, "two_layer_model")
     n_x, n_h, n_y = check_two_layer_dims(layers_dims, X, Y)
-    iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
-    lr = check_real("learning_rate", learning_rate, positive=True)
     parameters = initialize_parameters(n_x, n_h, n_y)
     costs = []
     for i in range(iterations):
@@ -377,10 +342,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
     Initialised as the deep network application does (seed 1, ``randn / sqrt(n_prev)``).
     Returns ``(parameters, costs)``, the cost recorded every 100 iterations.
     """
-    X, Y = check_training_data(X, Y, "L_layer_model")
+    X, Y, lr, iterations = check_model(X, Y, learning_rate, num_iterations, "L_layer_model")
     dims = check_deep_dims(layers_dims, X, Y)
-    iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
-    lr = check_real("learning_rate", learning_rate, positive=True)
     parameters = initialize_parameters_deep(dims, seed=1, scheme="application")
     costs = []
     for i in range(iterations):

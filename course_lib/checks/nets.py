@@ -12,13 +12,18 @@ import numpy as np
 
 from course_lib.activations import Activation
 from course_lib.checks.values import (
+    INIT_SCHEMES,
     CourseInputError,
+    as_bias,
     as_labels,
     as_matrix,
+    check_choice,
     check_hidden,
     check_int,
     check_items,
     check_one_over_m,
+    check_probabilities,
+    check_real,
     expect_finite,
     expect_shape,
     same_examples,
@@ -31,7 +36,7 @@ def check_two_layer(X, parameters: dict, where: str):
     """Validate ``X`` and ``W1, b1, W2, b2`` against each other; return them as float arrays.
 
     The small operands (weights and biases) are checked finite here; ``X`` is large and is
-    checked through the first product it feeds.
+    checked through the first product it feeds. A bias may be one number (``as_bias``).
     """
     if not isinstance(parameters, dict):
         raise CourseInputError(
@@ -42,14 +47,14 @@ def check_two_layer(X, parameters: dict, where: str):
     if missing:
         raise CourseInputError(f"parameters in {where} lacks {missing}; got {sorted(parameters)}")
     X = as_matrix("X", X, where=where)
-    W1, b1, W2, b2 = (as_matrix(k, parameters[k], where=where) for k in ("W1", "b1", "W2", "b2"))
+    W1, W2 = (as_matrix(k, parameters[k], where=where) for k in ("W1", "W2"))
     n_x = X.shape[0]
     expect_shape("W1", W1, (None, n_x), where=where + " (W1 is (n_h, n_x), n_x = rows of X)")
     n_h = W1.shape[0]
-    expect_shape("b1", b1, (n_h, 1), where=where + " (b1 is (n_h, 1))")
+    b1 = as_bias("b1", parameters["b1"], n_h, where=where + " (b1 is (n_h, 1))")
     expect_shape("W2", W2, (None, n_h), where=where + " (W2 is (n_y, n_h))")
-    expect_shape("b2", b2, (W2.shape[0], 1), where=where + " (b2 is (n_y, 1))")
-    for name, small in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
+    b2 = as_bias("b2", parameters["b2"], W2.shape[0], where=where + " (b2 is (n_y, 1))")
+    for name, small in (("W1", W1), ("W2", W2)):
         expect_finite(name, small, where=where)
     return X, W1, b1, W2, b2
 
@@ -106,18 +111,19 @@ def check_slide_backward(parameters, cache, X, Y, hidden, one_over_m,
 
 
 def check_linear_forward(A, W, b, where: str = "linear_forward (Z = W @ A + b)"):
-    """``A, W, b`` of ``Z = W @ A + b`` as float arrays; ``W`` and ``b`` checked finite."""
+    """``A, W, b`` of ``Z = W @ A + b`` as float arrays; ``W`` and ``b`` checked finite.
+
+    ``b`` may be one number, the same bias for every unit (``as_bias``).
+    """
     A = as_matrix("A", A, where=where)
     W = as_matrix("W", W, where=where)
-    b = as_matrix("b", b, where=where)
     if W.shape[1] != A.shape[0]:
         raise CourseInputError(
             f"{where}: W has shape {W.shape} and A has shape {A.shape}; "
             f"W's columns ({W.shape[1]}) must equal A's rows ({A.shape[0]})"
         )
-    expect_shape("b", b, (W.shape[0], 1), where=where)
+    b = as_bias("b", b, W.shape[0], where=where)
     expect_finite("W", W, where=where)
-    expect_finite("b", b, where=where)
     return A, W, b
 
 
@@ -250,20 +256,78 @@ def check_deep_dims(layers_dims, X, Y) -> list:
     return dims
 
 
-def check_update(parameters, grads, where: str = "update_parameters") -> dict:
-    """``{key: (value, gradient)}`` for every parameter, each gradient shaped like it."""
+def check_update(parameters, grads, learning_rate, where: str = "update_parameters"):
+    """The learning rate and ``{key: (value, gradient)}`` for every parameter.
+
+    Each ``dW`` is shaped like its ``W``. A bias and its gradient are read as the column
+    ``(n[l], 1)`` they broadcast to, so either may be one number (``as_bias``).
+    """
+    lr = check_real("learning_rate", learning_rate, positive=True)
     L = check_layer_count(parameters)
     if not isinstance(grads, dict):
         raise CourseInputError(
             f"grads in {where} must be a dict of dW1, db1, ..., got {type(grads).__name__}"
         )
     pairs = {}
-    for key in (f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")):
-        if f"d{key}" not in grads:
-            raise CourseInputError(f"grads has no {'d' + key!r} (needed to update {key})")
-        value = as_matrix(key, parameters[key], where=where)
-        grad = as_matrix(f"d{key}", grads[f"d{key}"], where=where)
-        expect_shape(f"d{key}", grad, value.shape, where=where + f" (shaped like {key})")
-        expect_finite(f"d{key}", grad, where=where)
-        pairs[key] = (value, grad)
-    return pairs
+    for l in range(1, L + 1):
+        for key in (f"W{l}", f"b{l}"):
+            if f"d{key}" not in grads:
+                raise CourseInputError(f"grads has no {'d' + key!r} (needed to update {key})")
+        W = as_matrix(f"W{l}", parameters[f"W{l}"], where=where)
+        dW = as_matrix(f"dW{l}", grads[f"dW{l}"], where=where)
+        expect_shape(f"dW{l}", dW, W.shape, where=where + f" (shaped like W{l})")
+        expect_finite(f"dW{l}", dW, where=where)
+        db_where = where + f" (shaped like b{l}: (n[{l}], 1), n[{l}] = rows of W{l})"
+        pairs[f"W{l}"] = (W, dW)
+        pairs[f"b{l}"] = (as_bias(f"b{l}", parameters[f"b{l}"], W.shape[0], where=where),
+                          as_bias(f"db{l}", grads[f"db{l}"], W.shape[0], where=db_where))
+    return lr, pairs
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def check_layer_sizes(n_x, n_h, n_y) -> list:
+    """``[n_x, n_h, n_y]`` of a 2-layer net as positive ints, each named in its error."""
+    return [check_int("n_x", n_x, low=1, high=10**6), check_int("n_h", n_h, low=1, high=10**5),
+            check_int("n_y", n_y, low=1, high=10**5)]
+
+
+def check_draw(seed, scheme) -> tuple:
+    """The initial draw's seed and scheme (its sizes are checked by the caller, by name)."""
+    return check_seed(seed), check_choice("scheme", scheme, INIT_SCHEMES)
+
+
+def check_shapes_of(X, Y, where: str = "layer_sizes"):
+    """``X`` and ``Y`` as 2-D arrays with the same m, for a function that reads only their
+    shapes: ``Y``'s values are not checked (the course's own test passes ``randn`` for it)."""
+    X = as_matrix("X", X, where=where)
+    Y = as_labels(Y, where=where, check_values=False)
+    same_examples(("X", "Y"), X, Y, where=where)
+    return X, Y
+
+
+def check_cost(A, Y, output: str, where: str = "compute_cost"):
+    """A sigmoid output ``A`` (named ``output``: ``AL`` or ``A2``) in [0, 1] and labels ``Y``
+    of its shape."""
+    A = as_matrix(output, A, where=where)
+    Y = as_labels(Y, where=where)
+    expect_shape("Y", Y, A.shape, where=where)
+    check_probabilities(output, A, where=where)
+    return A, Y
+
+
+def check_nn_model(X, Y, n_h, num_iterations, where: str = "nn_model"):
+    """The planar assignment's ``nn_model`` arguments: data, ``n_h`` and the iterations."""
+    X, Y = check_training_data(X, Y, where)
+    n_h = check_int("n_h", n_h, low=1, high=10**5)
+    iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
+    return X, Y, n_h, iterations
+
+
+def check_model(X, Y, learning_rate, num_iterations, where: str):
+    """The data, learning rate and iterations of ``two_layer_model`` and ``L_layer_model``."""
+    X, Y = check_training_data(X, Y, where)
+    iterations = check_int("num_iterations", num_iterations, low=0, high=10**7)
+    lr = check_real("learning_rate", learning_rate, positive=True)
+    return X, Y, lr, iterations

@@ -15,6 +15,9 @@ from course_lib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, Activation
 
 # Where 1/m lives: in dW and db (the course), or folded into dZ2 once (an option).
 ONE_OVER_M = ("dW", "dZ")
+# The initial weights: randn * 0.01 (the course's assignments), randn / sqrt(n[l-1]) (the
+# deep network application).
+INIT_SCHEMES = ("course", "application")
 
 
 class CourseInputError(ValueError):
@@ -61,6 +64,42 @@ def as_matrix(name: str, value, *, where: str = "") -> np.ndarray:
         raise CourseInputError(f"{name}{ctx} is empty (shape {arr.shape})")
     if arr.dtype != np.float64:
         arr = arr.astype(np.float64)
+    return arr
+
+
+def as_bias(name: str, value, rows: int, *, where: str = "") -> np.ndarray:
+    """A bias or its gradient as the ``(rows, 1)`` column it stands for, or raise naming ``name``.
+
+    ``rows`` is the number of units (the rows of ``W``). Accepted, as NumPy broadcasts them in
+    ``Z = W @ A + b`` and in ``b - learning_rate * db``:
+
+    - a column ``(rows, 1)``, one bias per unit (returned as it is when already float64);
+    - one number -- a Python or NumPy scalar, a 0-D array or a ``(1, 1)`` array -- the same
+      bias for every unit, returned as the column ``(rows, 1)`` it broadcasts to.
+
+    Refused: a 1-D array of any length. NumPy adds a ``(n,)`` bias along the examples (the
+    columns of ``W @ A``), not the units, and does so silently when n equals m. A ``(1,)``
+    would work only by the accident of its length, and the same code breaks at ``(n,)``, so
+    it is refused too and the error says how to make the column. Any other shape is refused.
+    """
+    ctx = f" in {where}" if where else ""
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise CourseInputError(f"{name}{ctx} must be a ({rows}, 1) column: {exc}") from None
+    if arr.ndim == 1:
+        raise CourseInputError(
+            f"{name}{ctx} has shape {arr.shape}, expected ({rows}, 1) or one number: a 1-D "
+            f"bias is added along the examples (the columns of W @ A), not the units; use "
+            f"{name}.reshape(-1, 1) for the column"
+        )
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    arr = as_matrix(name, arr, where=where)
+    if arr.shape == (1, 1) and rows != 1:
+        arr = np.full((rows, 1), arr[0, 0])  # one number: the same bias for every unit
+    expect_shape(name, arr, (rows, 1), where=where)
+    expect_finite(name, arr, where=where)
     return arr
 
 
@@ -123,11 +162,12 @@ def check_labels(Y: np.ndarray, *, where: str = "") -> None:
         )
 
 
-def as_labels(Y, *, where: str = "") -> np.ndarray:
+def as_labels(Y, *, where: str = "", check_values: bool = True) -> np.ndarray:
     """Return the labels ``Y`` as a 2-D float64 array, or raise naming ``Y``.
 
     Like ``as_matrix``, and also accepts booleans (``True`` is label 1), since labels are
-    often made by a comparison such as ``Y = X[0:1] > 0``. Every label must lie in [0, 1].
+    often made by a comparison such as ``Y = X[0:1] > 0``. Every label must lie in [0, 1],
+    unless ``check_values`` is false (for a function that reads only ``Y``'s shape).
     """
     if not isinstance(Y, np.ndarray):
         try:
@@ -137,7 +177,8 @@ def as_labels(Y, *, where: str = "") -> np.ndarray:
     if isinstance(Y, np.ndarray) and Y.dtype == np.bool_:
         Y = Y.astype(np.float64)
     Y = as_matrix("Y", Y, where=where)
-    check_labels(Y, where=where)
+    if check_values:
+        check_labels(Y, where=where)
     return Y
 
 
