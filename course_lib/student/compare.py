@@ -1,0 +1,230 @@
+"""``compare``: the student's pass judged stage by stage, the mistake named; and mistake
+mode, where a catalogued mistake stands in for the student's function."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from course_lib.checks import CourseInputError, check_hidden
+from course_lib.data import make_problem
+from course_lib.diagnose import check, find_mistake
+from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget
+from course_lib.stages import STAGE_KEYS, backward_stages
+from course_lib.student.passes import (
+    Runner,
+    Stopped,
+    on_their_own,
+    partial,
+    split_pass,
+    whole_pass,
+)
+from course_lib.student.records import (
+    BUDGET_SECONDS,
+    EXERCISE_OF,
+    FUNCTION_OF,
+    HIDDEN,
+    INHERITS,
+    NOT_REACHED,
+    RIGHT,
+    WRITTEN_FOR,
+    WRONG_HERE,
+    Comparison,
+    StudentStage,
+)
+
+
+def compare(functions: dict, hidden: str = "relu", seed: int = 0, *, m: int = 5,
+            net: tuple | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
+            budget_seconds: float = BUDGET_SECONDS) -> Comparison:
+    """The student's backward pass beside the reference, stage by stage.
+
+    functions : course function names (``compute_dAL``, ``sigmoid_backward``,
+        ``relu_backward``, ``tanh_backward``, ``linear_backward``,
+        ``linear_activation_backward``, ``L_model_backward``, ``backward_propagation``)
+        mapped to the student's functions; every function not given is the reference's.
+    hidden : the hidden activation of the 2-layer net ("relu", "tanh" or "sigmoid").
+    seed, m : the net of the stepper (``course_lib.data.make_problem``), m examples.
+    net : ``(X, Y, parameters)`` of another 2-layer net to use instead (the stepper's own,
+        when its configuration changes the net).
+    """
+    functions = _check_functions(functions)
+    hidden = check_hidden(hidden).name
+    X, Y, parameters = make_problem(m=m, seed=seed) if net is None else net
+    ref = backward_stages(X, Y, parameters, hidden)
+    runner = Runner(functions, time_limit, Budget(budget_seconds))
+    whole = next((n for n in WRITTEN_FOR if n in functions), None)
+    unsupported = _unsupported(whole, hidden)
+    if unsupported:
+        return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
+    error = None
+    try:
+        fed = whole_pass(runner, whole, ref) if whole else split_pass(runner, ref, hidden)
+    except Stopped as stop:
+        fed, error = partial(runner.fed), str(stop)
+        unsupported = _lab_cannot(functions, hidden, error, runner.fed)
+        if unsupported:
+            return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
+    own, responsible = (dict(fed), dict.fromkeys(fed, whole)) if whole else \
+        on_their_own(runner, ref, hidden)
+    error = error or (runner.problems[0] if runner.problems else None)
+    return _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole)
+
+
+# ----------------------------------------------------------------------------- judging
+
+
+def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole):
+    """The nine records, the first departure, and the mistakes named."""
+    wrong_fns, stages, last_wrong, first_wrong = [], [], None, None
+    single = False  # once a stage is float32, everything fed from it has float32's digits
+    for stage in ref.stages:
+        key, want = stage.key, stage.value
+        got = fed.get(key)
+        single = single or _single(got)
+        as_fed = None if got is None else _agrees(got, want, single)
+        on_own = None if own.get(key) is None else _agrees(own[key], want, _single(own[key]))
+        if as_fed is False and first_wrong is None:
+            first_wrong = key
+        function = responsible.get(key) or (whole if key in fed else None)
+        if on_own is False:
+            verdict, last_wrong = WRONG_HERE, key
+            if function not in wrong_fns:
+                wrong_fns.append(function)
+        elif as_fed is False:
+            verdict = INHERITS
+        elif got is None and own.get(key) is None:
+            verdict = NOT_REACHED if error and function_reaches(key, fed) else HIDDEN
+        else:
+            verdict = RIGHT
+        diff = None if got is None or np.shape(got) != want.shape else \
+            float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want)))
+        stages.append(StudentStage(stage.index, key, want, got, function, as_fed, on_own,
+                                   verdict, last_wrong if verdict == INHERITS else None, diff))
+    feedback, mistakes = {}, []
+    # Every function is checked on its exercise's own cases: the stepper's small net can
+    # hide a mistake (no Z exactly 0 shows the ReLU boundary), the cases cannot.
+    for name in wrong_fns + [n for n in functions if n not in wrong_fns]:
+        if name in runner.failed:  # the error says what happened; it is not run again
+            continue
+        fb = check(EXERCISE_OF[name], functions[name])
+        feedback[name] = fb
+        mistakes += [m for m in (fb.mistake or "").split("+") if m and m not in mistakes]
+    mistake_stage = _mistake_stage(mistakes, stages)
+    if whole and mistake_stage:
+        stages = _inherit_from(stages, mistake_stage)
+    hint = find_mistake(mistakes[0]).hint if mistakes else ""
+    return Comparison(hidden, seed, tuple(stages), first_wrong, mistakes[0] if mistakes else None,
+                      tuple(mistakes), mistake_stage, hint, error, None, feedback,
+                      tuple(runner.reports))
+
+
+def function_reaches(key: str, fed: dict) -> bool:
+    """A stage after the last one the student's pass computed before it stopped."""
+    done = [k for k in STAGE_KEYS if k in fed]
+    return not done or STAGE_KEYS.index(key) > STAGE_KEYS.index(done[-1])
+
+
+def _single(value) -> bool:
+    """A result with fewer digits than float64 (float32, float16)."""
+    return isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.itemsize < 8
+
+
+def _agrees(got, want: np.ndarray, single: bool) -> bool:
+    """Equal to a tolerance that fits the precision (float32 is correct code too)."""
+    got = np.asarray(got)
+    if got.shape != want.shape or got.dtype.kind not in "iuf":
+        return False
+    rtol, atol = (1e-4, 1e-6) if single else (1e-7, 1e-10)
+    return bool(np.allclose(got.astype(np.float64), want, rtol=rtol, atol=atol))
+
+
+def _mistake_stage(mistakes, stages) -> str | None:
+    """Where the first named mistake is made: the catalogue's stage, or the first stage its
+    function gets wrong on its own."""
+    if not mistakes:
+        return next((s.key for s in stages if s.verdict == WRONG_HERE), None)
+    known = getattr(find_mistake(mistakes[0]), "stage", None)
+    if known:
+        return known
+    name = FUNCTION_OF[find_mistake(mistakes[0]).exercise]
+    return next((s.key for s in stages if s.verdict == WRONG_HERE and s.function == name),
+                next((s.key for s in stages if s.function == name), None))
+
+
+def _inherit_from(stages, origin: str) -> list:
+    """A whole pass shows only its outputs: wrong ones after ``origin`` inherit from it."""
+    at = STAGE_KEYS.index(origin)
+    out = []
+    for s in stages:
+        k = STAGE_KEYS.index(s.key)
+        if k == at and s.verdict != WRONG_HERE:
+            s = replace(s, verdict=WRONG_HERE)
+        elif k > at and s.verdict == WRONG_HERE:
+            s = replace(s, verdict=INHERITS, inherits_from=origin)
+        out.append(s)
+    return out
+
+
+
+
+def _unjudged(ref) -> tuple:
+    return tuple(StudentStage(s.index, s.key, s.value, None, None, None, None, NOT_REACHED)
+                 for s in ref.stages)
+
+
+# ----------------------------------------------------------------------------- arguments
+
+
+def _check_functions(functions) -> dict:
+    """The caller's dict of course names -> callables (a bad one is the caller's error)."""
+    if not isinstance(functions, dict):
+        raise CourseInputError(
+            f"functions must be a dict of course function names to your functions, e.g. "
+            f"{{'linear_backward': linear_backward}}, got {type(functions).__name__}")
+    for name, fn in functions.items():
+        if name not in EXERCISE_OF:
+            raise CourseInputError(f"functions has the key {name!r}; the functions compare "
+                                   f"knows are {list(EXERCISE_OF)}")
+        if not callable(fn):
+            raise CourseInputError(f"functions[{name!r}] must be your function (pass it "
+                                   f"without calling it), got {type(fn).__name__}")
+    return dict(functions)
+
+
+def _unsupported(whole: str | None, hidden: str) -> str | None:
+    if whole is None or WRITTEN_FOR[whole] == hidden:
+        return None
+    return (f"The course's {whole} is written for a {WRITTEN_FOR[whole]} hidden layer, so it "
+            f"cannot serve hidden={hidden!r}: compare with hidden={WRITTEN_FOR[whole]!r}.")
+
+
+def _lab_cannot(functions: dict, hidden: str, error: str, fed: list) -> str | None:
+    """The course's linear_activation_backward knows sigmoid and relu only."""
+    if "linear_activation_backward" not in functions or hidden != "tanh" or len(fed) < 3:
+        return None
+    return (f"Your linear_activation_backward does not handle activation='tanh' ({error}) "
+            f"The course's version knows sigmoid and relu: compare with hidden='relu' or "
+            f"'sigmoid', or add the tanh branch.")
+
+
+# ----------------------------------------------------------------------------- mistake mode
+
+
+def suited_hidden(exercise: str) -> str:
+    """The hidden activation under which ``exercise``'s function takes part in the pass."""
+    return "tanh" if exercise in ("tanh_backward", "backward_propagation") else "relu"
+
+
+def mistake_functions(mistake_id: str) -> dict:
+    """``{course function name: the catalogued mistake's apply}``, ready for ``compare``."""
+    mistake = find_mistake(mistake_id)
+    return {FUNCTION_OF[mistake.exercise]: mistake.apply}
+
+
+def demonstrate(mistake_id: str, seed: int = 0, **kw) -> Comparison:
+    """``compare`` with one catalogued mistake in place of its function: no student code
+    runs, so the served app can show the same lesson ("mistake mode")."""
+    hidden = suited_hidden(find_mistake(mistake_id).exercise)
+    return compare(mistake_functions(mistake_id), hidden, seed, **kw)

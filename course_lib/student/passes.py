@@ -1,0 +1,213 @@
+"""The student's pass: their functions called guarded, through the split's seam
+(``assignment.two_layer_backward``'s ``steps``) or as a whole pass, and each step function
+on the reference inputs of its stages."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib import assignment, slide
+from course_lib.guarded import Budget, call, describe_output
+
+# What each step of the split returns, in call order (two_layer_backward's order).
+_STEP_OUTPUTS = (("dA2",), ("dZ2",), ("dA1", "dW2", "db2"), ("dZ1",), ("dA0", "dW1", "db1"))
+
+
+class Stopped(Exception):
+    """The student's code failed; ``message`` says how."""
+
+
+class Runner:
+    """Calls the student's functions guarded and keeps what they printed or changed."""
+
+    def __init__(self, functions: dict, time_limit, budget: Budget):
+        self.functions, self.time_limit, self.budget = functions, time_limit, budget
+        self.reports: list[str] = []  # printed output, in-place changes, warnings
+        self.problems: list[str] = []  # unusable outputs, one sentence each
+        self.fed: list = []  # the split steps' results, in call order
+        self.failed: set[str] = set()  # functions that raised, ran too long or gave nothing
+
+    def run(self, name: str, args: tuple, outputs: tuple, shapes: tuple):
+        """``functions[name](*args)`` guarded; raises ``Stopped`` if nothing usable came back.
+
+        An array of the wrong shape or with NaN is still returned (it is judged wrong);
+        its sentence goes to ``problems``.
+        """
+        outcome = call(self.functions[name], args, name=name, time_limit=self.time_limit,
+                       budget=self.budget)
+        if outcome.report() and outcome.report() not in self.reports:
+            self.reports.append(outcome.report())
+        if not outcome.ok:
+            self.failed.add(name)
+            raise Stopped(outcome.message)
+        if outcome.value is None:
+            self.failed.add(name)
+            raise Stopped(describe_output(None, function=name, output=", ".join(outputs)))
+        value = outcome.value if len(outputs) > 1 else (outcome.value,)
+        if len(outputs) > 1 and (not isinstance(value, tuple) or len(value) != len(outputs)):
+            raise Stopped(f"{name} must return the tuple ({', '.join(outputs)}), got "
+                           f"{_kind(value)}.")
+        for out, v, shape in zip(outputs, value, shapes, strict=True):
+            problem = describe_output(v, function=name, output=out, expected_shape=shape)
+            if problem and not isinstance(v, np.ndarray):
+                raise Stopped(problem)
+            if problem and problem not in self.problems:
+                self.problems.append(problem)
+        return value if len(outputs) > 1 else value[0]
+
+    def step(self, name: str):
+        """A split step: the student's function (guarded) or the reference's, its result
+        recorded, so a pass that stops part-way still shows the stages it computed. An
+        unusable array that the next step would read stops the pass there."""
+        outputs, shapes = _SIGNATURES[name]
+        reference = _REFERENCE[name]
+
+        def stand_in(*args):
+            if name not in self.functions:
+                value = reference(*args)
+                self.fed.append(value)
+                return value
+            problems = len(self.problems)
+            value = self.run(name, args, outputs, shapes(args))
+            self.fed.append(value)
+            passed_on = value[0] if len(outputs) > 1 else value  # dA_prev, dZ or dAL
+            if len(self.problems) > problems and describe_output(
+                    passed_on, function=name, output=outputs[0],
+                    expected_shape=shapes(args)[0]):
+                raise Stopped(self.problems[-1])
+            return value
+
+        return stand_in
+
+
+def _kind(value) -> str:
+    return f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
+
+
+# ----------------------------------------------------------------------------- the passes
+
+
+def split_pass(runner: Runner, ref, hidden: str) -> dict:
+    """The student's pass through the split's steps: as fed, every stage it computes."""
+    A2, Y = ref.forward["A2"], ref.Y
+    cache1, cache2 = _caches(ref)
+    if "linear_activation_backward" not in runner.functions:
+        steps = {name: runner.step(name) for name in
+                 ("compute_dAL", "sigmoid_backward", "linear_backward", f"{hidden}_backward")}
+        return assignment.two_layer_backward(A2, Y, cache1, cache2, hidden, steps)
+    # A layer at a time: the activation step happens inside the student's function, so
+    # dZ2 and dZ1 are not seen.
+    dA2 = runner.step("compute_dAL")(A2, Y)
+    layer = runner.step("linear_activation_backward")
+    runner.fed.append(None)
+    dA1, dW2, db2 = layer(dA2, cache2, "sigmoid")
+    runner.fed.append(None)
+    dA0, dW1, db1 = layer(dA1, cache1, hidden)
+    return {"dA2": dA2, "dW2": dW2, "db2": db2, "dA1": dA1, "dW1": dW1, "db1": db1, "dA0": dA0}
+
+
+def whole_pass(runner: Runner, name: str, ref) -> dict:
+    """A whole-pass function's grads, keyed by stage."""
+    p = ref.parameters
+    if name == "L_model_backward":
+        args = (ref.forward["A2"], ref.Y, list(_caches(ref)))
+        keys = ("dA1", "dW2", "db2", "dA0", "dW1", "db1")
+    else:
+        _, cache = slide.forward_propagation(ref.X, p, "tanh")
+        args = (p, cache, ref.X, ref.Y)
+        keys = ("dW2", "db2", "dW1", "db1")
+    outcome = call(runner.functions[name], args, name=name, time_limit=runner.time_limit,
+                   budget=runner.budget)
+    if outcome.report():
+        runner.reports.append(outcome.report())
+    if not outcome.ok:
+        raise Stopped(outcome.message)
+    grads = outcome.value
+    if not isinstance(grads, dict):
+        raise Stopped(f"{name} must return the dict grads, got {type(grads).__name__}.")
+    out = {}
+    for key in keys:
+        if key not in grads:
+            runner.problems.append(f"{name}'s grads has no key {key!r}; its keys are "
+                                   f"{sorted(map(str, grads))}.")
+            continue
+        problem = describe_output(grads[key], function=name, output=f"grads[{key!r}]",
+                                  expected_shape=ref[key].value.shape)
+        if problem and not isinstance(grads[key], np.ndarray):
+            raise Stopped(problem)
+        if problem:
+            runner.problems.append(problem)
+        out[key] = grads[key]
+    return out
+
+
+def on_their_own(runner: Runner, ref, hidden: str):
+    """Each step function of the student's on the reference inputs of its stages."""
+    f, v = runner.functions, ref.grads()
+    cache1, cache2 = _caches(ref)
+    calls = [("compute_dAL", (ref.forward["A2"], ref.Y), ("dA2",)),
+             ("sigmoid_backward", (v["dA2"], cache2.Z), ("dZ2",)),
+             (f"{hidden}_backward", (v["dA1"], cache1.Z), ("dZ1",)),
+             ("linear_backward", (v["dZ2"], cache2.linear_cache), ("dA1", "dW2", "db2")),
+             ("linear_backward", (v["dZ1"], cache1.linear_cache), ("dA0", "dW1", "db1"))]
+    if "linear_activation_backward" in f:
+        calls[3:] = [("linear_activation_backward", (v["dA2"], cache2, "sigmoid"),
+                      ("dA1", "dW2", "db2")),
+                     ("linear_activation_backward", (v["dA1"], cache1, hidden),
+                      ("dA0", "dW1", "db1"))]
+    own, responsible = {}, {}
+    for name, args, keys in calls:
+        if name not in f or name in runner.failed:
+            continue
+        try:
+            outputs, shapes = _SIGNATURES[name]
+            value = runner.run(name, args, outputs, shapes(args))
+        except Stopped:
+            continue  # reported by the pass already, or below as not reached
+        for key, val in zip(keys, value if len(keys) > 1 else (value,), strict=True):
+            own[key], responsible[key] = val, name
+    return own, responsible
+
+
+def partial(fed: list) -> dict:
+    """The stages a split pass computed before it stopped."""
+    out = {}
+    for keys, value in zip(_STEP_OUTPUTS, fed, strict=False):
+        if value is not None:
+            out.update(zip(keys, value if len(keys) > 1 else (value,), strict=True))
+    return out
+
+
+def _caches(ref):
+    """The two layer caches of the reference forward pass, as the course builds them."""
+    p, f = ref.parameters, ref.forward
+    cache1 = assignment.LayerCache(assignment.LinearCache(ref.X, p["W1"], p["b1"]), f["Z1"])
+    cache2 = assignment.LayerCache(assignment.LinearCache(f["A1"], p["W2"], p["b2"]), f["Z2"])
+    return cache1, cache2
+
+
+def _layer_shapes(args) -> tuple:
+    (A_prev, W, _), _ = args[1]
+    return np.shape(A_prev), np.shape(W), (np.shape(W)[0], 1)
+
+
+def _linear_shapes(args) -> tuple:
+    A_prev, W, _ = args[1]
+    return np.shape(A_prev), np.shape(W), (np.shape(W)[0], 1)
+
+
+# name -> (what it returns, the shapes expected from its arguments)
+_SIGNATURES = {
+    "compute_dAL": (("dAL",), lambda args: (np.shape(args[0]),)),
+    "sigmoid_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
+    "relu_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
+    "tanh_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
+    "linear_backward": (("dA_prev", "dW", "db"), _linear_shapes),
+    "linear_activation_backward": (("dA_prev", "dW", "db"), _layer_shapes),
+}
+_REFERENCE = {"compute_dAL": assignment.output_dA, "sigmoid_backward": assignment.sigmoid_backward,
+              "relu_backward": assignment.relu_backward, "tanh_backward": assignment.tanh_backward,
+              "linear_backward": assignment.linear_backward,
+              "linear_activation_backward": assignment.linear_activation_backward}
+
+

@@ -1,0 +1,99 @@
+"""What ``compare`` returns: nine ``StudentStage`` records in a ``Comparison``, and the
+names (course functions, exercises, verdicts) they are written in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course_lib.diagnose import find_mistake
+from course_lib.stages import STAGE_KEYS
+
+# Course function name -> the diagnose exercise that names its mistakes.
+EXERCISE_OF = {
+    "compute_dAL": "dAL",
+    "sigmoid_backward": "sigmoid_backward",
+    "relu_backward": "relu_backward",
+    "tanh_backward": "tanh_backward",
+    "linear_backward": "linear_backward",
+    "linear_activation_backward": "linear_activation_backward",
+    "L_model_backward": "L_model_backward",
+    "backward_propagation": "backward_propagation",
+}
+FUNCTION_OF = {exercise: name for name, exercise in EXERCISE_OF.items()}
+# The hidden activation a whole-pass function of the course is written for.
+WRITTEN_FOR = {"backward_propagation": "tanh", "L_model_backward": "relu"}
+BUDGET_SECONDS = 20.0
+
+RIGHT, WRONG_HERE, INHERITS = "right", "wrong here", "inherits"
+HIDDEN, NOT_REACHED = "not observable", "not reached"
+
+
+
+@dataclass(frozen=True)
+class StudentStage:
+    """One stage: the reference value, the student's, and the two judgements."""
+
+    index: int
+    key: str
+    reference: np.ndarray
+    student: np.ndarray | None  # as fed through the student's pass; None if not seen
+    function: str | None  # the student's function that computes it (None: the reference's)
+    right_as_fed: bool | None
+    right_on_its_own: bool | None
+    verdict: str  # right, wrong here, inherits, not observable, not reached
+    inherits_from: str | None = None
+    max_abs_diff: float | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What ``compare`` found; ``stages`` has the nine records in backward order."""
+
+    hidden: str
+    seed: int
+    stages: tuple
+    first_wrong: str | None = None
+    mistake: str | None = None
+    mistakes: tuple = ()
+    mistake_stage: str | None = None
+    hint: str = ""
+    error: str | None = None
+    unsupported: str | None = None
+    feedback: dict = field(default_factory=dict)  # function name -> diagnose.Feedback
+    reports: tuple = ()  # what the student's code printed, changed in place or warned
+
+    def __getitem__(self, key: str) -> StudentStage:
+        return self.stages[STAGE_KEYS.index(key)]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.first_wrong or self.error or self.unsupported or self.mistakes)
+
+    def __str__(self) -> str:
+        lines = [f"{s.index}. {s.key:>3}: {s.verdict}"
+                 + (f" (from {s.inherits_from})" if s.inherits_from else "")
+                 for s in self.stages]
+        return "\n".join(lines + [summary(self)])
+
+
+def summary(r: Comparison) -> str:
+    """The comparison in a sentence or two."""
+    if r.unsupported:
+        return r.unsupported
+    if r.error:
+        return r.error
+    if r.first_wrong is None and not r.mistakes:
+        return "Every stage agrees with the reference."
+    parts = [f"Your pass first departs at {r.first_wrong}." if r.first_wrong else ""]
+    if r.mistakes:
+        titles = "; ".join(find_mistake(m).title for m in r.mistakes)
+        where = f" (made at {r.mistake_stage})" if r.mistake_stage else ""
+        parts.append(f"The mistake{where}: {titles}.")
+    else:
+        parts.append("It is not a mistake in the catalogue: "
+                     + " ".join(fb.message for fb in r.feedback.values() if not fb.passed))
+    return " ".join(p for p in parts if p)
+
+
