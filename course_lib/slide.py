@@ -1,6 +1,14 @@
 """The slide's formulation: six vectorized equations for a 2-layer net.
 
-Forward (the planar-data assignment's ``forward_propagation``)::
+The functions follow the course's week-3 assignment ("planar data classification with one
+hidden layer"): its names, argument order and conventions, so a student's code fits beside
+them -- ``layer_sizes(X, Y)``, ``initialize_parameters(n_x, n_h, n_y)``,
+``forward_propagation(X, parameters)``, ``compute_cost(A2, Y)``,
+``backward_propagation(parameters, cache, X, Y)``, ``update_parameters(parameters, grads,
+learning_rate=1.2)``, ``nn_model(X, Y, n_h, ...)`` and ``predict(parameters, X)`` (week 4's
+``course_lib.assignment`` has ``predict(X, parameters)``: each module follows its own week).
+
+Forward (``forward_propagation``)::
 
     Z1 = W1 X + b1      A1 = g(Z1)      Z2 = W2 A1 + b2      A2 = sigmoid(Z2)
 
@@ -17,7 +25,8 @@ Backward, one line per equation::
 ``dA2 * sigma'(Z2)`` simplifies to ``A2 - Y`` (equation 1). ``dA1`` is the
 ``W2.T dZ2`` inside equation 4. ``g'(Z1)`` is written from the cache as the
 slide does (``1 - A1**2`` for tanh, the table's ``prime_from_A``). Nothing here calls
-``course_lib.assignment``: the two modules share no gradient code.
+``course_lib.assignment``: the two modules share no gradient code. The initial draw, the cost
+and the update, which hold none, are shared (``course_lib.training``).
 """
 
 from __future__ import annotations
@@ -29,13 +38,17 @@ from course_lib.checks import (
     as_labels,
     as_matrix,
     check_hidden,
+    check_layer_sizes,
+    check_nn_model,
     check_product_finite,
+    check_shapes_of,
     check_slide_backward,
     check_two_layer,
     checked_after,
     expect_finite,
     expect_shape,
 )
+from course_lib.training import cross_entropy_cost, draw_parameters, gradient_descent_step
 
 # Each equation as the slide writes it (LaTeX); keys are the arrays they compute.
 EQUATIONS = {
@@ -47,6 +60,31 @@ EQUATIONS = {
     "db1": r"db^{[1]} = \tfrac{1}{m}\, \text{np.sum}(dZ^{[1]}, \text{axis=1, keepdims=True})",
 }
 EQUATION_NUMBER = {"dZ2": 1, "dW2": 2, "db2": 3, "dZ1": 4, "dW1": 5, "db1": 6}
+
+# The planar assignment's choices: 4 hidden units, np.random.seed(2), learning rate 1.2.
+N_H = 4
+SEED = 2
+LEARNING_RATE = 1.2
+
+
+def layer_sizes(X, Y) -> tuple:
+    """``(n_x, n_h, n_y)``: the rows of ``X``, ``n_h = 4`` (the assignment's) and the rows of ``Y``.
+
+    X : (n_x, m); Y : (n_y, m). Only the shapes are read.
+    """
+    X, Y = check_shapes_of(X, Y)
+    return X.shape[0], N_H, Y.shape[0]
+
+
+def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = SEED) -> dict:
+    """``randn * 0.01`` weights and zero biases: ``W1`` (n_h, n_x), ``b1`` (n_h, 1), ``W2``
+    (n_y, n_h), ``b2`` (n_y, 1).
+
+    The assignment calls ``np.random.seed(2)`` first; a local ``RandomState(2)`` gives the
+    same numbers (``W1[0, 0] = -0.00416758`` for sizes 2, 4, 1) and leaves NumPy's global
+    generator alone.
+    """
+    return draw_parameters(check_layer_sizes(n_x, n_h, n_y), seed)
 
 
 def forward_propagation(X, parameters: dict, hidden: str = "tanh"):
@@ -68,6 +106,15 @@ def forward_propagation(X, parameters: dict, hidden: str = "tanh"):
     check_product_finite(Z2, {"A1": A1}, where=where + " (Z2 = W2 A1 + b2)")
     A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def compute_cost(A2, Y) -> float:
+    """The cross-entropy ``J = -(1/m) sum(Y log A2 + (1-Y) log(1-A2))`` as a Python float.
+
+    A2 : (1, m) from ``forward_propagation``; Y : (1, m) labels in [0, 1]. The formula is
+    written once, in ``course_lib.training.cross_entropy_cost``.
+    """
+    return cross_entropy_cost(A2, Y, output="A2")
 
 
 def output_dZ(A2, Y):
@@ -121,3 +168,39 @@ def backward_propagation(parameters: dict, cache: dict, X, Y, hidden: str = "tan
     """
     out = six_equations(parameters, cache, X, Y, hidden)
     return {k: out[k] for k in ("dW1", "db1", "dW2", "db2")}
+
+
+def update_parameters(parameters: dict, grads: dict, learning_rate: float = LEARNING_RATE) -> dict:
+    """One gradient-descent step, ``W1 - learning_rate * dW1`` and so on; returns a new dict.
+
+    The step is written once, in ``course_lib.training.gradient_descent_step``.
+    """
+    return gradient_descent_step(parameters, grads, learning_rate)
+
+
+def nn_model(X, Y, n_h: int, num_iterations: int = 10000, print_cost: bool = False) -> dict:
+    """Train the tanh net with the six equations; returns the learnt ``parameters``.
+
+    X : (n_x, m); Y : (n_y, m) labels in [0, 1]; n_h : hidden units. Prints the cost every
+    1000 iterations when ``print_cost``, as the assignment does.
+    """
+    X, Y, n_h, iterations = check_nn_model(X, Y, n_h, num_iterations)
+    n_x, _, n_y = layer_sizes(X, Y)
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(iterations):
+        A2, cache = forward_propagation(X, parameters)
+        cost = compute_cost(A2, Y)
+        grads = backward_propagation(parameters, cache, X, Y)
+        parameters = update_parameters(parameters, grads)
+        if print_cost and i % 1000 == 0:
+            print(f"Cost after iteration {i}: {cost:f}")
+    return parameters
+
+
+def predict(parameters: dict, X) -> np.ndarray:
+    """``A2 > 0.5`` for each example: booleans of shape (n_y, m), as the assignment returns.
+
+    Note the argument order, the planar assignment's; week 4's is ``predict(X, parameters)``.
+    """
+    A2, _ = forward_propagation(X, parameters)
+    return A2 > 0.5

@@ -24,14 +24,16 @@ dW1 = [[3ln3/4, 3ln3/8]], db1 = 3ln3/8.
 from __future__ import annotations
 
 import ast
+import inspect
+import math
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hand_net import LN2, LN3, close, hand_net
+from hand_net import HAND, LN2, LN3, close, hand_net
 
-from course_lib import assignment, slide
+from course_lib import assignment, data, slide
 
 
 def tanh_net():
@@ -178,4 +180,169 @@ def test_slide_does_not_use_the_assignment():
     tree = ast.parse(Path(slide.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported <= {"__future__", "numpy", "course_lib.activations", "course_lib.checks"}
+    assert imported <= {"__future__", "numpy", "course_lib.activations", "course_lib.checks",
+                        "course_lib.training"}
+
+
+# ----------------------------------------------------------------------------- the week-3 API
+# The planar data assignment's functions, names and argument order, so a student's code fits
+# beside these. Where the course prints a number for its own test input, the test checks it.
+
+WEEK_3 = {
+    "layer_sizes": ["X", "Y"],
+    "initialize_parameters": ["n_x", "n_h", "n_y"],
+    "forward_propagation": ["X", "parameters"],
+    "compute_cost": ["A2", "Y"],
+    "backward_propagation": ["parameters", "cache", "X", "Y"],
+    "update_parameters": ["parameters", "grads", "learning_rate"],
+    "nn_model": ["X", "Y", "n_h", "num_iterations", "print_cost"],
+    "predict": ["parameters", "X"],
+}
+
+
+@pytest.mark.parametrize(("name", "arguments"), WEEK_3.items(), ids=list(WEEK_3))
+def test_the_week_3_functions_take_the_assignments_arguments_in_its_order(name, arguments):
+    params = list(inspect.signature(getattr(slide, name)).parameters.values())
+    assert [p.name for p in params[:len(arguments)]] == arguments
+    assert all(p.default is not p.empty for p in params[len(arguments):])  # extras optional
+
+
+def test_the_defaults_are_the_assignments():
+    defaults = {name: {p.name: p.default for p in inspect.signature(getattr(slide, name))
+                       .parameters.values() if p.default is not p.empty}
+                for name in ("update_parameters", "nn_model", "forward_propagation")}
+    assert defaults["update_parameters"] == {"learning_rate": 1.2}
+    assert defaults["nn_model"] == {"num_iterations": 10000, "print_cost": False}
+    assert defaults["forward_propagation"] == {"hidden": "tanh"}
+
+
+def test_predict_argument_order_differs_from_week_4():
+    # Each module follows its own assignment: week 3 predict(parameters, X), week 4 (X, ...).
+    assert list(inspect.signature(slide.predict).parameters)[:2] == ["parameters", "X"]
+    assert list(inspect.signature(assignment.predict).parameters)[:2] == ["X", "parameters"]
+
+
+def test_layer_sizes_on_the_courses_test_input():
+    # The course's layer_sizes_test_case: X (5, 3), Y (2, 3) drawn from randn (only shapes are
+    # read, so labels outside [0, 1] are fine here) -> n_x = 5, n_h = 4, n_y = 2.
+    rng = np.random.RandomState(1)
+    X, Y = rng.randn(5, 3), rng.randn(2, 3)
+    assert slide.layer_sizes(X, Y) == (5, 4, 2)
+    assert slide.layer_sizes(X, Y[:1] > 0) == (5, 4, 1)  # boolean labels too
+
+
+def test_initialize_parameters_prints_the_courses_numbers():
+    # The assignment's np.random.seed(2), then randn(n_h, n_x) * 0.01 and randn(n_y, n_h) * 0.01.
+    p = slide.initialize_parameters(2, 4, 1)
+    assert sorted(p) == ["W1", "W2", "b1", "b2"]
+    assert p["W1"][0, 0] == pytest.approx(-0.00416758, abs=5e-9)
+    np.testing.assert_allclose(p["W1"], [[-0.00416758, -0.00056267], [-0.02136196, 0.01640271],
+                                         [-0.01793436, -0.00841747], [0.00502881, -0.01245288]],
+                               atol=5e-9)
+    np.testing.assert_allclose(p["W2"], [[-0.01057952, -0.00909008, 0.00551454, 0.02292208]],
+                               atol=5e-9)
+    np.testing.assert_array_equal(p["b1"], np.zeros((4, 1)))
+    np.testing.assert_array_equal(p["b2"], np.zeros((1, 1)))
+
+
+def test_initialize_parameters_equals_a_global_seed_of_2_and_leaves_the_global_rng_alone():
+    np.random.seed(2)
+    expected_W1 = np.random.randn(4, 3) * 0.01
+    expected_W2 = np.random.randn(2, 4) * 0.01
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    p = slide.initialize_parameters(3, 4, 2)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+    np.testing.assert_array_equal(p["W1"], expected_W1)
+    np.testing.assert_array_equal(p["W2"], expected_W2)
+
+
+def test_week_3_and_week_4_initialise_with_their_own_seeds():
+    # The same draw, written once (course_lib.training): seed 2 for week 3, 1 for week 4.
+    week_3, week_4 = slide.initialize_parameters(2, 4, 1), assignment.initialize_parameters(2, 4, 1)
+    assert not np.array_equal(week_3["W1"], week_4["W1"])
+    again = assignment.initialize_parameters(2, 4, 1, seed=2)
+    for k in week_3:
+        np.testing.assert_array_equal(week_3[k], again[k])
+
+
+def test_compute_cost_on_the_courses_test_input_is_a_python_float():
+    # The course's compute_cost_test_case: np.random.seed(1); Y = randn(1, 3) > 0 -> labels
+    # [True, False, False]; its printed cost is 0.693058761...
+    Y = np.random.RandomState(1).randn(1, 3) > 0
+    A2 = np.array([[0.5002307, 0.49985831, 0.50023963]])
+    cost = slide.compute_cost(A2, Y)
+    assert type(cost) is float
+    assert cost == pytest.approx(0.693058761039, abs=1e-12)
+
+
+def test_compute_cost_hand_example_equals_week_4s():
+    # A2 = [[1/2, 3/4]], Y = [[1, 0]]: J = -(1/2)(log(1/2) + log(1/4)) = (3/2) ln 2.
+    A2, Y = np.array(HAND["A2"]), np.array([[1.0, 0.0]])
+    assert slide.compute_cost(A2, Y) == pytest.approx(1.5 * LN2, rel=1e-15)
+    assert slide.compute_cost(A2, Y) == assignment.compute_cost(A2, Y)
+
+
+def test_update_parameters_defaults_to_the_assignments_learning_rate():
+    # W - 1.2 dW with dW = 1 everywhere: every parameter moves down by exactly 1.2.
+    _, _, p = tanh_net()
+    grads = {f"d{k}": np.ones_like(v) for k, v in p.items()}
+    before = {k: v.copy() for k, v in p.items()}
+    new = slide.update_parameters(p, grads)
+    for k in p:
+        close(new[k], before[k] - 1.2)
+        np.testing.assert_array_equal(p[k], before[k])  # nothing given is changed
+        assert new[k] is not p[k]
+    explicit = assignment.update_parameters(p, grads, 1.2)
+    for k in p:
+        np.testing.assert_array_equal(new[k], explicit[k])
+
+
+def test_predict_on_the_courses_test_input():
+    # The course's predict_test_case; its printed predictions mean is 0.666666666667.
+    X = np.random.RandomState(1).randn(2, 3)
+    p = {"W1": np.array([[-0.00615039, 0.0169021], [-0.02311792, 0.03137121],
+                         [-0.0169217, -0.01752545], [0.00935436, -0.05018221]]),
+         "W2": np.array([[-0.0104319, -0.04019007, 0.01607211, 0.04440255]]),
+         "b1": np.array([[-8.97523455e-07], [8.15562092e-06], [6.04810633e-07],
+                         [-2.54560700e-06]]),
+         "b2": np.array([[9.14954378e-05]])}
+    predictions = slide.predict(p, X)
+    assert predictions.dtype == np.bool_ and predictions.shape == (1, 3)  # A2 > 0.5, as returned
+    assert np.mean(predictions) == pytest.approx(2 / 3)
+
+
+def test_predict_thresholds_A2_at_one_half():
+    # tanh net: A2 = [[3/4, 1/4]].
+    X, _, p = tanh_net()
+    np.testing.assert_array_equal(slide.predict(p, X), [[True, False]])
+
+
+def test_nn_model_is_the_assignments_loop():
+    # forward, cost, the six equations, update with 1.2: by hand twice equals num_iterations=2.
+    X, Y, _ = tanh_net()
+    p = slide.initialize_parameters(1, 3, 1)
+    for _ in range(2):
+        A2, cache = slide.forward_propagation(X, p)
+        p = slide.update_parameters(p, slide.backward_propagation(p, cache, X, Y))
+    trained = slide.nn_model(X, Y, 3, num_iterations=2)
+    for k in p:
+        np.testing.assert_array_equal(trained[k], p[k])
+    untrained = slide.nn_model(X, Y, 3, num_iterations=0)
+    for k, v in slide.initialize_parameters(1, 3, 1).items():
+        np.testing.assert_array_equal(untrained[k], v)
+
+
+def test_nn_model_learns_the_flower_and_the_cost_falls(capsys):
+    # The project's planar "flower" (not linearly separable: the best straight line gets about
+    # 0.6, tests/test_training.py). Four tanh units reach 0.885 here, as the course's reach ~0.9.
+    X, Y = data.make_dataset("flower")
+    parameters = slide.nn_model(X, Y, 4, num_iterations=3001, print_cost=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        f"Cost after iteration {i}" for i in (0, 1000, 2000, 3000)]
+    costs = [float(line.split(": ")[1]) for line in lines]
+    assert costs[0] == pytest.approx(math.log(2), abs=1e-3)  # A2 is about 1/2 at the start
+    assert np.all(np.diff(costs) < 0)
+    accuracy = float(np.mean(slide.predict(parameters, X) == (Y > 0.5)))
+    assert accuracy >= 0.85
