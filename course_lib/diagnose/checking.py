@@ -1,78 +1,79 @@
 """``check``: run the student's function on the test cases and say what is right or wrong.
 
 The order of the verdicts: a function that cannot be called as the exercise calls it; one
-that raises (the stub's ``NotImplementedError`` included) or returns the wrong kind of value;
-outputs equal to the reference's (passed); outputs equal to one catalogued mistake's, or to
-two mistakes' made at once; and otherwise the first output that differs, explained.
+that is stopped, raises (the stub's ``NotImplementedError`` included) or returns the wrong
+kind of value on a case; outputs all equal to the reference's (passed); and otherwise each
+output judged on its own: the right ones said, the wrong ones explained by catalogued
+mistakes where one reproduces them, and described (how far off, in what way) where none
+does. What the function printed and the notes (an argument changed in place, warnings)
+come with every verdict.
 """
 
 from __future__ import annotations
 
 import inspect
-import itertools
-import warnings
+from dataclasses import replace
 
-import numpy as np
-
+from course_lib import guarded
 from course_lib.checks import CourseInputError
-from course_lib.diagnose.catalogue import mistakes_for
-from course_lib.diagnose.compare import agrees, combine, run
-from course_lib.diagnose.exercises import Case, exercise_named
-from course_lib.diagnose.explain import (
-    container_problem,
-    explain_difference,
-    not_implemented,
-    raised,
-    where,
-)
+from course_lib.diagnose.compare import name_mistakes
+from course_lib.diagnose.exercises import exercise_named
+from course_lib.diagnose.explain import verdict
 from course_lib.diagnose.feedback import Feedback
+from course_lib.diagnose.outputs import (
+    cases_of,
+    output_names,
+    parts,
+    reference_results,
+    same,
+)
+from course_lib.diagnose.running import BUDGET, TIME_LIMIT, display_name, run_student
 
 
-def check(exercise: str, student_fn) -> Feedback:
+def check(exercise: str, student_fn, *, time_limit: float | None = TIME_LIMIT,
+          budget: guarded.Budget | None = None) -> Feedback:
     """Run ``student_fn`` on the exercise's test cases and say what is right or wrong.
 
     exercise : a key of ``EXERCISES`` (``"linear_backward"``, ``"sigmoid_backward"``,
         ``"relu_backward"``, ``"tanh_backward"``, ``"linear_activation_backward"``,
         ``"dAL"``, ``"L_model_backward"``, ``"backward_propagation"``).
     student_fn : the student's function, with the signature in ``EXERCISES[exercise].call``.
+    time_limit : seconds each call of ``student_fn`` may take (None: no limit).
+    budget : a ``course_lib.guarded.Budget`` shared with other checks; by default each
+        check has ``BUDGET`` seconds for all its calls.
 
     Never raises because of ``student_fn``: its exceptions, ``NotImplementedError`` (the
-    stub), wrong return types and wrong shapes all come back as a ``Feedback``.
+    stub), a loop that never ends, wrong return types and wrong shapes all come back as a
+    ``Feedback``.
     """
     ex = exercise_named(exercise)
     if not callable(student_fn):
         raise CourseInputError(
             f"student_fn must be the function you wrote (pass it without calling it), "
             f"got {type(student_fn).__name__}")
-    cases = ex.cases()
+    cases = cases_of(ex.name)
     problem = _signature_problem(ex, student_fn, cases[0])
     if problem is not None:
         return problem
-    outs = []
-    for k, case in enumerate(cases, 1):
-        try:
-            out = _run_quietly(student_fn, case)
-        except NotImplementedError as exc:
-            return not_implemented(ex, student_fn, exc)
-        except Exception as exc:  # the student's error, explained rather than re-raised
-            return raised(ex, exc, where(k, cases))
-        problem = container_problem(ex, out)
-        if problem is not None:
-            return Feedback(False, None, f"{ex.name}: not correct. {where(k, cases)}, {problem}",
-                            f"{ex.name} returns this: {ex.call}")
-        outs.append(out)
-    refs = [run(ex.reference, c) for c in cases]
-    if all(agrees(ex, out, ref) for out, ref in zip(outs, refs, strict=True)):
-        return Feedback(True, None, f"{ex.name}: correct on all {len(cases)} test cases.", "")
-    return _name_mistake(ex, cases, outs, refs) or explain_difference(ex, cases, outs, refs)
+    ran = run_student(ex, student_fn, cases, time_limit=time_limit,
+                      budget=budget if budget is not None else guarded.Budget(BUDGET))
+    feedback = ran.failure or _judge(ex, cases, ran.outs, display_name(ex, student_fn))
+    return replace(feedback, notes=tuple(ran.notes), printed=ran.printed_text(cases))
 
 
-def _run_quietly(fn, case: Case):
-    # Warnings from the student's arithmetic would land in the notebook's stderr; the
-    # comparison of the outputs reports what went wrong instead.
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return run(fn, case)
+def _judge(ex, cases, outs, fn_name: str) -> Feedback:
+    """Each output right or wrong on its own, and the mistakes that explain the wrong ones."""
+    refs = reference_results(ex.name)
+    student = [parts(ex, out, names=list(ref)) for out, ref in zip(outs, refs, strict=True)]
+    outputs = {k: all(same(mine[k], ref[k]) for mine, ref in zip(student, refs, strict=True)
+                      if k in ref)
+               for k in output_names(ex.name)}
+    wrong = tuple(k for k, ok in outputs.items() if not ok)
+    if not wrong:
+        return Feedback(True, None, f"{ex.name}: correct on all {len(cases)} test cases.", "",
+                        outputs)
+    named = name_mistakes(ex.name, student, refs, wrong)
+    return verdict(ex, cases, outs, student, refs, outputs, named, fn_name)
 
 
 def _signature_problem(ex, fn, case) -> Feedback | None:
@@ -85,28 +86,4 @@ def _signature_problem(ex, fn, case) -> Feedback | None:
                         f"Keep the stub's parameters as they are: {ex.call}")
     except ValueError:  # no signature to inspect (a builtin): just call it
         return None
-    return None
-
-
-def _name_mistake(ex, cases, outs, refs) -> Feedback | None:
-    """The catalogued mistake, or pair of mistakes, whose outputs equal ``outs`` on every case."""
-    n = len(cases)
-    seen = {}
-    for entry in mistakes_for(ex.name):
-        try:
-            theirs = [_run_quietly(entry.apply, c) for c in cases]
-        except Exception:  # a catalogue entry that fails on a case can name nothing
-            continue
-        seen[entry.id] = (entry, theirs)
-        if all(agrees(ex, o, t) for o, t in zip(outs, theirs, strict=True)):
-            return Feedback(False, entry.id,
-                            f"{ex.name}: {entry.title}. (Your outputs equal this mistake's "
-                            f"outputs on all {n} test cases.)", entry.hint)
-    for (a, a_outs), (b, b_outs) in itertools.combinations(seen.values(), 2):
-        both = combine(ex, a_outs, b_outs, refs)
-        if both and all(agrees(ex, o, t) for o, t in zip(outs, both, strict=True)):
-            return Feedback(False, f"{a.id}+{b.id}",
-                            f"{ex.name}: two mistakes at once. First, {a.title}. Second, "
-                            f"{b.title}. (Your outputs equal these two mistakes' outputs on "
-                            f"all {n} test cases.)", f"{a.hint} {b.hint}")
     return None

@@ -1,80 +1,99 @@
-"""Comparing outputs: the student's with the reference's, and with the catalogue's.
+"""Naming mistakes output by output, and making several catalogued mistakes at once.
 
-Every exercise's result is seen as named outputs (``parts``): the array, the tuple's items
-or the dict's entries. Two results agree when every output has the same shape and values to
-``RTOL``/``ATOL``. Two mistakes that change different outputs can also be made at once
-(``combine``, ``combination``); their joint outputs take each changed output from the
-mistake that changed it and the rest from the reference.
+``name_mistakes`` judges the student's outputs one by one. A catalogue entry *explains* some
+of them when every output it changes (``Mistake.outputs``) is wrong in the student's
+results and equal to the entry's on every test case; the outputs it leaves alone are then
+right, as they are in the entry's. Among the entries that explain something, it picks
+entries touching different outputs that together explain as many of the wrong outputs as
+possible, with as few entries as possible (one entry that changes dW and db beats two that
+change one each); ties go to catalogue order. They are named in the order of the pass
+(``naming_order``): by stage for a whole-pass exercise, else by the first output they change.
+
+``combination`` is the other direction: a ``Mistake`` whose ``apply`` makes two or more
+catalogued mistakes of different outputs at once (each output from the entry that changes
+it, the rest from the reference).
 """
 
 from __future__ import annotations
 
-import copy
-
-import numpy as np
-
 from course_lib.checks import CourseInputError
-from course_lib.diagnose.catalogue import Mistake, find_mistake
-from course_lib.diagnose.exercises import EXERCISES, Case, Exercise
-
-# Outputs agree when they match to these tolerances: tight enough that no catalogued
-# mistake comes close, loose enough for any order of summation (loops, einsum, @).
-RTOL = 1e-7
-ATOL = 1e-10
-
-MISSING = object()  # a grads key the function did not return
+from course_lib.diagnose.catalogue import Mistake, find_mistake, mistakes_for
+from course_lib.diagnose.exercises import EXERCISES, Case
+from course_lib.diagnose.outputs import MISSING, output_names, parts, results_of, run, same
+from course_lib.stages import STAGE_KEYS
 
 
-def run(fn, case: Case):
-    """Call ``fn`` on a private copy of the case, so nothing it mutates leaks out."""
-    return fn(*copy.deepcopy(case.args))
-
-
-def parts(exercise: Exercise, out, names=None) -> dict:
-    """The outputs by name: the array, the tuple's items, or the dict's entries."""
-    if exercise.kind == "array":
-        return {exercise.outputs[0]: out}
-    if exercise.kind == "tuple":
-        return dict(zip(exercise.outputs, out, strict=True))
-    keys = list(out) if names is None else names
-    return {k: out.get(k, MISSING) for k in keys}
-
-
-def same(got, want) -> bool:
-    """One output equals another: both real arrays of one shape and close values."""
-    if got is MISSING or want is MISSING:
-        return got is want
-    if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray)):
+def explains(entry: Mistake, student, refs, wrong) -> bool:
+    """Every output ``entry`` changes is wrong in ``student`` and equal to the entry's on
+    every case (``student``, ``refs``: the named outputs on each case)."""
+    theirs = results_of(entry.apply, entry.exercise)
+    if theirs is None or not entry.outputs or not set(entry.outputs) <= wrong:
         return False
-    if got.shape != want.shape or got.dtype.kind not in "iuf":
-        return False
-    return bool(np.allclose(got, want, rtol=RTOL, atol=ATOL))
+    return all(same(mine.get(k, MISSING), their.get(k, MISSING))
+               for mine, their, ref in zip(student, theirs, refs, strict=True)
+               for k in entry.outputs if k in ref)
 
 
-def agrees(exercise, got, want) -> bool:
-    """``got`` has every output of ``want`` with the same shape and values."""
-    wanted = parts(exercise, want)
-    have = parts(exercise, got, names=list(wanted))
-    return all(same(have[k], wanted[k]) for k in wanted)
+def name_mistakes(exercise: str, student, refs, wrong: tuple[str, ...]) -> tuple[Mistake, ...]:
+    """The catalogued mistakes, of different outputs, that explain most of ``wrong``.
+
+    exercise : a key of ``EXERCISES``. student, refs : the named outputs on each case.
+    wrong : the outputs the student got wrong, in output order.
+    Returns the entries in ``naming_order``; () when none explains anything.
+    """
+    candidates = [e for e in mistakes_for(exercise) if explains(e, student, refs, set(wrong))]
+    return naming_order(_best_cover(wrong, candidates))
 
 
-def differing(exercise, outs, refs) -> set:
-    """The names of the outputs in which ``outs`` differ from ``refs`` on some case."""
-    names = set()
-    for out, ref in zip(outs, refs, strict=True):
-        mine, theirs = parts(exercise, out), parts(exercise, ref)
-        for k in set(mine) | set(theirs):
-            if not same(mine.get(k, MISSING), theirs.get(k, MISSING)):
-                names.add(k)
-    return names
+def naming_order(entries) -> tuple[Mistake, ...]:
+    """Mistakes of one exercise in the order the pass makes them: by stage where they have
+    one, by the first output they change, then in catalogue order."""
+    if not entries:
+        return ()
+    catalogue = mistakes_for(entries[0].exercise)
+    order = output_names(entries[0].exercise)
+
+    def place(e):
+        first = min((order.index(k) for k in e.outputs), default=len(order))
+        stage = STAGE_KEYS.index(e.stage) if e.stage else first
+        return stage, first, catalogue.index(e) if e in catalogue else len(catalogue)
+
+    return tuple(sorted(entries, key=place))
 
 
-def merge(exercise, a, b, ref, a_diff, b_diff):
-    """One case's outputs with ``a``'s outputs in ``a_diff``, ``b``'s in ``b_diff``."""
-    pa, pb, pr = (parts(exercise, x) for x in (a, b, ref))
-    keys = dict.fromkeys([*pr, *pa, *pb])
-    merged = {k: (pa if k in a_diff else pb if k in b_diff else pr).get(k, MISSING)
-              for k in keys}
+def _best_cover(wrong, candidates) -> tuple:
+    """Candidates with disjoint outputs covering the most of ``wrong``, then the fewest."""
+    best = [(), 0]
+
+    def search(i, chosen, used):
+        if i == len(wrong):
+            if (len(used), -len(chosen)) > (best[1], -len(best[0])):
+                best[:] = [chosen, len(used)]
+            return
+        if wrong[i] in used:
+            search(i + 1, chosen, used)
+            return
+        for c in candidates:
+            if wrong[i] in c.outputs and not used & set(c.outputs):
+                search(i + 1, (*chosen, c), used | set(c.outputs))
+        search(i + 1, chosen, used)  # this output left unexplained
+
+    search(0, (), frozenset())
+    return best[0]
+
+
+def merge(exercise, ref, made: list) -> object:
+    """One case's result: each output from the mistake in ``made`` that changes it (pairs
+    ``(its result, its outputs)``), every other from ``ref``."""
+    pr = parts(exercise, ref)
+    owners = [(parts(exercise, out), set(outputs)) for out, outputs in made]
+    keys = dict.fromkeys([*pr, *(k for p, _ in owners for k in p)])
+    merged = {}
+    for k in keys:
+        source = next((p for p, outputs in owners if k in outputs), pr)
+        if k not in pr:  # an extra key one of the mistakes adds
+            source = next((p for p, _ in owners if k in p), pr)
+        merged[k] = source.get(k, MISSING)
     if exercise.kind == "tuple":
         return tuple(merged[k] for k in exercise.outputs)
     if exercise.kind == "dict":
@@ -82,42 +101,32 @@ def merge(exercise, a, b, ref, a_diff, b_diff):
     return merged[exercise.outputs[0]]
 
 
-def combine(exercise, first, second, refs):
-    """Per case, the outputs of two mistakes made at once, or None if they cannot be.
+def combination(*mistake_ids: str) -> Mistake | None:
+    """Two or more catalogued mistakes made at once, as a ``Mistake`` whose ``apply`` makes
+    them all; its id is theirs joined by ``+`` in ``naming_order`` (as ``check`` names them),
+    its stage the earliest of theirs.
 
-    Two mistakes combine only when they change different outputs; where they change a
-    common output, their joint effect is not known, so the pair is never named.
+    None when two of them change a common output (``check`` never names such a set).
     """
-    a_diff = differing(exercise, first, refs)
-    b_diff = differing(exercise, second, refs)
-    if not a_diff or not b_diff or a_diff & b_diff:
-        return None
-    return [merge(exercise, a, b, ref, a_diff, b_diff)
-            for a, b, ref in zip(first, second, refs, strict=True)]
-
-
-def combination(first_id: str, second_id: str) -> Mistake | None:
-    """Two catalogued mistakes made at once, as a ``Mistake`` whose ``apply`` makes both.
-
-    None when they change a common output (``check`` never names such a pair).
-    """
-    a, b = find_mistake(first_id), find_mistake(second_id)
-    if a.exercise != b.exercise or a.id == b.id:
+    entries = [find_mistake(i) for i in mistake_ids]
+    if (len(entries) < 2 or len({e.exercise for e in entries}) != 1
+            or len({e.id for e in entries}) != len(entries)):
         raise CourseInputError(
-            f"a combination needs two different mistakes of one exercise, got {a.id!r} "
-            f"and {b.id!r}")
-    exercise = EXERCISES[a.exercise]
-    cases = exercise.cases()
-    refs = [run(exercise.reference, c) for c in cases]
-    firsts, seconds = [run(a.apply, c) for c in cases], [run(b.apply, c) for c in cases]
-    if combine(exercise, firsts, seconds, refs) is None:
+            f"a combination needs two or more different mistakes of one exercise, got "
+            f"{list(mistake_ids)!r}")
+    entries = naming_order(entries)
+    touched = [set(e.outputs) for e in entries]
+    if sum(map(len, touched)) != len(set().union(*touched)) or not all(touched):
         return None
-    a_diff, b_diff = differing(exercise, firsts, refs), differing(exercise, seconds, refs)
+    exercise = EXERCISES[entries[0].exercise]
 
     def apply(*args):
         case = Case("", args, 0)
-        return merge(exercise, run(a.apply, case), run(b.apply, case),
-                     run(exercise.reference, case), a_diff, b_diff)
+        return merge(exercise, run(exercise.reference, case),
+                     [(run(e.apply, case), e.outputs) for e in entries])
 
-    return Mistake(f"{a.id}+{b.id}", a.exercise, f"{a.title}; and {b.title}",
-                   f"{a.hint} {b.hint}", apply)
+    stages = [e.stage for e in entries if e.stage is not None]
+    stage = min(stages, key=STAGE_KEYS.index) if stages else None
+    return Mistake("+".join(e.id for e in entries), exercise.name,
+                   "; and ".join(e.title for e in entries), " ".join(e.hint for e in entries),
+                   apply, stage)

@@ -42,7 +42,13 @@ class Exercise:
     hint: str  # what to do when the outputs are wrong in a way no catalogue entry explains
 
     def cases(self) -> tuple[Case, ...]:
+        """The test cases, built afresh from fixed seeds (the same numbers every time)."""
         return self.make_cases()
+
+    @property
+    def function(self) -> str:
+        """The course's name for the function (``compute_dAL`` for the exercise ``dAL``)."""
+        return self.call.split("=", 1)[1].split("(", 1)[0].strip()
 
 
 # ----------------------------------------------------------------------------- test cases

@@ -1,14 +1,17 @@
 """The catalogue of mistakes: one module per exercise, each entry a mistaken function.
 
 An entry is a function with the exercise's signature that makes one mistake, decorated with
-``@catalogued(exercise, key, title, hint)`` in the module named after its exercise
+``@catalogued(exercise, key, title, hint, stage=...)`` in the module named after its exercise
 (``catalogue/linear_backward.py`` holds the mistakes of ``linear_backward``). Importing this
 package imports every such module, which registers its entries; ``MISTAKES`` lists them all.
 
 To add a mistake, add a decorated function to its exercise's module and run
 ``tests/test_diagnose.py``: it fails if the new entry raises on the cases or gives the same
-outputs as the reference or another entry. To add an exercise, add it to ``EXERCISES``
-(``course_lib.diagnose.exercises``), write its module here and list it in ``_MODULES``.
+outputs as the reference or another entry (then add a test case to ``exercises.py`` that
+tells them apart). ``stage`` is given for the whole-pass exercises only (``WHOLE_PASS``);
+``Mistake.outputs`` is found from the cases, never typed. To add an exercise, add it to
+``EXERCISES`` (``course_lib.diagnose.exercises``), write its module here and list it in
+``_MODULES``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from course_lib.diagnose.catalogue import (
     sigmoid_backward,
     tanh_backward,
 )
-from course_lib.diagnose.catalogue.registry import Mistake, catalogued, registered
+from course_lib.diagnose.catalogue.registry import WHOLE_PASS, Mistake, catalogued, registered
 from course_lib.diagnose.exercises import exercise_named
 
-__all__ = ["MISTAKES", "Mistake", "catalogued", "find_mistake", "mistakes_for"]
+__all__ = ["MISTAKES", "WHOLE_PASS", "Mistake", "catalogued", "find_mistake", "mistakes_for"]
 
 # One module per exercise, in the order MISTAKES lists them (the exercise notebook prints
 # the list); within a module, entries keep the order they are written in.

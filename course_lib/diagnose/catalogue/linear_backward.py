@@ -3,6 +3,12 @@
 ``cache`` is ``(A_prev, W, b)``: ``A_prev`` shape ``(n[l-1], m)``, ``W`` ``(n[l], n[l-1])``,
 ``b`` ``(n[l], 1)``; ``dZ`` has shape ``(n[l], m)``. The correct lines are
 ``dA_prev = W.T @ dZ``, ``dW = dZ @ A_prev.T / m``, ``db = sum(dZ, axis=1, keepdims) / m``.
+
+The 1/m mistakes are catalogued per output (only in dW, only in db, both), so a student who
+divides one of them correctly hears which one is wrong. ``W @ dZ`` where ``W.T @ dZ``
+belongs is not an entry: with the non-square ``W`` of every case it raises, and ``check``
+explains the raise with the student's line (``dZ.T @ W``, the same mistake made to fit, is
+``dA_prev_transposed``).
 """
 
 from __future__ import annotations
@@ -81,3 +87,59 @@ def _lb_db_not_kept(dZ, cache):
     A_prev, W, _ = cache
     m = A_prev.shape[1]
     return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1) / m
+
+
+@catalogued("linear_backward", "no_one_over_m_in_dW",
+            "dW lacks 1/m: it is m times too large",
+            "dW is a mean over the m examples, like db: the product dZ A_prev.T only sums "
+            "them.")
+def _lb_no_one_over_m_in_dW(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T, _sums(dZ, m)
+
+
+@catalogued("linear_backward", "no_one_over_m_in_db",
+            "db lacks 1/m: it is m times too large",
+            "db is a mean over the m examples, like dW: np.sum only adds them up.")
+def _lb_no_one_over_m_in_db(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True)
+
+
+@catalogued("linear_backward", "one_over_m_twice",
+            "1/m is applied twice: dW and db are m times too small",
+            "Divide by m once per gradient: count the divisions on each line (1/m written "
+            "in front and / m at the end are two).")
+def _lb_one_over_m_twice(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, 1 / m * (dZ @ A_prev.T) / m, 1 / m * _sums(dZ, m)
+
+
+@catalogued("linear_backward", "one_over_m_twice_in_dW",
+            "dW has 1/m twice: it is m times too small",
+            "Divide by m once per gradient: count the divisions on the dW line.")
+def _lb_one_over_m_twice_in_dW(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, 1 / m * (dZ @ A_prev.T) / m, _sums(dZ, m)
+
+
+@catalogued("linear_backward", "one_over_m_twice_in_db",
+            "db has 1/m twice: it is m times too small",
+            "Divide by m once per gradient: count the divisions on the db line.")
+def _lb_one_over_m_twice_in_db(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T / m, 1 / m * _sums(dZ, m)
+
+
+@catalogued("linear_backward", "m_from_dZ_rows",
+            "m is taken from the rows of dZ: you divided by n[l], the units of the layer",
+            "m counts examples, and examples are the columns of dZ and A_prev.")
+def _lb_m_from_dZ_rows(dZ, cache):
+    A_prev, W, _ = cache
+    m = dZ.shape[0]
+    return W.T @ dZ, dZ @ A_prev.T / m, _sums(dZ, m)

@@ -2,6 +2,10 @@
 
 ``cache`` is ``Z``; ``dA`` and ``Z`` have shape ``(n[l], m)``. The correct line passes
 ``dA`` where ``Z > 0`` and 0 elsewhere (the course takes g'(0) = 0).
+
+Three mistakes of the other activations are harmless for ReLU and so are not entries: the
+derivative evaluated at A (``relu(Z) > 0`` is ``Z > 0``), the cache ``Z`` taken as ``A``
+(the same test), and the derivative applied twice (a 0/1 mask times itself is itself).
 """
 
 from __future__ import annotations
@@ -38,3 +42,14 @@ def _rb_relu_of_dA(dA, Z):
             "g'(Z) for ReLU is 0 or 1, never the value of Z.")
 def _rb_g_instead_of_derivative(dA, Z):
     return dA * np.maximum(Z, 0.0)
+
+
+@catalogued("relu_backward", "mask_inverted",
+            "the mask is inverted: the gradient passes where Z <= 0 and is blocked where "
+            "Z > 0",
+            "In the forward pass ReLU let Z through where it was positive; the gradient "
+            "flows back through the same units.")
+def _rb_mask_inverted(dA, Z):
+    dZ = np.array(dA, copy=True)
+    dZ[Z > 0] = 0
+    return dZ

@@ -47,3 +47,19 @@ def _sb_dA_left_out(dA, Z):
 def _sb_matrix_product(dA, Z):
     s = sigmoid(Z)
     return dA @ (s * (1 - s)).T
+
+
+@catalogued("sigmoid_backward", "derivative_left_out",
+            "the derivative is left out: you returned dA unchanged",
+            "dZ = dA * g'(Z): going back through the sigmoid multiplies by its local "
+            "derivative.")
+def _sb_derivative_left_out(dA, Z):
+    return dA.copy()
+
+
+@catalogued("sigmoid_backward", "derivative_twice",
+            "sigma'(Z) is applied twice: dA * s(1 - s) * s(1 - s)",
+            "The chain rule crosses the sigmoid once, so its derivative appears once.")
+def _sb_derivative_twice(dA, Z):
+    s = sigmoid(Z)
+    return dA * s * (1 - s) * s * (1 - s)

@@ -30,3 +30,31 @@ def _tb_missing_square(dA, Z):
             "The chain rule needs g' at the point the forward pass fed into g.")
 def _tb_derivative_at_A(dA, Z):
     return dA * (1 - np.tanh(np.tanh(Z)) ** 2)
+
+
+@catalogued("tanh_backward", "derivative_left_out",
+            "the derivative is left out: you returned dA unchanged",
+            "dZ = dA * g'(Z): going back through tanh multiplies by its local derivative.")
+def _tb_derivative_left_out(dA, Z):
+    return dA.copy()
+
+
+@catalogued("tanh_backward", "derivative_twice",
+            "tanh'(Z) is applied twice: dA * (1 - tanh(Z)**2)**2",
+            "The chain rule crosses tanh once, so its derivative appears once.")
+def _tb_derivative_twice(dA, Z):
+    return dA * (1 - np.tanh(Z) ** 2) ** 2
+
+
+@catalogued("tanh_backward", "g_instead_of_derivative",
+            "you multiplied by tanh(Z) itself, not by its derivative",
+            "dZ = dA * g'(Z): the derivative of tanh, written with tanh.")
+def _tb_g_instead_of_derivative(dA, Z):
+    return dA * np.tanh(Z)
+
+
+@catalogued("tanh_backward", "dA_left_out",
+            "dA is left out: you returned tanh'(Z) alone",
+            "The chain rule multiplies what comes from above (dA) by the local derivative.")
+def _tb_dA_left_out(dA, Z):
+    return 1 - np.tanh(Z) ** 2
