@@ -12,6 +12,7 @@ import pytest
 from hand_net import HAND, LN2, LN3, close, hand_net
 
 from course_lib import assignment as a
+from course_lib import slide
 from course_lib.activations import ACTIVATIONS
 
 # ----------------------------------------------------------------------------- initialisation
@@ -75,6 +76,74 @@ def test_linear_forward_broadcasts_b_over_columns():
     close(Z, [[11.0, 12.0, 13.0]])
 
 
+def test_linear_forward_on_the_courses_test_input():
+    # The course's linear_forward_test_case: np.random.seed(1); A (3, 2), W (1, 3), b (1, 1).
+    # Its printed Z is [[3.26295337, -1.23429987]].
+    rng = np.random.RandomState(1)
+    A, W, b = rng.randn(3, 2), rng.randn(1, 3), rng.randn(1, 1)
+    Z, _ = a.linear_forward(A, W, b)
+    np.testing.assert_allclose(Z, [[3.26295337, -1.23429987]], atol=5e-9)
+
+
+# One number as a bias means the same bias for every unit, as NumPy broadcasts it in
+# Z = W @ A + b: a Python float, a NumPy scalar, a 0-D array or a (1, 1) array.
+ONE_NUMBER = {"float": 0.5, "int": 2, "numpy scalar": np.float64(-1.5),
+              "0-D array": np.array(0.25), "(1, 1)": np.array([[3.0]])}
+
+
+@pytest.mark.parametrize("b", ONE_NUMBER.values(), ids=list(ONE_NUMBER))
+def test_linear_forward_broadcasts_one_bias_over_every_unit(b):
+    # W (2, 3) has 2 units; Z = W @ A + b adds the same number to both rows.
+    rng = np.random.RandomState(4)
+    A, W = rng.randn(3, 5), rng.randn(2, 3)
+    value = float(np.asarray(b).reshape(()))
+    Z, cache = a.linear_forward(A, W, b)
+    np.testing.assert_array_equal(Z, W @ A + value)
+    np.testing.assert_array_equal(cache.b, np.full((2, 1), value))  # the cache keeps the column
+    column, _ = a.linear_forward(A, W, np.full((2, 1), value))
+    np.testing.assert_array_equal(Z, column)
+
+
+def test_a_column_bias_is_kept_as_given():
+    X, _, p = hand_net()
+    _, cache = a.linear_forward(X, p["W1"], p["b1"])
+    assert cache.b is p["b1"]
+
+
+def test_one_bias_per_layer_through_L_model_forward_and_the_slides_forward():
+    # Both formulations read a scalar bias as the column it broadcasts to.
+    X, _, p = hand_net()
+    p_scalar = dict(p, b1=0.0, b2=np.array(0.0))
+    for forward in (lambda q: a.L_model_forward(X, q)[0],
+                    lambda q: slide.forward_propagation(X, q, "relu")[0]):
+        np.testing.assert_array_equal(forward(p_scalar), forward(p))
+
+
+@pytest.mark.parametrize("db", [np.array([[2.0]]), 2.0, np.array(2.0)],
+                         ids=["(1, 1)", "float", "0-D"])
+def test_update_parameters_moves_every_unit_alike_for_one_number_db(db):
+    # b1 is (3, 1); db1 = 2 for every unit: b1 - 0.5 * 2 = b1 - 1.
+    rng = np.random.RandomState(5)
+    p = {"W1": rng.randn(3, 2), "b1": rng.randn(3, 1), "W2": rng.randn(1, 3), "b2": rng.randn(1, 1)}
+    grads = {"dW1": np.zeros((3, 2)), "db1": db, "dW2": np.zeros((1, 3)), "db2": np.zeros((1, 1))}
+    for update in (lambda: a.update_parameters(p, grads, 0.5),
+                   lambda: slide.update_parameters(p, grads, 0.5)):
+        new = update()
+        np.testing.assert_array_equal(new["b1"], p["b1"] - 1.0)
+        assert new["b1"].shape == (3, 1)
+
+
+def test_update_parameters_reads_a_scalar_bias_as_its_column():
+    # A scalar b1 = 1 is the column [[1], [1]] (the forward pass adds it to both units), so
+    # the step b1 - 0.1 * db1 with a (2, 1) db1 gives a (2, 1) bias.
+    p = {"W1": np.ones((2, 1)), "b1": 1.0, "W2": np.ones((1, 2)), "b2": 0.0}
+    grads = {"dW1": np.zeros((2, 1)), "db1": np.array([[10.0], [-10.0]]),
+             "dW2": np.zeros((1, 2)), "db2": np.array([[0.0]])}
+    new = a.update_parameters(p, grads, 0.1)
+    close(new["b1"], [[0.0], [2.0]])
+    close(new["b2"], [[0.0]])
+
+
 @pytest.mark.parametrize(("activation", "z", "expected"), [
     ("sigmoid", [[0.0, LN3, -LN3]], [[0.5, 0.75, 0.25]]),
     ("relu", [[-2.0, 0.0, 1.5]], [[0.0, 0.0, 1.5]]),
@@ -113,6 +182,12 @@ def test_compute_cost_hand_example_is_a_python_float():
     cost = a.compute_cost(np.array(HAND["A2"]), np.array([[1, 0]]))
     assert type(cost) is float
     assert cost == pytest.approx(1.5 * LN2, rel=1e-15)  # (3/2) ln 2
+
+
+def test_the_two_compute_costs_are_one_formula_under_two_names():
+    rng = np.random.RandomState(6)
+    A, Y = rng.uniform(0.05, 0.95, (1, 7)), rng.rand(1, 7) > 0.5
+    assert a.compute_cost(A, Y) == slide.compute_cost(A, Y)
 
 
 def test_compute_cost_accepts_boolean_labels():

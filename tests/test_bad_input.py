@@ -69,6 +69,47 @@ CASES = {
     "cache A1 shape": (
         lambda: slide.backward_propagation(P, dict(slide_cache(), A1=np.ones((4, 4))), X, Y),
         ["cache['A1']", "(4, 4)", "expected (4, 5)"]),
+    # --- biases: a column (n, 1) or one number; a 1-D bias would broadcast along the examples
+    "1-D b in linear_forward": (
+        lambda: assignment.linear_forward(A_, W_, np.zeros(2)),
+        ["b in linear_forward", "(2,)", "expected (2, 1)", "along the examples",
+         "reshape(-1, 1)"]),
+    "1-D b of length m, which NumPy would broadcast silently": (
+        lambda: assignment.linear_forward(np.ones((4, 2)), W_, np.zeros(2)),
+        ["b in linear_forward", "(2,)", "expected (2, 1)"]),
+    "1-D b of one number": (
+        lambda: assignment.linear_forward(A_, W_, np.zeros(1)),
+        ["b in linear_forward", "(1,)", "expected (2, 1)"]),
+    "row b": (
+        lambda: assignment.linear_forward(A_, W_, np.zeros((1, 5))),
+        ["b in linear_forward", "(1, 5)", "expected (2, 1)"]),
+    "string b": (
+        lambda: assignment.linear_forward(A_, W_, "0.5"),
+        ["b in linear_forward", "real numbers", "<U3"]),
+    "bool b": (
+        lambda: assignment.linear_forward(A_, W_, True),
+        ["b in linear_forward", "real numbers", "bool"]),
+    "NaN as one number b": (
+        lambda: assignment.linear_forward(A_, W_, float("nan")),
+        ["b in linear_forward", "NaN or inf", "nan"]),
+    "1-D b1 in forward_propagation": (
+        lambda: slide.forward_propagation(X, dict(P, b1=np.zeros(4))),
+        ["b1 in forward_propagation", "(4,)", "expected (4, 1)"]),
+    "b2 of two rows in L_model_forward": (
+        lambda: assignment.L_model_forward(X, dict(P, b2=np.zeros((2, 1)))),
+        ["b in linear_forward", "(2, 1)", "expected (1, 1)"]),
+    "1-D db1 in update_parameters": (
+        lambda: assignment.update_parameters(P, dict(
+            dW1=P["W1"], db1=np.zeros(4), dW2=P["W2"], db2=P["b2"]), 0.1),
+        ["db1 in update_parameters", "(4,)", "expected (4, 1)"]),
+    "db2 of two rows in the slide's update_parameters": (
+        lambda: slide.update_parameters(P, dict(
+            dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=np.zeros((2, 1)))),
+        ["db2 in update_parameters", "(2, 1)", "expected (1, 1)", "rows of W2"]),
+    "1-D b1 in the parameters to update": (
+        lambda: assignment.update_parameters(dict(P, b1=np.zeros(4)), dict(
+            dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1),
+        ["b1 in update_parameters", "(4,)", "expected (4, 1)"]),
     "grads shape in update_parameters": (
         lambda: assignment.update_parameters(P, dict(
             dW1=np.ones((3, 4)), db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1),
@@ -213,6 +254,60 @@ CASES = {
     "L_layer_model n_y mismatch": (
         lambda: assignment.L_layer_model(X, Y, [3, 4, 2], num_iterations=1),
         ["layers_dims", "n_y = 1", "[3, 4, 2]"]),
+    # --- the week-3 functions of slide
+    "layer_sizes 1-D X": (
+        lambda: slide.layer_sizes(np.ones(3), Y),
+        ["X in layer_sizes", "1-D", "(3,)", "reshape"]),
+    "layer_sizes X and Y m": (
+        lambda: slide.layer_sizes(X, np.ones((1, 4))),
+        ["X and Y in layer_sizes", "same number of examples", "(3, 5)", "(1, 4)"]),
+    "layer_sizes string Y": (
+        lambda: slide.layer_sizes(X, np.full((1, 5), "1")),
+        ["Y in layer_sizes", "real numbers", "<U1"]),
+    "week-3 initialize_parameters n_x 0": (
+        lambda: slide.initialize_parameters(0, 4, 1), ["n_x", "between 1 and", "got 0"]),
+    "week-3 initialize_parameters n_h 4.0": (
+        lambda: slide.initialize_parameters(2, 4.0, 1), ["n_h", "integer", "4.0"]),
+    "week-3 initialize_parameters n_y string": (
+        lambda: slide.initialize_parameters(2, 4, "1"), ["n_y", "integer", "'1'"]),
+    "week-3 compute_cost Y shape": (
+        lambda: slide.compute_cost(np.full((1, 3), 0.5), np.ones((1, 4))),
+        ["Y in compute_cost", "(1, 4)", "expected (1, 3)"]),
+    "week-3 compute_cost A2 outside [0, 1]": (
+        lambda: slide.compute_cost(np.array([[0.5, 1.5]]), [[1, 0]]),
+        ["A2 in compute_cost", "[0, 1]", "1.5"]),
+    "week-3 compute_cost label 2": (
+        lambda: slide.compute_cost(np.full((1, 3), 0.5), [[1, 2, 0]]),
+        ["Y in compute_cost", "[0, 1]", "2.0"]),
+    "week-3 compute_cost 1-D A2": (
+        lambda: slide.compute_cost(np.full(3, 0.5), [[1, 0, 1]]),
+        ["A2 in compute_cost", "1-D", "(3,)"]),
+    "week-3 update_parameters learning rate 0": (
+        lambda: slide.update_parameters(P, {f"d{k}": v for k, v in P.items()}, 0),
+        ["learning_rate", "positive", "0"]),
+    "week-3 update_parameters grads missing db2": (
+        lambda: slide.update_parameters(P, {"dW1": P["W1"], "db1": P["b1"], "dW2": P["W2"]}),
+        ["grads has no 'db2'", "b2"]),
+    "nn_model n_h 0": (
+        lambda: slide.nn_model(X, Y, 0, num_iterations=1), ["n_h", "between 1 and", "got 0"]),
+    "nn_model negative iterations": (
+        lambda: slide.nn_model(X, Y, 4, num_iterations=-1),
+        ["num_iterations", "between 0 and", "-1"]),
+    "nn_model label 3": (
+        lambda: slide.nn_model(X, with_entry(Y, (0, 2), 3.0), 4, num_iterations=1),
+        ["Y in nn_model", "[0, 1]", "3.0"]),
+    "nn_model X and Y m": (
+        lambda: slide.nn_model(X, np.ones((1, 4)), 4, num_iterations=1),
+        ["X and Y in nn_model", "(3, 5)", "(1, 4)"]),
+    "nn_model NaN in X": (
+        lambda: slide.nn_model(with_entry(X, (1, 1), np.nan), Y, 4, num_iterations=1),
+        ["X in nn_model", "NaN or inf", "(1, 1)"]),
+    "predict with week 4's argument order": (
+        lambda: slide.predict(X, P),
+        ["parameters in forward_propagation", "dict", "ndarray", "other way round"]),
+    "week-3 predict W1 vs X": (
+        lambda: slide.predict(P, np.ones((2, 5))),
+        ["W1", "(4, 3)", "expected (any, 2)"]),
     # --- other arguments
     "n_h 0": (lambda: assignment.initialize_parameters(3, 0, 1), ["n_h", "between 1 and", "0"]),
     "seed negative": (
@@ -401,6 +496,16 @@ def test_compute_cost_on_saturated_outputs():
             assignment.compute_cost(np.array([[0.5, 1.0]]), [[1, 0]])
     message = str(info.value)
     assert "AL[0, 1]" in message and "1.0" in message and "cost_from_logits" in message
+
+
+def test_the_week_3_compute_cost_on_a_saturated_output_names_A2():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert slide.compute_cost(np.array([[1.0, 0.0]]), [[1, 0]]) == 0.0
+        with pytest.raises(SaturationError) as info:
+            slide.compute_cost(np.array([[0.0, 0.5]]), [[1, 0]])
+    message = str(info.value)
+    assert "A2[0, 0]" in message and "0.0" in message and "cost_from_logits" in message
 
 
 def test_compute_cost_refuses_outputs_outside_zero_one():

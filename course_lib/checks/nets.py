@@ -39,9 +39,10 @@ def check_two_layer(X, parameters: dict, where: str):
     checked through the first product it feeds. A bias may be one number (``as_bias``).
     """
     if not isinstance(parameters, dict):
+        swapped = " (X is a dict: are X and parameters the other way round?)" * isinstance(X, dict)
         raise CourseInputError(
             f"parameters in {where} must be a dict with W1, b1, W2, b2, "
-            f"got {type(parameters).__name__}"
+            f"got {type(parameters).__name__}{swapped}"
         )
     missing = [k for k in ("W1", "b1", "W2", "b2") if k not in parameters]
     if missing:
