@@ -1,5 +1,7 @@
 """notebooks/08_exercises.ipynb: as shipped every check says "not implemented yet"; with
-solutions put into the stub cells, every check passes. Both run on a fresh kernel."""
+solutions put into the stub cells, every check passes; with hostile code (a loop that never
+ends, prints, an argument changed in place, a raise) every check cell still shows one
+Feedback and the notebook runs on. All run on a fresh kernel."""
 
 from __future__ import annotations
 
@@ -139,3 +141,51 @@ def test_with_solutions_every_check_passes(shipped):
     no_stderr(ran)
     for name, text in check_texts(ran).items():
         assert text.startswith(f"[passed] {name}: correct on all"), text
+
+
+# Code a student may write, put into the stub cells: the kernel must run on past each.
+HOSTILE = {
+    "sigmoid_backward": '''
+def sigmoid_backward(dA, cache):
+    while True:  # never returns
+        pass
+''',
+    "relu_backward": '''
+def relu_backward(dA, cache):
+    print("dA has shape", dA.shape)
+    dA[cache <= 0] = 0  # changes the caller's dA
+    return dA
+''',
+    "tanh_backward": '''
+def tanh_backward(dA, cache):
+    from dnn_utils import tanh_backward as theirs
+    return theirs(dA, cache)
+''',
+    "linear_backward": '''
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    dA_prev = W @ dZ
+    return dA_prev, dZ @ A_prev.T, dZ
+''',
+}
+
+
+def test_hostile_code_gets_one_feedback_per_check_and_the_kernel_runs_on(shipped):
+    hostile = copy.deepcopy(shipped)
+    for name, cell in tagged(hostile, "exercise:").items():
+        if name in HOSTILE:
+            cell.source = HOSTILE[name].strip()
+    ran = execute(hostile)
+    no_stderr(ran)
+    texts = check_texts(ran)
+    assert texts["sigmoid_backward"].startswith(
+        "[not correct] sigmoid_backward: sigmoid_backward ran past the time limit of 3 s on "
+        "test case 1 of 2"), texts["sigmoid_backward"]
+    relu = texts["relu_backward"]
+    assert relu.startswith("[passed] relu_backward: correct on all 2 test cases."), relu
+    assert "Note: relu_backward changed its argument dA in place" in relu
+    assert "Your function printed:\n--- test case 1 of 2" in relu and "dA has shape" in relu
+    assert "imports dnn_utils, a helper module of the original course" in texts["tanh_backward"]
+    assert "raised ValueError" in texts["linear_backward"]
+    assert "File " in texts["linear_backward"] and "dA_prev = W @ dZ" in texts["linear_backward"]
+    assert texts["backward_propagation"].startswith("[to do] backward_propagation")
