@@ -332,6 +332,20 @@ def test_a_named_output_and_an_unknown_one_are_both_reported():
     assert EXERCISES["linear_backward"].hint in feedback.hint
 
 
+def test_several_unknown_outputs_the_first_in_full_the_others_in_a_few_words():
+    def lmb(AL, Y, caches):
+        grads = {k: -v for k, v in lmb_course_style(AL, Y, caches).items()}
+        return {**grads, "dW1": grads["dW1"].T}
+
+    feedback = check("L_model_backward", lmb)
+    assert feedback.mistake is None and feedback.unexplained == tuple(feedback.outputs)
+    first, _, others = feedback.message.partition(" Also wrong: ")
+    assert "grads['dA2'][0, 0] is" in first and "grads['dW3']" not in first
+    assert others == ("grads['dW3'], grads['db3'], grads['dA1'], grads['dW2'], grads['db2'], "
+                      "grads['dA0'] and grads['db1'] (exactly -1 times the expected on every "
+                      "test case) and grads['dW1'] (shape (4, 5), expected (5, 4)).")
+
+
 def test_combination_refuses_mistakes_of_different_exercises():
     with pytest.raises(CourseInputError, match="one exercise"):
         diagnose.combination("dAL.sign_flipped", "linear_backward.dW_transposed")

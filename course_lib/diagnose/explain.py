@@ -43,8 +43,15 @@ def verdict(ex, cases, outs, student, refs, outputs: dict, named, fn_name: str) 
     right = [k for k, ok in outputs.items() if ok]
     explained = {k for m in named for k in m.outputs}
     unknown = tuple(k for k, ok in outputs.items() if not ok and k not in explained)
-    details = " ".join(explain_output(ex, k, cases, outs, student, refs, fn_name)
-                       for k in unknown)
+    details = ""
+    if unknown:  # the first in full, the others in a few words each
+        details = explain_output(ex, unknown[0], cases, outs, student, refs, fn_name)
+    if len(unknown) > 1:
+        reasons: dict[str, list] = {}  # outputs wrong in the same way are listed together
+        for k in unknown[1:]:
+            reasons.setdefault(brief(ex, k, cases, student, refs), []).append(label_of(ex, k))
+        details += " Also wrong: " + listing(
+            f"{listing(labels)} ({reason})" for reason, labels in reasons.items()) + "."
     if not named:
         message = f"{ex.name}: {UNKNOWN}. {details}"
     else:
@@ -130,31 +137,65 @@ def _at(label, index) -> str:
     return f"{label}[{', '.join(map(str, index))}]" if index else label
 
 
+def brief(ex, name, cases, student, refs) -> str:
+    """What is wrong with output ``name``, in a few words (``-1 times the expected on every
+    test case``, ``shape (4, 5), expected (5, 4)``)."""
+    k, got, want = next((k, mine[name], ref[name]) for k, (mine, ref) in
+                        enumerate(zip(student, refs, strict=True), 1)
+                        if name in ref and not same(mine[name], ref[name]))
+    if got is MISSING:
+        return "missing"
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "iuf":
+        return "not an array of real numbers"
+    if got.shape != want.shape:
+        return f"shape {got.shape}, expected {want.shape}"
+    if not np.all(np.isfinite(got)):
+        return "holding NaN or inf"
+    factor = _factor(name, cases, student, refs)
+    if factor:
+        return f"{factor} the expected on every test case"
+    gap = np.max(np.abs(got.astype(np.float64) - want))
+    return f"largest difference {_num(gap)} on test case {k}"
+
+
 def factor_note(label, name, cases, student, refs) -> str:
     """`` On every test case ... is m times the expected.`` when one factor explains all."""
+    factor = _factor(name, cases, student, refs)
+    if factor is None:
+        return ""
+    if factor == "m times":
+        return f" On every test case {label} is m times the expected (m = number of examples)."
+    if factor == "1/m times":
+        return f" On every test case {label} is the expected divided by m."
+    return f" On every test case {label} is {factor} the expected."
+
+
+def _factor(name, cases, student, refs) -> str | None:
+    """``"m times"``, ``"1/m times"`` or ``"exactly 2 times"`` when one factor turns the
+    expected ``name`` into the student's on every case; None otherwise."""
     ratios = []
     for case, mine, ref in zip(cases, student, refs, strict=True):
         if name not in ref:  # grads of a net with fewer layers
             continue
         got, want = mine[name], ref[name]
         if not (isinstance(got, np.ndarray) and got.shape == want.shape
-                and got.dtype.kind in "iuf"):
-            return ""
+                and got.dtype.kind in "iuf" and np.all(np.isfinite(got))):
+            return None
         rtol = tolerance(got, want)[0] * 10
         nonzero = want != 0
         if np.any(got[~nonzero] != 0):
-            return ""
+            return None
         r = got[nonzero] / want[nonzero]
         if r.size == 0 or not np.allclose(r, r[0], rtol=rtol):
-            return ""
+            return None
         ratios.append((float(r[0]), case.m))
     if not ratios:
-        return ""
+        return None
     if all(np.isclose(r, m) for r, m in ratios):
-        return f" On every test case {label} is m times the expected (m = number of examples)."
+        return "m times"
     if all(np.isclose(r, 1 / m) for r, m in ratios):
-        return f" On every test case {label} is the expected divided by m."
+        return "1/m times"
     first = ratios[0][0]
     if all(np.isclose(r, first) for r, _ in ratios):
-        return f" On every test case {label} is exactly {_num(first)} times the expected."
-    return ""
+        return f"exactly {_num(first)} times"
+    return None

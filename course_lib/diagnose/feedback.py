@@ -33,7 +33,7 @@ class Feedback:
     mistake: str | None
     message: str
     hint: str
-    outputs: dict[str, bool] = field(default_factory=dict)
+    outputs: dict[str, bool] = field(default_factory=dict, hash=False)  # Feedback hashes
     mistakes: tuple[str, ...] = ()
     unexplained: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
