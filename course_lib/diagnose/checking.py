@@ -58,7 +58,7 @@ def check(exercise: str, student_fn, *, time_limit: float | None = TIME_LIMIT,
     ran = run_student(ex, student_fn, cases, time_limit=time_limit,
                       budget=budget if budget is not None else guarded.Budget(BUDGET))
     feedback = ran.failure or _judge(ex, cases, ran.outs, display_name(ex, student_fn))
-    return replace(feedback, notes=tuple(ran.notes), printed=ran.printed_text(cases))
+    return replace(feedback, notes=ran.notes, printed=ran.printed_text(cases))
 
 
 def _judge(ex, cases, outs, fn_name: str) -> Feedback:

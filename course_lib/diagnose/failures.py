@@ -33,6 +33,7 @@ def _on_case(k: int, cases) -> str:
 def not_run(ex, outcome, error, fn, k: int, cases) -> Feedback:
     """The guarded call of the student's function on case ``k`` returned nothing."""
     if outcome.kind == guarded.TIMEOUT:
+        # The guard's sentence names the student's line it stopped at; keep that part.
         stopped = re.search(r"was stopped( at the line `[^`]*`)?", outcome.message)
         at = (stopped.group(1) or "") if stopped else ""
         return Feedback(False, None,

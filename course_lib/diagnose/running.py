@@ -27,8 +27,13 @@ class Run:
 
     outs: list = field(default_factory=list)  # its result on each case it passed
     printed: list = field(default_factory=list)  # (case number, text) where it printed
-    notes: list = field(default_factory=list)
+    mutation: str = ""  # the first case's sentence on an argument changed in place
+    warnings: list = field(default_factory=list)  # distinct, at most MAX_WARNINGS
     failure: Feedback | None = None  # why it stopped early, or None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.mutation, *self.warnings) if n)
 
     def printed_text(self, cases) -> str:
         if not self.printed:
@@ -91,10 +96,8 @@ def _keep(run: Run, k: int, outcome) -> None:
     """Keep what the call printed, the first change of an argument, and new warnings."""
     if outcome.printed:
         run.printed.append((k, outcome.printed))
-    if outcome.mutation and not any(" in place " in n for n in run.notes):
-        run.notes.append(outcome.mutation)
+    run.mutation = run.mutation or outcome.mutation
     for text in outcome.warnings:
         note = f"{outcome.name} warned: {text}"
-        shown = sum(" warned: " in n for n in run.notes)
-        if note not in run.notes and shown < MAX_WARNINGS:
-            run.notes.append(note)
+        if note not in run.warnings and len(run.warnings) < MAX_WARNINGS:
+            run.warnings.append(note)
