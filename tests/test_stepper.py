@@ -8,7 +8,10 @@ import math
 import numpy as np
 import pytest
 
+from course_lib import assignment, slide
+from course_lib.checks import CourseInputError
 from course_lib.data import make_problem
+from course_lib.diagnose import MISTAKES
 from course_lib.stages import STAGE_KEYS
 from course_lib.stepper import (
     M_RANGE,
@@ -16,11 +19,12 @@ from course_lib.stepper import (
     SEED_RANGE,
     Config,
     Stepper,
-    finite_difference_note,
     parse_shape,
     saturated_output_layer,
     to_int,
 )
+from course_lib.student import mistake_functions, suited_hidden
+from course_lib.widgets.render import finite_difference_note
 
 HOSTILE = [
     None, "", "x" * 1_000_000, "relu" * 100, float("nan"), float("inf"), -float("inf"), 1e308,
@@ -335,3 +339,139 @@ def test_hostile_entries_and_predictions_never_raise():
             assert 0 <= r < 4 and 0 <= c < 5
             assert isinstance(s.predict(a, b), str)
             assert isinstance(s.reveal(), str)
+
+
+# ----------------------------------------------------------------------------- a second pass
+
+
+def correct_split() -> dict:
+    return {"compute_dAL": assignment.output_dA, "sigmoid_backward": assignment.sigmoid_backward,
+            "relu_backward": assignment.relu_backward,
+            "linear_backward": assignment.linear_backward}
+
+
+def test_the_plain_stepper_compares_nothing(stepper):
+    assert stepper.comparison is None and stepper.functions is None and stepper.mistake is None
+    assert Stepper(student={}).comparison is None  # no functions given: the plain stepper
+    assert stepper.set_mistake("none") == "" and stepper.comparisons == 0
+
+
+def test_a_students_pass_is_compared_once_per_configuration_not_per_step():
+    s = Stepper(student=correct_split())
+    assert s.comparisons == 1 and s.comparison.clean
+    assert [st.verdict for st in s.comparison.stages] == ["right"] * 9
+    for _ in range(8):
+        s.next()
+    s.previous()
+    assert s.comparisons == 1
+    s.set_seed(3)
+    assert s.comparisons == 2 and s.comparison.clean
+    np.testing.assert_array_equal(s.comparison["dW1"].reference, s.computed.bp["dW1"].value)
+    s.set_seed(0)
+    assert s.comparisons == 2  # cached with the configuration
+
+
+def test_the_comparison_runs_on_the_configurations_own_net():
+    s = Stepper(student=mistake_functions("linear_backward.no_one_over_m"))
+    for change in (lambda: s.set_m(9), lambda: s.set_saturate(True),
+                   lambda: s.set_one_over_m("dZ")):
+        change()
+        r = s.comparison
+        assert r.first_wrong == "dW2" and r.mistake == "linear_backward.no_one_over_m"
+        np.testing.assert_array_equal(r["dA2"].reference, s.computed.bp["dA2"].value)
+
+
+def test_a_students_function_that_changes_its_arguments_cannot_change_the_numbers():
+    def linear_backward(dZ, cache):
+        A_prev, W, b = cache
+        dA_prev, dW, db = assignment.linear_backward(dZ, cache)
+        W *= 100.0  # in place: the stepper's own parameters must not see it
+        A_prev[...] = 0.0
+        return dA_prev, dW, db
+
+    plain = Stepper().computed.bp
+    s = Stepper(student={"linear_backward": linear_backward})
+    bp = s.computed.bp
+    for key in ("W1", "W2"):
+        np.testing.assert_array_equal(bp.parameters[key], plain.parameters[key])
+    np.testing.assert_array_equal(bp.X, plain.X)
+    assert any("in place" in report or "changed" in report for report in s.comparison.reports)
+
+
+@pytest.mark.parametrize("functions,hidden", [
+    ({"backward_propagation": slide.backward_propagation}, "tanh"),
+    ({"tanh_backward": assignment.tanh_backward}, "tanh"),
+    ({"L_model_backward": assignment.L_model_backward}, "relu"),
+    ({"linear_backward": assignment.linear_backward}, "relu"),
+])
+def test_a_student_starts_under_a_hidden_activation_their_functions_take_part_in(functions,
+                                                                                  hidden):
+    s = Stepper(student=functions)
+    assert s.config.hidden == hidden and s.comparison.clean, str(s.comparison)
+    assert Stepper(Config(hidden="sigmoid"), student=functions).config.hidden == "sigmoid"
+
+
+def test_a_bad_students_dict_is_the_callers_error():
+    with pytest.raises(CourseInputError, match="linear_backwards"):
+        Stepper(student={"linear_backwards": assignment.linear_backward})
+    with pytest.raises(CourseInputError, match="without calling it"):
+        Stepper(student={"linear_backward": 3})
+
+
+def test_functions_that_raise_hang_or_return_none_leave_the_stepper_working():
+    def raises(dZ, cache):
+        raise ValueError("my bug")
+
+    def hangs(dZ, cache):
+        while True:
+            pass
+
+    def returns_none(dZ, cache):
+        return None
+
+    for fn, said in ((raises, "ValueError"), (hangs, "0.2"), (returns_none, "None")):
+        s = Stepper(student={"linear_backward": fn}, time_limit=0.2)
+        r = s.comparison
+        assert r.error and said in r.error, r.error
+        assert r["dW2"].verdict == "not reached"
+        for _ in range(8):
+            s.next()
+        assert s.stage.key == "dA0" and s.comparisons == 1
+        assert s.set_hidden("tanh") == "" and s.comparison.error
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_mistake_mode_shows_every_catalogued_mistake_under_a_hidden_layer_that_uses_it(mistake):
+    s = Stepper(Config(hidden="sigmoid"))
+    message = s.set_mistake(mistake.id)
+    suited = suited_hidden(mistake.exercise)
+    assert s.state.mistake == mistake.id and s.mistake is mistake
+    assert s.functions == mistake_functions(mistake.id)
+    if s.config.hidden != "sigmoid":
+        assert s.config.hidden == suited and f"now {suited}" in message
+    else:
+        assert message == ""
+    r = s.comparison
+    assert mistake.id in r.mistakes and r.mistake_stage in STAGE_KEYS
+    assert r.first_wrong or mistake.id == "relu_backward.boundary_at_zero"
+    assert s.set_mistake("none") == "" and s.comparison is None
+    assert s.config.hidden in (suited, "sigmoid")  # "none" keeps the activation
+
+
+def test_mistake_mode_replaces_the_students_pass_and_none_brings_it_back():
+    s = Stepper(student=correct_split())
+    s.set_mistake("sigmoid_backward.derivative_left_out")
+    assert s.comparison.first_wrong == "dZ2"
+    s.set_mistake("none")
+    assert s.comparison.clean and s.functions == correct_split()
+
+
+def test_hostile_mistake_values_are_refused_and_change_nothing():
+    s = Stepper()
+    s.set_mistake("dAL.sign_flipped")
+    before = s.state
+    for value in [*HOSTILE, "dAL", "dAL.sign_flipped ", "NONE", "none\x00",
+                  "linear_backward.no_one_over_m" * 1000]:
+        message = s.set_mistake(value)
+        assert "Show a mistake must be none or a catalogued mistake" in message
+        assert len(message) < 200 and s.state == before

@@ -381,7 +381,7 @@ def test_an_exception_in_a_callback_shows_the_friendly_message_and_the_app_recov
 
 
 def test_a_failing_setting_is_caught_too(app, monkeypatch):
-    monkeypatch.setattr("course_lib.stepper.compute",
+    monkeypatch.setattr("course_lib.stepper.machine.compute",
                         lambda config: (_ for _ in ()).throw(ValueError("no numbers")))
     app.views["config"]["seed"].value = 123
     assert ui.FRIENDLY_ERROR in shown(app)["error"]

@@ -8,10 +8,12 @@ text that comes from the state is escaped. LaTeX (``$...$``) is for ``HTMLMath``
 from __future__ import annotations
 
 import html
+import math
 
 from course_lib.derivation import Expansion
+from course_lib.gradcheck import EPSILON, TOLERANCE
 from course_lib.stages import Stage
-from course_lib.stepper import N_STAGES, Stepper, finite_difference_note
+from course_lib.stepper import N_STAGES, Stepper
 
 FRIENDLY_ERROR = ("Something went wrong while updating this view. The app is still working: "
                   "try another step or setting.")
@@ -116,6 +118,15 @@ def checks_html(stepper: Stepper) -> str:
     fd = finite_difference_note(stage, stepper.relative_error)
     return (f"<div>{html.escape(diff)}</div>"
             f"<div>finite-difference relative error: {html.escape(fd)}</div>")
+
+
+def finite_difference_note(stage: Stage, error: float) -> str:
+    """Plain-text verdict on one stage's finite-difference relative error."""
+    if math.isnan(error):
+        return (f"not measurable here: the check steps every entry by {EPSILON:g}, and A2 is "
+                f"closer than that to 0 or 1, where the cross-entropy is undefined")
+    verdict = "ok" if error < TOLERANCE else "above"
+    return f"{error:.2e} ({verdict}, tolerance {TOLERANCE:g})"
 
 
 def notes_html(stepper: Stepper) -> str:
