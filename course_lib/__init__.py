@@ -21,8 +21,12 @@ Symbols (the course's notation, used in every docstring):
 ``dW``     averaged ``dJ/dW`` with ``J = (1/m) sum_i L_i``
 =========  ==========================================================
 
-Modules know no screen except ``figures`` and ``widgets``; nothing numerical
-imports those two.
+The layers, each importing only from itself and those above (docs/design.md):
+``activations``, ``checks``, ``guarded``, ``training``; ``assignment`` | ``slide``;
+``stages``, ``gradcheck``, ``derivation``, ``diagnose``, ``data``, ``measure``;
+``student``, ``stepper``; ``figures``, ``widgets``; ``notebook_helpers``,
+``notebook_figures``. Modules know no screen except the last two layers; nothing
+numerical imports them.
 """
 
 from course_lib.checks import CourseInputError, SaturationError, SaturationWarning
