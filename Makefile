@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 unit: $(STAMP)
-	$(PY) -m pytest tests -m "not browser"
+	$(PY) -m pytest tests -m "not browser and not hub"
 
 # Re-run every numbered notebook top to bottom and store its outputs (what nbval compares);
 # widget views are not stored (scripts/strip_widget_views.py says why).

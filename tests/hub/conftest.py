@@ -1,0 +1,86 @@
+"""Fixtures for the hub tests: one real JupyterHub per test session, Chromium, the course repo.
+
+- ``hub_prerequisites`` (session): Chromium and configurable-http-proxy (or npm to install
+  it from tests/hub/package-lock.json). Missing ones skip the hub tests with a message, or
+  fail them under CI=true or COURSE_REQUIRE_BROWSER=1, as the browser tests do.
+- ``course_remote`` (session): the repository's HEAD as branch ``main`` of a bare clone,
+  reached by a ``file://`` URL: what the README's nbgitpuller link points at.
+- ``hub`` (session): ``hub_server.Hub`` on 127.0.0.1 with the culler shortened to
+  ``CULL_TIMEOUT`` / ``CULL_EVERY`` seconds for the user ``IDLE_USER`` only, and the user
+  ``SETTINGS_USER`` whose server loads, over the shipped binder/jupyter_server_config.json,
+  a home config that shortens the cell timeout and kernel culling (and logs at debug level,
+  so the test can see which config files were loaded). Stopped at the end of the session:
+  the hub stops its single-user servers and proxy, then every process recorded as its
+  descendant is ended by pid.
+- ``hub_browser`` (session): ``BrowserThread``, headless Chromium in a thread of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from browser.browser_support import decide_browser
+
+from .browser_thread import BrowserThread
+from .hub_server import Hub, bare_course_repo, proxy_command, proxy_decision
+
+STUDENT = "student"
+SETTINGS_USER = "settings"
+IDLE_USER = "idle"
+CULL_TIMEOUT = 10  # jupyterhub-idle-culler --timeout (docs/hub.md: 3600 on a real hub)
+CULL_EVERY = 2  # --cull-every (docs/hub.md: 300)
+# Over the shipped settings, for SETTINGS_USER only (its ~/.jupyter, highest priority).
+SHORT_CELL_TIMEOUT = 3  # VoilaExecutor.timeout, shipped 60
+SHORT_KERNEL_CULL = {"cull_idle_timeout": 4, "cull_interval": 1}  # shipped 900 / 60
+
+
+@pytest.fixture(scope="session")
+def hub_prerequisites() -> str:
+    browser = decide_browser(os.environ)
+    proxy_action, proxy_message = proxy_decision(os.environ)
+    for action, message in ((browser.action, browser.message), (proxy_action, proxy_message)):
+        if action == "fail":
+            pytest.fail(message, pytrace=False)
+    for action, message in ((browser.action, browser.message), (proxy_action, proxy_message)):
+        if action == "skip":
+            pytest.skip(message)
+    return browser.executable
+
+
+@pytest.fixture(scope="session")
+def course_remote(tmp_path_factory):
+    return bare_course_repo(tmp_path_factory.mktemp("remote"))
+
+
+@pytest.fixture(scope="session")
+def hub(hub_prerequisites, tmp_path_factory):
+    state = tmp_path_factory.mktemp("hub")
+    proxy = proxy_command()
+    server = Hub(
+        state,
+        proxy,
+        culler_timeout=CULL_TIMEOUT,
+        cull_every=CULL_EVERY,
+        cull_only=[IDLE_USER],
+        user_args={SETTINGS_USER: ["--debug"]},
+    )
+    home_config = server.home(SETTINGS_USER) / ".jupyter" / "jupyter_server_config.json"
+    home_config.parent.mkdir(parents=True)
+    home_config.write_text(json.dumps({
+        "VoilaExecutor": {"timeout": SHORT_CELL_TIMEOUT},
+        "MappingKernelManager": SHORT_KERNEL_CULL,
+    }))
+    server.start(timeout=90)
+    try:
+        yield server
+    finally:
+        server.stop(grace=40)
+
+
+@pytest.fixture(scope="session")
+def hub_browser(hub_prerequisites):
+    thread = BrowserThread(hub_prerequisites)
+    yield thread
+    thread.close()
