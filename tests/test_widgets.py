@@ -21,11 +21,13 @@ import pytest
 from comm.base_comm import BaseComm
 from matplotlib.figure import Figure
 
-from course_lib import figures
+from course_lib import assignment, figures
 from course_lib import widgets as ui
+from course_lib.diagnose import MISTAKES, find_mistake
 from course_lib.stages import STAGE_KEYS
 from course_lib.stepper import Stepper
-from course_lib.widgets import graph_cache, render, views
+from course_lib.student import mistake_functions, suited_hidden
+from course_lib.widgets import graph_cache, render, render_student, views
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPE_RE = re.compile(r"shape \(\d+, \d+\)")
@@ -208,8 +210,10 @@ def owned(node):
         yield from (w, w.layout)
 
 
+@pytest.mark.parametrize("student", [None, {"relu_backward": lambda dA, Z: dA}],
+                         ids=["plain", "with a student's pass"])
 def test_a_click_sends_the_title_first_then_each_widget_once_in_the_views_order(
-        graphs, monkeypatch):
+        graphs, monkeypatch, student):
     sent = []  # comm ids of the state updates, in the order they leave
 
     class Recording(BaseComm):
@@ -218,7 +222,7 @@ def test_a_click_sends_the_title_first_then_each_widget_once_in_the_views_order(
                 sent.append(self.comm_id)
 
     monkeypatch.setattr(comm, "create_comm", Recording)
-    app = ui.StepperApp(Stepper(), graphs=graphs)
+    app = ui.StepperApp(Stepper(student=student), graphs=graphs)
     view_of = {w.comm.comm_id: name for name, built in app.views.items() for w in owned(built)}
     computing = render.values_html
 
@@ -582,3 +586,251 @@ def test_img_html_carries_an_escaped_text_alternative():
     tag = figures.img_html(b"\x89PNG fake", 'a "quoted" <alt> & more')
     assert tag.startswith('<img alt="a &quot;quoted&quot; &lt;alt&gt; &amp; more" ')
     assert base64.b64encode(b"\x89PNG fake").decode() in tag
+
+
+# ----------------------------------------------------------------------------- a second pass
+
+
+def linear_backward_without_one_over_m_in_dW(dZ, cache):
+    """A student's linear_backward that forgets 1/m in dW only (and prints as it goes)."""
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    print("linear_backward: m =", m)
+    dW = dZ @ A_prev.T
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    return W.T @ dZ, dW, db
+
+
+def student_app(graphs, functions, **kw):
+    return ui.StepperApp(Stepper(student=functions, **kw), graphs=graphs)
+
+
+def verdict(app) -> str:
+    found = re.search(r'class="student-verdict"[^>]*>(.*?)</div>', app.views["student"].value)
+    assert found, app.views["student"].value
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+
+
+def words(widget) -> str:
+    """The widget's text with runs of white space made one space."""
+    return " ".join(text(widget).split())
+
+
+def visible(widget) -> bool:
+    return widget.layout.display != "none"
+
+
+def markers(app) -> list:
+    """The words of each mark laid over the graph."""
+    return [html.unescape(m) for m in
+            re.findall(r'class="graph-marker".*?<span[^>]*>(.*?)</span>', app.views["graph"].value)]
+
+
+def test_the_plain_app_shows_no_second_pass_and_offers_every_catalogued_mistake(app, graphs):
+    for name in ("student", "mistake_note", "summary"):
+        assert not visible(app.views[name]) and app.views[name].value == ""
+    assert app.views["graph"].value == graphs[1]  # the cached image, nothing laid over it
+    dropdown = app.views["mistake"]
+    assert isinstance(dropdown, widgets.Dropdown) and dropdown.description == "Show a mistake"
+    assert dropdown.options[0] == ("none", "none") and dropdown.value == "none"
+    assert [value for _, value in dropdown.options[1:]] == [m.id for m in MISTAKES]
+    labels = [label for label, _ in dropdown.options]
+    assert len(set(labels)) == len(labels)
+    assert "linear_backward: " + find_mistake("linear_backward.no_one_over_m").title in labels
+    tree = list(walk(app.root))
+    assert {"student-values", "mistake-note", "student-summary"} <= {
+        c for w in tree for c in getattr(w, "_dom_classes", ())}
+    assert dropdown in tree
+
+
+def test_a_students_mistake_is_marked_judged_stage_by_stage_and_named_where_it_is_made(graphs):
+    app = student_app(graphs, {"linear_backward": linear_backward_without_one_over_m_in_dW})
+    expected = {"dA2": "agrees", "dZ2": "agrees", "dW2": "wrong here", "db2": "agrees",
+                "dA1": "agrees", "dZ1": "agrees", "dW1": "wrong here", "db1": "agrees",
+                "dA0": "agrees"}
+    title = find_mistake("linear_backward.no_one_over_m_in_dW").title
+    for k, key in enumerate(STAGE_KEYS, start=1):
+        app.views["slider"].value = k
+        assert visible(app.views["student"]) and verdict(app) == f"Your {key}: {expected[key]}"
+        assert markers(app) == ["first departs; mistake made here"]
+        assert graphs[k] in app.views["graph"].value  # the cached image, unchanged, inside
+        marked = words(app.views["graph"])
+        assert "first departs; mistake made here at stage 3 (dW2), node W2" in marked
+        note = words(app.views["mistake_note"])
+        if key == "dW2":
+            assert f"made here, at stage 3 (dW2): {title}" in note and "Hint:" in note
+            assert "differs from the reference" in words(app.views["student"])
+        else:
+            assert note.endswith("at stage 3 (dW2): step there to read it.") and title not in note
+    summary = words(app.views["summary"])
+    assert "first departs at dW2" in summary and title in summary
+    assert "linear_backward: m = 5" in summary  # what the student's code printed
+    assert shown(app)["error"] == ""
+    assert_works(app)
+
+
+def test_a_mistake_in_the_middle_shows_inheriting_stages(graphs):
+    def relu_backward(dA, Z):  # the mask left out: dZ1 = dA1
+        return np.array(dA, copy=True)
+
+    app = student_app(graphs, {"relu_backward": relu_backward})
+    words = []
+    for k in range(1, 10):
+        app.views["slider"].value = k
+        words.append(verdict(app).split(": ", 1)[1])
+    assert words == ["agrees"] * 5 + ["wrong here"] + [
+        "inherits the error from stage 6 (dZ1)"] * 3
+    assert markers(app) == ["first departs; mistake made here"]
+
+
+def test_correct_functions_agree_at_every_stage_and_nothing_is_marked(graphs):
+    functions = {"compute_dAL": assignment.output_dA, "linear_backward": assignment.linear_backward,
+                 "sigmoid_backward": assignment.sigmoid_backward,
+                 "relu_backward": assignment.relu_backward}
+    app = student_app(graphs, functions)
+    for k, key in enumerate(STAGE_KEYS, start=1):
+        app.views["slider"].value = k
+        assert verdict(app) == f"Your {key}: agrees"
+        assert app.views["graph"].value == graphs[k]
+        assert not visible(app.views["mistake_note"])
+    assert "Every stage agrees with the reference." in words(app.views["summary"])
+
+
+def test_the_app_call_takes_a_students_functions():
+    root = ui.app(student={"linear_backward": assignment.linear_backward})
+    student = [w for w in walk(root) if "student-values" in getattr(w, "_dom_classes", ())]
+    assert len(student) == 1 and "Your dA2: agrees" in words(student[0])
+
+
+def test_a_whole_pass_function_hides_stages_and_the_catalogue_places_its_mistake(graphs):
+    app = student_app(graphs, mistake_functions("backward_propagation.sigma_prime_twice"))
+    assert app.stepper.config.hidden == "tanh"  # the course's backward_propagation's
+    assert verdict(app) == ("Your dA2: not observable: backward_propagation returns only "
+                            "grads dW1, db1, dW2, db2")
+    app.views["slider"].value = 2
+    assert verdict(app).startswith("Your dZ2: wrong here: the mistake is made at this stage")
+    assert "made here, at stage 2 (dZ2)" in words(app.views["mistake_note"])
+    assert sorted(markers(app)) == ["first departs", "mistake made here"]
+    app.views["slider"].value = 3
+    assert verdict(app) == "Your dW2: inherits the error from stage 2 (dZ2)"
+    app.views["config"]["hidden"].value = "relu"  # the function cannot serve it: it says so
+    assert "written for a tanh hidden layer" in verdict(app)
+    assert "written for a tanh hidden layer" in words(app.views["summary"])
+    assert markers(app) == [] and shown(app)["error"] == ""
+
+
+def test_a_function_the_hidden_activation_leaves_out_is_said_to_take_no_part(graphs):
+    app = student_app(graphs, {"relu_backward": assignment.relu_backward})
+    app.views["config"]["hidden"].value = "tanh"
+    assert "relu_backward takes no part in the pass with a tanh hidden layer" in text(
+        app.views["summary"])
+
+
+def hangs(dZ, cache):
+    while True:
+        pass
+
+
+def raises(dZ, cache):
+    raise ValueError("my own bug")
+
+
+def returns_none(dZ, cache):
+    return None
+
+
+@pytest.mark.parametrize("function,said", [(raises, "my own bug"), (hangs, "0.2"),
+                                           (returns_none, "None")],
+                         ids=["raises", "hangs", "returns None"])
+def test_hostile_student_functions_are_reported_and_the_app_keeps_working(graphs, function,
+                                                                           said):
+    app = student_app(graphs, {"linear_backward": function}, time_limit=0.2)
+    app.views["slider"].value = 3
+    assert verdict(app).startswith("Your dW2: not reached:") and said in verdict(app)
+    assert said in words(app.views["summary"]) and "Traceback" not in shown(app)["error"]
+    assert markers(app) == [] and shown(app)["error"] == ""
+    computed = app.stepper.comparisons
+    assert_works(app)
+    app.views["config"]["seed"].value = 7  # a new configuration: judged again, still working
+    assert app.stepper.comparisons == computed + 1
+    app.views["slider"].value = 3
+    assert "not reached" in verdict(app) and shown(app)["error"] == ""
+
+
+def test_stepping_never_compares_again_and_predict_mode_hides_the_students_values(graphs):
+    app = student_app(graphs, {"linear_backward": linear_backward_without_one_over_m_in_dW})
+    for _ in range(8):
+        client_click(app.views["next"])
+    for _ in range(8):
+        client_click(app.views["previous"])
+    assert app.stepper.comparisons == 1
+    app.views["predict"]["mode"].value = True
+    app.views["slider"].value = 3
+    student = words(app.views["student"])
+    assert "values hidden until you predict" in student and not SHAPE_RE.search(student)
+    app.views["predict"]["reveal"].click()
+    assert SHAPE_RE.search(words(app.views["student"]))
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_mistake_mode_marks_and_names_every_catalogued_mistake(app, graphs, mistake):
+    client_update(app.views["mistake"], {"index": 1 + MISTAKES.index(mistake)})
+    s = app.stepper
+    assert s.state.mistake == mistake.id and app.views["mistake"].value == mistake.id
+    r = s.comparison
+    suited = suited_hidden(mistake.exercise)
+    if s.config.hidden != "relu":
+        assert f"the hidden activation is now {suited}" in shown(app)["error"]
+        assert app.views["config"]["hidden"].value == suited
+    assert "No code of yours runs here" in words(app.views["summary"])
+    assert mistake.title in words(app.views["summary"])
+    assert markers(app) and all(m in ("first departs", "mistake made here",
+                                      "first departs; mistake made here") for m in markers(app))
+    app.views["slider"].value = STAGE_KEYS.index(r.mistake_stage) + 1
+    note = words(app.views["mistake_note"])
+    assert f"made here, at stage {app.stepper.index} ({r.mistake_stage})" in note
+    assert mistake.title in note and "Hint: " + mistake.hint in note
+    if r.first_wrong:
+        assert verdict(app).startswith(f"{r.mistake_stage} with the mistake: wrong here")
+    else:  # the ReLU boundary: this net has no Z1 entry exactly 0
+        assert verdict(app) == f"{r.mistake_stage} with the mistake: agrees"
+        assert "shows only on inputs this net does not have" in note
+    client_update(app.views["mistake"], {"index": 0})  # "none": the plain stepper again
+    assert s.comparison is None and not visible(app.views["student"])
+    assert app.views["graph"].value == graphs[app.stepper.index]
+    assert_works(app)
+
+
+@pytest.mark.parametrize("state", [{"index": 10_000}, {"index": -1}, {"index": None},
+                                   {"index": "dAL.sign_flipped"}, {"value": "os.system"},
+                                   {"_options_labels": ["x", "y"]}, {"index": 1.5}])
+def test_hostile_mistake_values_are_refused_with_a_message_and_change_nothing(app, state):
+    client_update(app.views["mistake"], {"index": 2})
+    before = app.stepper.state
+    client_update(app.views["mistake"], state)  # never raises: refused traits are logged
+    assert app.stepper.state.mistake == before.mistake
+    assert app.views["mistake"].value == before.mistake
+    if state == {"index": None}:
+        assert "Show a mistake must be none or a catalogued mistake" in shown(app)["error"]
+    app.run(app.stepper.set_mistake, "__import__('os').system('true')")
+    assert "Show a mistake must be none or a catalogued mistake" in shown(app)["error"]
+    assert app.stepper.state.mistake == before.mistake
+    assert app.views["mistake"].value == before.mistake
+    assert len(app.views["mistake"].options) == 1 + len(MISTAKES)
+    client_update(app.views["mistake"], {"index": 0})
+    assert_works(app)
+
+
+def test_the_marks_sit_on_the_graphs_own_nodes():
+    fig = figures.graph_figure(1)
+    ax = fig.axes[0]
+    width, height = fig.canvas.get_width_height() if fig.canvas else (None, None)
+    width, height = fig.get_size_inches() * fig.dpi
+    (x0, y0), (x1, y1) = ax.transData.transform([(0, 0), (figures.NODE_W, figures.NODE_H)])
+    for key, node in figures.STAGE_NODE.items():
+        left, top, w, h = render_student.node_box(key)
+        cx, cy = ax.transData.transform(figures.NODES[node])
+        assert abs(left + w / 2 - 100 * cx / width) < 0.2, key
+        assert abs(top + h / 2 - 100 * (1 - cy / height)) < 0.2, key
+        assert abs(w - 100 * (x1 - x0) / width) < 0.2 and abs(h - 100 * (y1 - y0) / height) < 0.2
+    assert {k: v[0] for k, v in render_student._NODE_AT.items()} == figures.STAGE_NODE

@@ -1,11 +1,17 @@
 """The stepper's user interface: thin ipywidgets views over ``course_lib.stepper``.
 
-``app()`` returns the whole UI (the voila app's one call). The package, each module built
-on the ones before it:
+``app()`` returns the whole UI (the voila app's one call); ``app(student={...})`` adds the
+student's own pass beside the reference (``course_lib.stepper.Stepper``'s ``student``), and
+the "Show a mistake" control shows a catalogued mistake's pass instead (mistake mode: no
+student code runs, so the served app has it too). The package, each module built on the
+ones before it:
 
 - ``kernel_log``: ``kernel_logger``, where failures are logged;
 - ``render``: pure functions turn the stepper's state into text and HTML (``label_text``,
   ``equation_html``, ``values_html``, ``checks_html``, ...);
+- ``render_student``: the same for the second pass (``student_values_html``,
+  ``graph_html``, which lays the marks over the cached graph image, ``mistake_note_html``,
+  ``student_summary_html``);
 - ``graph_cache``: the computation-graph images, drawn once per machine and kept on disk
   (``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;
@@ -31,9 +37,25 @@ class ``stage-values`` ("shape (r, c)" and "dL: ..." or "dJ: ..."); an ``HTML`` 
 ``stage-checks`` ("max |slide - assignment|" and "finite-difference relative error");
 an ``HTML`` with class ``stage-error``, empty and hidden unless there is a message;
 buttons described exactly "Previous" and "Next" (text, no icons); an ``IntSlider``
-"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid); an ``HTML`` with
-class ``app-stopped`` whose ``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the
-page has lost its kernel.
+"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid); a ``Dropdown``
+"Show a mistake" (first option "none", then one option per catalogued mistake labelled
+"<function>: <title>", value its id); an ``HTML`` with class ``app-stopped`` whose
+``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the page has lost its kernel.
+
+With a second pass (the student's functions, or a mistake chosen), and hidden without one:
+an ``HTML`` with class ``student-values`` holding an element with class ``student-verdict``
+("Your dZ2: wrong here" or "dZ2 with the mistake: ...", the verdict one of "agrees", "wrong
+here", "inherits the error from stage k (key)", "not observable: <function> returns only
+...", "not reached: <why>") and, where the pass computed it, the value ("shape (r, c)", a
+table, "*" on entries that differ from the reference); an ``HTML`` with class
+``student-summary`` (``course_lib.student.summary`` and what the student's code printed);
+an ``HTML`` with class ``mistake-note``, shown when a mistake is named: at the stage where
+it is made "The mistake is made here, at stage k (key):" with its title and "Hint:",
+elsewhere a pointer to that stage. When the pass departs or a mistake is named, the
+``stage-graph`` widget wraps the unchanged cached ``<img>`` in ``.graph-overlay`` with one
+``.graph-marker`` per marked stage laid over its node (a dashed outline and the words "first
+departs" and/or "mistake made here"), and a ``.graph-marker-text`` below saying the same in
+a sentence ("Marked on the graph (dashed outline): first departs at stage 2 (dZ2), node Z2").
 """
 
 from course_lib.widgets.graph_cache import (
@@ -56,6 +78,12 @@ from course_lib.widgets.render import (
     notes_html,
     values_html,
 )
+from course_lib.widgets.render_student import (
+    graph_html,
+    mistake_note_html,
+    student_summary_html,
+    student_values_html,
+)
 from course_lib.widgets.stepper_app import StepperApp, app, build_app, wire
 from course_lib.widgets.views import (
     VIEWS,
@@ -68,6 +96,8 @@ from course_lib.widgets.views import (
     error_view,
     graph_view,
     layout,
+    mistake_note_view,
+    mistake_view,
     next_view,
     notes_view,
     predict_view,
@@ -75,6 +105,8 @@ from course_lib.widgets.views import (
     slider_view,
     stage_label_view,
     stopped_view,
+    student_summary_view,
+    student_view,
     values_view,
 )
 
@@ -82,8 +114,10 @@ __all__ = [
     "FRIENDLY_ERROR", "GRAPH_COLORS", "KERNEL_STOPPED", "VIEWS", "StepperApp", "View", "app",
     "build_app", "build_views", "checks_html", "checks_view", "config_view", "entry_view",
     "equation_html", "equation_views", "error_view", "expansion_html", "feedback_html",
-    "graph_cache_dir", "graph_images", "graph_view", "kernel_logger", "label_html",
-    "label_text", "layout", "message_html", "next_view", "notes_html", "notes_view",
+    "graph_cache_dir", "graph_html", "graph_images", "graph_view", "kernel_logger",
+    "label_html", "label_text", "layout", "message_html", "mistake_note_html",
+    "mistake_note_view", "mistake_view", "next_view", "notes_html", "notes_view",
     "predict_view", "previous_view", "render_graph_images", "slider_view", "stage_label_view",
-    "stopped_view", "values_html", "values_view", "wire",
+    "stopped_view", "student_summary_html", "student_summary_view", "student_values_html",
+    "student_view", "values_html", "values_view", "wire",
 ]

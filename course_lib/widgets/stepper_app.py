@@ -125,6 +125,7 @@ def wire(app: StepperApp) -> None:
     on_value(e["row"], lambda new: s.select_entry(new, s.entry[1]))
     on_value(e["col"], lambda new: s.select_entry(s.entry[0], new))
     on_value(p["mode"], s.set_predict_mode)
+    on_value(v["mistake"], s.set_mistake)
     # A client may widen a range without touching the value: put the range back.
     for bounded in (v["slider"], c["m"], c["seed"], e["row"], e["col"]):
         bounded.observe(lambda _change: None if app._refreshing else app.run(lambda: ""),
@@ -133,11 +134,21 @@ def wire(app: StepperApp) -> None:
     on_click(p["reveal"], s.reveal)
 
 
-def build_app(stepper: Stepper | None = None) -> StepperApp:
-    """The app object (state machine, views, wiring), for tests and embedding."""
-    return StepperApp(stepper)
+def build_app(stepper: Stepper | None = None, student: dict | None = None) -> StepperApp:
+    """The app object (state machine, views, wiring), for tests and embedding.
+
+    student : as for ``app``; ignored when a ``stepper`` is given (give it to the stepper).
+    """
+    return StepperApp(stepper or Stepper(student=student))
 
 
-def app() -> widgets.VBox:
-    """The whole stepper UI, ready to display (the voila app's one call)."""
-    return build_app().root
+def app(student: dict | None = None) -> widgets.VBox:
+    """The whole stepper UI, ready to display (the voila app's one call).
+
+    student : your own functions by course name, e.g. ``{"linear_backward": linear_backward,
+        "relu_backward": relu_backward}`` (``course_lib.student.compare`` lists the names);
+        every stage then shows your value beside the reference's, with a verdict, the
+        first stage where your pass departs marked on the graph, and any catalogued mistake
+        named at the stage where it is made. Without it, the plain stepper.
+    """
+    return build_app(student=student).root

@@ -20,8 +20,9 @@ from typing import Any, NamedTuple
 import ipywidgets as widgets
 
 from course_lib.activations import HIDDEN_ACTIVATIONS
-from course_lib.stepper import M_RANGE, N_STAGES, SEED_RANGE, SIGNS, Stepper
-from course_lib.widgets import render
+from course_lib.diagnose import MISTAKES
+from course_lib.stepper import M_RANGE, N_STAGES, NO_MISTAKE, SEED_RANGE, SIGNS, Stepper
+from course_lib.widgets import render, render_student
 
 WIDE_DESCRIPTION = {"description_width": "initial"}
 
@@ -115,6 +116,38 @@ def values_view() -> widgets.HTML:
     return _classed(widgets.HTML(layout=widgets.Layout(flex="1 1 420px")), "stage-values")
 
 
+def student_view() -> widgets.HTML:
+    """The second pass's value at the stage -- the student's, or the mistake's in mistake
+    mode -- with its verdict in words (CSS classes ``student-values``, and
+    ``student-verdict`` inside); hidden without a second pass."""
+    return _classed(widgets.HTML(layout=widgets.Layout(flex="1 1 360px", display="none")),
+                    "student-values")
+
+
+def mistake_note_view() -> widgets.HTML:
+    """The named mistake, title and hint, at the stage where it is made (CSS class
+    ``mistake-note``); hidden when no mistake is named."""
+    return _classed(widgets.HTML(layout=widgets.Layout(width="100%", display="none")),
+                    "mistake-note")
+
+
+def student_summary_view() -> widgets.HTML:
+    """The second pass in a sentence or two, and what the student's code printed (CSS class
+    ``student-summary``); hidden without a second pass."""
+    return _classed(widgets.HTML(layout=widgets.Layout(width="100%", display="none")),
+                    "student-summary")
+
+
+def update_shown(widget: widgets.HTML, content: str, frame: Frame) -> None:
+    """Set the content; shown only when there is some."""
+    widget.value = content
+    widget.layout.display = None if content else "none"
+
+
+def _and_layout(widget, frame: Frame) -> list:
+    return [widget, widget.layout]
+
+
 def checks_view() -> widgets.HTML:
     """Slide vs assignment and the finite-difference check (CSS class ``stage-checks``)."""
     return _classed(widgets.HTML(layout=widgets.Layout(flex="1 1 320px")), "stage-checks")
@@ -197,6 +230,20 @@ def config_view() -> dict:
         "saturate": widgets.Checkbox(value=False, description="Saturate the output (|Z2| 25-33)",
                                      indent=False),
     }
+
+
+def mistake_view() -> widgets.Dropdown:
+    """The "Show a mistake" control: "none", then every catalogued mistake by its function
+    and title; the value is the mistake's id."""
+    options = [("none", NO_MISTAKE)] + [(render_student.mistake_label(m), m.id)
+                                        for m in MISTAKES]
+    return widgets.Dropdown(options=options, value=NO_MISTAKE, description="Show a mistake",
+                            style=WIDE_DESCRIPTION,
+                            layout=widgets.Layout(width="100%", max_width="900px"))
+
+
+def update_mistake(dropdown: widgets.Dropdown, _content, frame: Frame) -> None:
+    dropdown.value = frame.stepper.state.mistake or NO_MISTAKE
 
 
 def update_config(c: dict, _content, frame: Frame) -> None:
@@ -301,14 +348,22 @@ VIEWS = (
          lambda f: [render.equation_html(st) for st in f.stepper.computed.bp.stages],
          _equation_widgets),
     View("values", values_view, _set_value, lambda f: render.values_html(f.stepper)),
+    View("student", student_view, update_shown,
+         lambda f: render_student.student_values_html(f.stepper), _and_layout),
     View("checks", checks_view, _set_value, lambda f: render.checks_html(f.stepper)),
-    View("graph", graph_view, _set_value, lambda f: f.graphs[f.stepper.index]),
+    View("graph", graph_view, _set_value,
+         lambda f: render_student.graph_html(f.graphs[f.stepper.index], f.stepper)),
     View("slider", slider_view, update_slider),
     View("previous", previous_view, update_previous),
     View("next", next_view, update_next),
+    View("mistake_note", mistake_note_view, update_shown,
+         lambda f: render_student.mistake_note_html(f.stepper), _and_layout),
+    View("summary", student_summary_view, update_shown,
+         lambda f: render_student.student_summary_html(f.stepper), _and_layout),
     View("notes", notes_view, _set_value, lambda f: render.notes_html(f.stepper)),
     View("error", error_view, update_error, lambda f: render.message_html(f.message),
-         lambda w, f: [w, w.layout]),
+         _and_layout),
+    View("mistake", mistake_view, update_mistake),
     View("config", config_view, update_config),
     View("entry", entry_view, update_entry, _expansions, _entry_widgets),
     View("predict", predict_view, update_predict, lambda f: render.feedback_html(f.stepper)),
@@ -328,8 +383,9 @@ def _panel(title: str, children: list, width: str) -> widgets.VBox:
 
 
 def layout(v: dict) -> widgets.VBox:
-    """Arrange the views: stage and navigation, graph and equations, values and checks,
-    then the controls in three panels."""
+    """Arrange the views: stage and navigation, the mistake to show, messages, graph and
+    equations, values (the reference's, the second pass's) and checks, then the controls in
+    three panels."""
     wrap = widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
     e, p = v["entry"], v["predict"]
     controls = widgets.HBox([
@@ -344,9 +400,12 @@ def layout(v: dict) -> widgets.VBox:
         v["stopped"],
         v["label"],
         widgets.HBox([v["previous"], v["next"], v["slider"]]),
+        v["mistake"],
         v["error"],
+        v["mistake_note"],
         widgets.HBox([v["graph"], *v["equations"]], layout=wrap),
-        widgets.HBox([v["values"], v["checks"]], layout=wrap),
+        widgets.HBox([v["values"], v["student"], v["checks"]], layout=wrap),
+        v["summary"],
         v["notes"],
         controls,
     ], layout=widgets.Layout(width="100%", max_width="1240px"))

@@ -4,7 +4,9 @@ One voila server and one page load serve the whole module; each test first bring
 app to the state it needs (stage 1, relu), so the tests do not depend on their order.
 DOM contract: `.stage-label` ("Stage N of 9: ..."), buttons "Previous" / "Next", a
 dropdown "Hidden activation", `.stage-equation`, `.stage-values` ("shape (r, c)"),
-`.stage-checks`, `.stage-error`.
+`.stage-checks`, `.stage-error`; in mistake mode (the dropdown "Show a mistake")
+`.student-values` with `.student-verdict`, `.graph-marker` over the graph with
+`.graph-marker-text` below it, `.mistake-note`, `.student-summary`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ READ_STATE = """() => {
         values: text('.stage-values'),
         checks: text('.stage-checks'),
         error: text('.stage-error'),
+        verdict: text('.student-verdict'),
+        note: text('.mistake-note'),
+        markers: Array.from(document.querySelectorAll('.graph-marker'))
+            .map(e => e.textContent.trim()).join(' | '),
     };
 }"""
 
@@ -126,6 +132,15 @@ class App:
             self.click_and_wait("Next" if current < target else "Previous", self.state())
         assert self.stage() == target
         return self.state()
+
+    def mistakes(self):
+        return self.page.get_by_label("Show a mistake", exact=True)
+
+    def show_mistake(self, label: str, fields=("markers",)) -> dict:
+        """Choose a mistake by its option label ("none" for none); wait for ``fields``."""
+        before = self.state()
+        self.mistakes().select_option(label=label)
+        return self.wait_changed(before, fields)
 
     def set_activation(self, name: str) -> dict:
         before = self.state()
@@ -219,3 +234,72 @@ def test_switching_hidden_activation_changes_the_values(app, screenshot):
 
 def app_stage(state: dict) -> int:
     return int(LABEL_RE.match(state["label"]).group(1))
+
+
+def marked_box(app: App) -> dict:
+    """Where the first mark and the graph image are on screen, and whether the mark shows."""
+    return app.page.evaluate("""() => {
+        const m = document.querySelector('.graph-marker');
+        const img = document.querySelector('.graph-overlay img');
+        const r = e => { const b = e.getBoundingClientRect();
+                         return {x: b.x, y: b.y, w: b.width, h: b.height}; };
+        return {marker: r(m), image: r(img), visible: getComputedStyle(m).visibility};
+    }""")
+
+
+def test_mistake_mode_marks_the_stage_and_names_the_mistake_where_it_is_made(app, screenshot):
+    from course_lib.diagnose import find_mistake
+    from course_lib.widgets.render_student import mistake_label
+
+    app.set_activation("relu")
+    app.go_to_stage(1)
+    split = find_mistake("sigmoid_backward.derivative_left_out")
+    whole = find_mistake("backward_propagation.sigma_prime_twice")
+    try:
+        state = app.show_mistake(mistake_label(split), ("markers", "verdict"))
+        assert state["markers"] == "first departs; mistake made here", state["markers"]
+        assert state["verdict"] == "dA2 with the mistake: agrees", state["verdict"]
+        assert "at stage 2 (dZ2): step there to read it" in state["note"]
+        marked = app.page.inner_text(".graph-marker-text")
+        assert "first departs; mistake made here at stage 2 (dZ2), node Z2" in marked
+        box = marked_box(app)
+        assert box["visible"] == "visible" and box["marker"]["w"] > 20
+        # The mark lies over the graph image, around node Z2 (left of centre-right).
+        image, marker = box["image"], box["marker"]
+        centre = (marker["x"] + marker["w"] / 2 - image["x"]) / image["w"]
+        assert image["y"] < marker["y"] < image["y"] + image["h"] and 0.5 < centre < 0.62
+
+        state = app.click_and_wait("Next", state, ("label", "verdict", "note"))
+        assert state["verdict"] == "dZ2 with the mistake: wrong here"
+        note = app.page.inner_text(".mistake-note")
+        assert "The mistake is made here, at stage 2 (dZ2):" in note and split.title in note
+        assert f"Hint: {split.hint}" in note
+        assert "No code of yours runs here" in app.page.inner_text(".student-summary")
+        assert app.page.locator(".student-values table").count() == 1
+        assert failure_texts_on(app.page) == [] and app.log.page_errors == []
+        screenshot(app.page, "sigmoid-mistake-stage-2")
+
+        state = app.click_and_wait("Next", state, ("label", "verdict"))
+        assert state["verdict"] == "dW2 with the mistake: inherits the error from stage 2 (dZ2)"
+
+        # A whole pass hides dZ2: the hidden activation switches, the mistake stays placed.
+        state = app.show_mistake(mistake_label(whole), ("markers", "error"))
+        assert "the hidden activation is now tanh" in state["error"]
+        assert app.activation().input_value() == "tanh"
+        assert sorted(state["markers"].split(" | ")) == ["first departs", "mistake made here"]
+        state = app.go_to_stage(2)
+        assert state["verdict"].startswith("dZ2 with the mistake: wrong here")
+        assert whole.title in app.page.inner_text(".mistake-note")
+        screenshot(app.page, "whole-pass-mistake-stage-2")
+
+        state = app.show_mistake("none", ("markers",))
+        assert state["verdict"] is None and state["markers"] == ""
+        assert not app.page.locator(".student-values").is_visible()
+    finally:
+        chosen = app.mistakes().evaluate("e => e.options[e.selectedIndex].text")
+        if chosen != "none":
+            app.mistakes().select_option(label="none")
+            app.settle()
+        app.set_activation("relu")
+        app.go_to_stage(1)
+    assert_clean(app)
