@@ -7,9 +7,10 @@
   reached by a ``file://`` URL: what the README's nbgitpuller link points at.
 - ``hub`` (session): ``hub_server.Hub`` on 127.0.0.1 with the culler shortened to
   ``CULL_TIMEOUT`` / ``CULL_EVERY`` seconds for the user ``IDLE_USER`` only, and the user
-  ``SETTINGS_USER`` whose server loads, over the shipped binder/jupyter_server_config.json,
-  a home config that shortens the cell timeout and kernel culling (and logs at debug level,
-  so the test can see which config files were loaded). Stopped at the end of the session:
+  ``SETTINGS_USER`` whose server reads, besides the shipped binder/jupyter_server_config.json,
+  a config file of its own that wins over it (earlier in JUPYTER_CONFIG_PATH) and shortens
+  only the cell timeout and kernel culling; it logs at debug level, so the test can see
+  which config files were loaded. Stopped at the end of the session:
   the hub stops its single-user servers and proxy, then every process recorded as its
   descendant is ended by pid.
 - ``hub_browser`` (session): ``BrowserThread``, headless Chromium in a thread of its own.
@@ -31,7 +32,7 @@ SETTINGS_USER = "settings"
 IDLE_USER = "idle"
 CULL_TIMEOUT = 10  # jupyterhub-idle-culler --timeout (docs/hub.md: 3600 on a real hub)
 CULL_EVERY = 2  # --cull-every (docs/hub.md: 300)
-# Over the shipped settings, for SETTINGS_USER only (its ~/.jupyter, highest priority).
+# Over the shipped settings, for SETTINGS_USER only (a config directory read before binder/).
 SHORT_CELL_TIMEOUT = 3  # VoilaExecutor.timeout, shipped 60
 SHORT_KERNEL_CULL = {"cull_idle_timeout": 4, "cull_interval": 1}  # shipped 900 / 60
 
@@ -57,6 +58,7 @@ def course_remote(tmp_path_factory):
 @pytest.fixture(scope="session")
 def hub(hub_prerequisites, tmp_path_factory):
     state = tmp_path_factory.mktemp("hub")
+    override = tmp_path_factory.mktemp("settings-override")
     proxy = proxy_command()
     server = Hub(
         state,
@@ -65,10 +67,9 @@ def hub(hub_prerequisites, tmp_path_factory):
         cull_every=CULL_EVERY,
         cull_only=[IDLE_USER],
         user_args={SETTINGS_USER: ["--debug"]},
+        user_config_path={SETTINGS_USER: [override]},
     )
-    home_config = server.home(SETTINGS_USER) / ".jupyter" / "jupyter_server_config.json"
-    home_config.parent.mkdir(parents=True)
-    home_config.write_text(json.dumps({
+    (override / "jupyter_server_config.json").write_text(json.dumps({
         "VoilaExecutor": {"timeout": SHORT_CELL_TIMEOUT},
         "MappingKernelManager": SHORT_KERNEL_CULL,
     }))

@@ -188,7 +188,8 @@ class Hub(ServerProcess):
     ``culler_timeout`` / ``cull_every``: jupyterhub-idle-culler's ``--timeout`` and
     ``--cull-every`` (seconds); ``cull_only``: if given, the culler stops only these users'
     servers (tests shorten the timeout; see idle_culler_config.py). ``user_args``: extra
-    single-user command-line arguments per user name.
+    single-user command-line arguments per user name; ``user_config_path``: Jupyter config
+    directories a user's server reads before (with priority over) the shipped binder/ one.
     """
 
     name = "jupyterhub"
@@ -202,6 +203,7 @@ class Hub(ServerProcess):
         cull_every: int = 300,
         cull_only: list[str] | None = None,
         user_args: dict[str, list[str]] | None = None,
+        user_config_path: dict[str, list[str]] | None = None,
         start_timeout: int = 120,
         http_timeout: int = 60,
         concurrent_spawn_limit: int = 100,
@@ -228,6 +230,8 @@ class Hub(ServerProcess):
             "http_timeout": http_timeout,
             "concurrent_spawn_limit": concurrent_spawn_limit,
             "user_args": dict(user_args or {}),
+            "user_config_path": {k: [str(p) for p in v]
+                                 for k, v in (user_config_path or {}).items()},
             "log_dir": str(self.singleuser_log_dir),
             "culler": {"timeout": culler_timeout, "cull_every": cull_every,
                        "only_users": list(cull_only or [])},

@@ -68,6 +68,11 @@ def per_user_process(spawner):
     spawner.popen_kwargs = {"stdout": log, "stderr": subprocess.STDOUT}
     base = ["--allow-root"] if settings["allow_root"] else []
     spawner.args = base + list(settings["user_args"].get(name, []))
+    # A test user may read a config directory of its own before the shipped one.
+    extra = settings["user_config_path"].get(name, [])
+    if extra:
+        paths = os.pathsep.join([*extra, *settings["jupyter_config_path"]])
+        spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH": paths}
 
 
 c.Spawner.pre_spawn_hook = per_user_process
