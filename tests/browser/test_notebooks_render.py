@@ -78,6 +78,7 @@ def lab_server(chromium_executable):
     with tempfile.TemporaryDirectory(prefix="course-lab-root-") as root:
         shutil.copytree(NOTEBOOKS_DIR, Path(root) / "notebooks")
         with JupyterLabServer(Path(root) / "notebooks") as server:
+            server.notebooks_dir = Path(root) / "notebooks"  # the copy: a test may add one
             yield server
 
 
@@ -96,10 +97,9 @@ ALL_CELLS_RAN = """() => {
 }"""
 
 
-def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
-    notebook = lab_notebook()
-    if notebook is None:
-        pytest.fail("no notebook with widgets (notebooks/07_*.ipynb or app.ipynb)", pytrace=False)
+def run_all_in_lab(page, lab_server, notebook: str):
+    """Open ``notebook`` in JupyterLab, run all its cells and wait until its widgets have
+    rendered; returns the notebook panel and its widget views."""
     page.goto(lab_server.lab_url(notebook), wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", state="visible", timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
@@ -122,6 +122,14 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
         timeout=30_000,
         polling=50,
     )
+    return panel, widget_views
+
+
+def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
+    notebook = lab_notebook()
+    if notebook is None:
+        pytest.fail("no notebook with widgets (notebooks/07_*.ipynb or app.ipynb)", pytrace=False)
+    panel, widget_views = run_all_in_lab(page, lab_server, notebook)
     labels = panel.locator(".stage-label")
     (labels.first if labels.count() else widget_views.first).scroll_into_view_if_needed()
     screenshot(page, "jupyterlab", enlarge=False)
@@ -140,3 +148,58 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
                 .textContent.trim().startsWith('Stage 2 of 9:')""",
             timeout=15_000,
         )
+
+
+STUDENT_CELL = """\
+import numpy as np
+from course_lib.widgets import app
+
+
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    print("my linear_backward ran")
+    dW = dZ @ A_prev.T  # 1/m forgotten here
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    return W.T @ dZ, dW, db
+
+
+app(student={"linear_backward": linear_backward})
+"""
+
+
+def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
+        lab_server, page, page_log, screenshot):
+    """The call notebook 10 makes, ``app(student={...})``, in a notebook of its own."""
+    import nbformat
+
+    from course_lib.diagnose import find_mistake
+
+    name = "student_pass_test.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STUDENT_CELL)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, lab_server.notebooks_dir / name)
+    panel, _ = run_all_in_lab(page, lab_server, name)
+    verdict = panel.locator(".student-verdict").first
+    assert verdict.inner_text() == "Your dA2: agrees"
+    assert panel.locator(".graph-marker").first.inner_text() == "first departs; mistake made here"
+    for stage in (2, 3):
+        panel.get_by_role("button", name="Next", exact=True).first.click()
+        page.wait_for_function(
+            """(n) => document.querySelector('.jp-NotebookPanel .stage-label')
+                .textContent.trim().startsWith(`Stage ${n} of 9:`)""", arg=stage, timeout=15_000)
+    page.wait_for_function(
+        """() => document.querySelector('.jp-NotebookPanel .student-verdict')
+            .textContent.trim() === 'Your dW2: wrong here'""", timeout=15_000)
+    note = panel.locator(".mistake-note").first.inner_text()
+    title = find_mistake("linear_backward.no_one_over_m_in_dW").title
+    assert "The mistake is made here, at stage 3 (dW2):" in note and title in note
+    assert "Hint:" in note
+    assert "my linear_backward ran" in panel.locator(".student-summary").first.inner_text()
+    panel.locator(".mistake-note").first.scroll_into_view_if_needed()
+    screenshot(page, "jupyterlab-student-stage-3", enlarge=False)
+    text = panel.inner_text()
+    assert "Error displaying widget" not in text and "Traceback" not in text
+    assert panel.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert page_log.page_errors == []
