@@ -21,6 +21,12 @@ A second pass may be shown beside the reference: the student's own functions
 catalogued mistake standing in for its function (``set_mistake(id)``: no student code
 runs). ``comparison`` is ``course_lib.student.compare`` on the configuration's own net,
 cached per configuration like the numbers, so stepping never recomputes it either.
+
+The modules: ``numbers`` (``Config``, ``Computed``, ``compute``, the saturated demo,
+``compared``), ``inputs`` (reading untrusted values: ``to_int``, ``parse_shape``, ...) and
+``machine`` (``State``, ``Stepper``, ``prediction_feedback``); the names are re-exported
+here. To replace one in a test, patch the module that uses it
+(``course_lib.stepper.machine.compute``).
 """
 
 from course_lib.stepper.inputs import (
