@@ -153,6 +153,7 @@ def student_values_html(stepper: Stepper) -> str:
         if s.max_abs_diff is not None:
             parts.append(f"<div><small>max |this - reference| = {s.max_abs_diff:.2e}</small>"
                          "</div>")
+    parts += [f"<div>{_left_out(stepper, name)}</div>" for name in _unused(stepper)]
     return "".join(parts)
 
 
@@ -245,6 +246,11 @@ def _unused(stepper: Stepper) -> list:
             if n not in WRITTEN_FOR and hidden not in SERVES.get(n, (hidden,))]
 
 
+def _left_out(stepper: Stepper, name: str) -> str:
+    return (f"{name} takes no part in the pass with a {stepper.config.hidden} hidden layer: "
+            f"choose {SERVES[name][0]} to see it at work.")
+
+
 def student_summary_html(stepper: Stepper) -> str:
     """Whose pass it is, ``summary``, any function left out of the pass, and what the
     student's code printed or changed in place ("" without a second pass)."""
@@ -260,9 +266,7 @@ def student_summary_html(stepper: Stepper) -> str:
         who = f"Your functions: {', '.join(stepper.functions)}."
         said = summary(r)
     parts = [f"<div><b>{html.escape(who)}</b> {html.escape(said)}</div>"]
-    for name in _unused(stepper):
-        parts.append(f"<div>{name} takes no part in the pass with a {stepper.config.hidden} "
-                     f"hidden layer: choose {SERVES[name][0]} to see it at work.</div>")
+    parts += [f"<div>{_left_out(stepper, name)}</div>" for name in _unused(stepper)]
     if r.reports:
         text = "\n".join(r.reports)
         text = text if len(text) <= MAX_REPORT else text[:MAX_REPORT] + "\n..."
