@@ -313,3 +313,31 @@ def test_bad_arguments_from_the_caller_are_named():
         compare({"relu_backward": 3})
     with pytest.raises(CourseInputError, match="hidden must be one of"):
         compare({}, hidden="elu")
+
+
+def test_a_function_the_hidden_layer_leaves_out_is_named_as_unused():
+    r = compare({"relu_backward": relu_backward_loops,
+                 "tanh_backward": tanh_backward_float32}, hidden="tanh")
+    assert r.unused == ("relu_backward",) and r.first_wrong is None
+    assert "relu_backward not used: the hidden layer is tanh" in summary(r)
+    r = compare({"L_model_backward": L_model_backward_course,
+                 "linear_backward": linear_backward_einsum}, hidden="relu")
+    assert r.unused == ("linear_backward",)
+
+
+def test_mistake_mode_words_the_summary_for_a_pass_with_no_student():
+    r = demonstrate("linear_backward.no_one_over_m")
+    assert summary(r, whose="This pass").startswith("This pass first departs at dW2.")
+
+
+def test_the_saturated_net_gives_no_warning_from_the_reference_steps():
+    import warnings
+
+    from course_lib.stepper import saturated_output_layer
+
+    X, Y, p = make_problem(seed=0)
+    net = (X, Y, saturated_output_layer(X, p, "relu", Y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = compare({"linear_backward": linear_backward_einsum}, net=net)
+    assert r.first_wrong is None

@@ -117,7 +117,17 @@ def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, w
     hint = find_mistake(mistakes[0]).hint if mistakes else ""
     return Comparison(hidden, seed, tuple(stages), first_wrong, mistakes[0] if mistakes else None,
                       tuple(mistakes), mistake_stage, hint, error, None, feedback,
-                      tuple(runner.reports))
+                      tuple(runner.reports), _unused(functions, hidden, whole))
+
+
+def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
+    """The functions given that take no part in this pass: another hidden layer's
+    activation step, or every other function beside a whole pass."""
+    if whole:
+        return tuple(name for name in functions if name != whole)
+    steps = {f"{g}_backward" for g in ("relu", "tanh", "sigmoid")} - {
+        "sigmoid_backward", f"{hidden}_backward"}
+    return tuple(name for name in functions if name in steps)
 
 
 def function_reaches(key: str, fed: dict) -> bool:

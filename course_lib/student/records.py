@@ -63,6 +63,7 @@ class Comparison:
     unsupported: str | None = None
     feedback: dict = field(default_factory=dict)  # function name -> diagnose.Feedback
     reports: tuple = ()  # what the student's code printed, changed in place or warned
+    unused: tuple = ()  # functions given that this hidden activation leaves out of the pass
 
     def __getitem__(self, key: str) -> StudentStage:
         return self.stages[STAGE_KEYS.index(key)]
@@ -78,15 +79,18 @@ class Comparison:
         return "\n".join(lines + [summary(self)])
 
 
-def summary(r: Comparison) -> str:
-    """The comparison in a sentence or two."""
+def summary(r: Comparison, whose: str = "Your pass") -> str:
+    """The comparison in a sentence or two; ``whose`` names the pass ("This pass" in
+    mistake mode, where no student code runs)."""
     if r.unsupported:
         return r.unsupported
     if r.error:
         return r.error
+    unused = (f" ({', '.join(r.unused)} not used: the hidden layer is {r.hidden}.)"
+              if r.unused else "")
     if r.first_wrong is None and not r.mistakes:
-        return "Every stage agrees with the reference."
-    parts = [f"Your pass first departs at {r.first_wrong}." if r.first_wrong else ""]
+        return "Every stage agrees with the reference." + unused
+    parts = [f"{whose} first departs at {r.first_wrong}." if r.first_wrong else ""]
     if r.mistakes:
         titles = "; ".join(find_mistake(m).title for m in r.mistakes)
         where = f" (made at {r.mistake_stage})" if r.mistake_stage else ""
@@ -94,6 +98,6 @@ def summary(r: Comparison) -> str:
     else:
         parts.append("It is not a mistake in the catalogue: "
                      + " ".join(fb.message for fb in r.feedback.values() if not fb.passed))
-    return " ".join(p for p in parts if p)
+    return " ".join(p for p in parts if p) + unused
 
 
