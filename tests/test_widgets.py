@@ -27,7 +27,7 @@ from course_lib.diagnose import MISTAKES, find_mistake
 from course_lib.stages import STAGE_KEYS
 from course_lib.stepper import Stepper
 from course_lib.student import mistake_functions, suited_hidden
-from course_lib.widgets import graph_cache, render, render_student, views
+from course_lib.widgets import graph_cache, render, render_linked, render_student, views
 
 REPO = Path(__file__).resolve().parents[1]
 SHAPE_RE = re.compile(r"shape \(\d+, \d+\)")
@@ -44,7 +44,10 @@ def app(graphs):
 
 
 def text(widget) -> str:
-    """What a browser would show as the widget's text (tags stripped, entities decoded)."""
+    """What a browser would show as the widget's text (tags stripped, entities decoded); for
+    the linked tables, ``linked_text`` of what they were sent."""
+    if isinstance(widget, ui.LinkedTables):
+        return ui.linked_text(widget.data, widget.entry)
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value)).strip()
 
 
@@ -114,10 +117,11 @@ def test_app_is_one_widget_tree_with_the_dom_contract():
     dropdowns = [w for w in tree if isinstance(w, widgets.Dropdown)
                  and w.description == "Hidden activation"]
     assert len(dropdowns) == 1 and list(dropdowns[0].options) == ["relu", "tanh", "sigmoid"]
-    assert any(isinstance(w, widgets.IntSlider) and (w.min, w.max) == (1, 9) for w in tree)
+    sliders = [w for w in tree if isinstance(w, ui.StageSlider)]
+    assert [(w.description, w.min, w.max) for w in sliders] == [("Stage", 1, 9)]
     by_class = {c: [w for w in tree if c in getattr(w, "_dom_classes", ())]
                 for c in ("stage-label", "stage-equation", "stage-values", "stage-checks",
-                          "stage-error")}
+                          "stage-error", "entry-expansion", "course-app")}
     assert all(len(found) == 1 for found in by_class.values()), by_class
     equation = by_class["stage-equation"][0]
     assert isinstance(equation.children[0], widgets.HTMLMath) and "$" in equation.children[0].value
@@ -224,13 +228,13 @@ def test_a_click_sends_the_title_first_then_each_widget_once_in_the_views_order(
     monkeypatch.setattr(comm, "create_comm", Recording)
     app = ui.StepperApp(Stepper(student=student), graphs=graphs)
     view_of = {w.comm.comm_id: name for name, built in app.views.items() for w in owned(built)}
-    computing = render.values_html
+    computing = render_linked.linked_data
 
-    def values_html(stepper):  # the title has left before the rest is computed
+    def linked_data(stepper):  # the title has left before the rest is computed
         assert [view_of[c] for c in sent] == ["label"]
         return computing(stepper)
 
-    monkeypatch.setattr(render, "values_html", values_html)
+    monkeypatch.setattr(render_linked, "linked_data", linked_data)
     for click in (app.views["next"].click, app.views["previous"].click):
         sent.clear()
         click()
@@ -318,8 +322,7 @@ def test_entry_pick_expands_the_entry_and_clamps_to_the_stage(app):
     expansion = expansion_on_screen(app)
     assert r"dA^{[1]}_{2,3}" in expansion and r"\sum_{k}" in expansion
     assert f"{float(app.stepper.stage.value[2, 3]):.6g}" in expansion
-    outlined = re.findall(r'outline:3px[^"]*">([^<]*)</td>', app.views["values"].value)
-    assert outlined == [f"{app.stepper.stage.value[2, 3]:.4g}"]
+    assert app.views["values"].entry == [2, 3]  # the browser outlines it
     app.views["slider"].value = 4  # db2 (1, 1)
     assert (e["row"].max, e["col"].max, e["row"].value, e["col"].value) == (0, 0, 0, 0)
     assert r"db^{[2]}_{0}" in expansion_on_screen(app)
@@ -835,3 +838,105 @@ def test_the_marks_sit_on_the_graphs_own_nodes():
         assert abs(top + h / 2 - 100 * (1 - cy / height)) < 0.2, key
         assert abs(w - 100 * (x1 - x0) / width) < 0.2 and abs(h - 100 * (y1 - y0) / height) < 0.2
     assert {k: v[0] for k, v in render_student._NODE_AT.items()} == figures.STAGE_NODE
+
+
+# ----------------------------------------------------------------------------- linked tables
+
+
+def _floats(rows) -> np.ndarray:
+    return np.array([[float(x) for x in row] for row in rows])
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh"])
+def test_each_stage_shows_its_operands_and_the_links_produce_every_entry(app, hidden):
+    app.views["config"]["hidden"].value = hidden
+    for k, key in enumerate(STAGE_KEYS, start=1):
+        app.views["slider"].value = k
+        data = app.views["values"].data
+        value, ops = _floats(data["rows"]), [_floats(o["rows"]) for o in data["operands"]]
+        assert data["key"] == key and list(value.shape) == data["shape"]
+        assert [list(o.shape) for o in ops] == [o["shape"] for o in data["operands"]]
+        links = [o["link"] for o in data["operands"]]
+        m = app.stepper.config.m
+        for (r, c), v in np.ndenumerate(value):
+            # The entries each link marks, put together by the stage's rule, give the entry.
+            if links == ["row", "col"]:  # a product: row r of one against column c
+                a, b = ops[0][r, :], ops[1][:, c]
+                got = a @ b / (m if key.startswith("dW") else 1)
+                scale = np.abs(a) @ np.abs(b)
+            elif links == ["row"]:  # db: the sum of row r, times 1/m
+                got, scale = ops[0][r].sum() / m, np.abs(ops[0][r]).sum()
+            elif key == "dA2":
+                a, y = ops[0][r, c], ops[1][r, c]
+                got, scale = -(y / a - (1 - y) / (1 - a)), abs(v)
+            else:  # dZ = dA * g'(Z), entry by entry
+                assert links == ["same", "same"]
+                got, scale = ops[0][r, c] * ops[1][r, c], abs(ops[0][r, c] * ops[1][r, c])
+            assert abs(got - v) <= 2e-3 * scale + 1e-3 * abs(v) + 1e-9, (key, r, c, got, v)
+        assert str(tuple(value.shape)) in data["rule"] and len(data["joins"]) == len(ops)
+
+
+def test_an_entry_picked_in_the_table_is_selected_and_expanded(app):
+    app.views["slider"].value = 3  # dW2 (1, 4)
+    client_update(app.views["values"], {"entry": [0, 2]})
+    assert app.stepper.entry == (0, 2) and app.views["values"].entry == [0, 2]
+    assert (app.views["entry"]["row"].value, app.views["entry"]["col"].value) == (0, 2)
+    assert r"dW^{[2]}_{0,2}" in expansion_on_screen(app) and shown(app)["error"] == ""
+    client_update(app.views["values"], {"entry": [3, 99]})  # out of range: clamped, said
+    assert app.stepper.entry == (0, 3) and app.views["values"].entry == [0, 3]
+    assert "The row must be from 0 to 0; using 0." in shown(app)["error"]
+
+
+@pytest.mark.parametrize("state", [
+    {"entry": None}, {"entry": [1]}, {"entry": [1, 2, 3]}, {"entry": ["0", "x"]},
+    {"entry": [1.5, 0]}, {"entry": {"__class__": "x"}}, {"entry": "__import__('os')"},
+    {"data": {"hidden": False, "rows": [["<img src=x onerror=alert(1)>"]]}},
+    {"data": None}, {"_esm": "export default {render() { alert(1) }}"},
+])
+def test_hostile_table_states_are_refused_or_ignored_and_the_app_keeps_working(app, state):
+    app.views["slider"].value = 5
+    client_update(app.views["values"], {"entry": [2, 3]})
+    client_update(app.views["values"], state)  # never raises: refused traits are logged
+    assert app.stepper.entry == (2, 3) and shown(app)["error"] == ""
+    assert_works(app)
+    assert app.views["values"].data == ui.linked_data(app.stepper)  # the kernel's own again
+
+
+def test_predict_mode_sends_no_numbers_and_no_shapes(app):
+    app.views["predict"]["mode"].value = True
+    app.views["slider"].value = 3
+    data = app.views["values"].data
+    assert data["hidden"] and set(data) == {"key", "hidden", "question"}
+    assert "(1, 4)" not in data["question"] and "values hidden" in data["question"]
+
+
+def test_the_stage_label_and_slider_say_the_stage_in_plain_text(app):
+    app.views["next"].click()
+    label, slider = app.views["label"], app.views["slider"]
+    assert label.value == slider.value_text == f"Stage 2 of 9: {app.stepper.stage.title}"
+    assert "<" not in label.value  # the browser puts it in as text
+
+
+def test_long_expansions_are_cut_into_pieces_that_wrap_and_keep_every_term(app):
+    app.views["config"]["m"].value = 20
+    for k in range(1, 10):
+        app.views["slider"].value = k
+        e = app.stepper.expansion()
+        pieces = ui.latex_pieces(e.numeric)
+        assert " ".join(pieces) == e.numeric and len(pieces) >= 2
+        assert all(p.count("{") == p.count("}") for p in pieces)
+        assert all(f"${p}$" in expansion_on_screen(app) for p in pieces)
+
+
+def test_the_browser_views_are_small_local_files_with_no_imports():
+    js = sorted((REPO / "course_lib" / "widgets" / "js").glob("*.*"))
+    assert {p.name for p in js} >= {"linked_tables.js", "linked_tables.css", "stage_label.js",
+                                    "stage_slider.js", "app.css"}
+    for path in js:
+        source = path.read_text()
+        assert len(source.splitlines()) < 250, path.name
+        assert "://" not in source and not re.search(r"^\s*import\b|\bimport\(", source,
+                                                       re.MULTILINE), path.name
+        assert not re.search(r"innerHTML|insertAdjacentHTML|eval\(|new Function", source)
+    for cls in (ui.LinkedTables, ui.StageLabel, ui.StageSlider):
+        assert "export default" in str(cls._esm)  # read from the file, not a URL

@@ -8,10 +8,14 @@ ones before it:
 
 - ``kernel_log``: ``kernel_logger``, where failures are logged;
 - ``render``: pure functions turn the stepper's state into text and HTML (``label_text``,
-  ``equation_html``, ``values_html``, ``checks_html``, ...);
+  ``equation_html``, ``expansion_html``, ``checks_html``, ...);
+- ``render_linked``: the same for the linked tables, as plain data (``linked_data``: the
+  stage's value, its operands and which operand entries produce each entry);
 - ``render_student``: the same for the second pass (``student_values_html``,
   ``graph_html``, which lays the marks over the cached graph image, ``mistake_note_html``,
   ``student_summary_html``);
+- ``browser_views``: the views written for the browser with anywidget (``StageLabel``,
+  ``StageSlider``, ``LinkedTables``), their ES modules and stylesheets in ``js/``;
 - ``graph_cache``: the computation-graph images, drawn once per machine and kept on disk
   (``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;
@@ -30,14 +34,29 @@ The names below are re-exported for convenience. To replace one in a test, patch
 that defines it (``course_lib.widgets.render.checks_html``): the package's copy is not the
 one the app calls.
 
-DOM contract (the browser tests rely on it): an ``HTML`` with class ``stage-label``
-("Stage N of 9: <title>"); exactly one element with class ``stage-equation`` at a time,
-the box holding the current stage's ``HTMLMath`` (slide | assignment); an ``HTML`` with
-class ``stage-values`` ("shape (r, c)" and "dL: ..." or "dJ: ..."); an ``HTML`` with class
-``stage-checks`` ("max |slide - assignment|" and "finite-difference relative error");
-an ``HTML`` with class ``stage-error``, empty and hidden unless there is a message;
-buttons described exactly "Previous" and "Next" (text, no icons); an ``IntSlider``
-"Stage" (1-9); a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid); a ``Dropdown``
+DOM contract (the browser tests rely on it): the app's root has class ``course-app`` and
+is a region landmark named "Backpropagation stepper"; the ``StageLabel`` with class
+``stage-label`` holds an ``h2.stage-title`` ("Stage N of 9: <title>") inside an
+``aria-live="polite"`` element that stays in the page; exactly one element with class
+``stage-equation`` at a time, the box holding the current stage's ``HTMLMath`` (slide |
+assignment); the ``LinkedTables`` with class ``stage-values``: ``.lt-caption`` ("<key>,
+shape (r, c); dL: ..." or "dJ: ..."), the value as ``table.stage-matrix[role=grid]`` (one
+tab stop: its ``td[role=gridcell]`` cells carry ``data-r``/``data-c``, one has
+``tabindex=0``, the arrow keys, Home and End move, Enter or Space selects; the selected
+cell has class ``is-selected`` and ``aria-selected="true"``), then for each operand an
+``.lt-block`` with its ``.lt-name`` and shape and a ``table.lt-matrix`` inside an
+``.lt-scroll`` (a focusable region when wider than its box), ``.lt-rule`` (the shape rule
+in words) and ``.lt-status`` (a live line naming the marked entries); pointing at or
+focusing a value cell gives it and the operand cells that produce it the class
+``is-linked`` (in the browser, no kernel message), clicking it or Enter selects it; in
+predict mode before the reveal only ``.lt-question``. The element with class
+``entry-expansion`` shows the selected entry's expansion (its sum with the numbers, in
+pieces that wrap). An ``HTML`` with class ``stage-checks`` ("max |slide - assignment|" and
+"finite-difference relative error"); an ``HTML`` with class ``stage-error``, empty and
+hidden unless there is a message; buttons described exactly "Previous" and "Next" (text,
+no icons); a ``StageSlider`` with class ``stage-slider``: an ``input[type=range]``
+labelled "Stage" (1-9) whose ``aria-valuetext`` is the stage label; panel headings are
+``h3.panel-title``; a ``Dropdown`` "Hidden activation" (relu, tanh, sigmoid); a ``Dropdown``
 "Show a mistake" (first option "none", then one option per catalogued mistake labelled
 "<function>: <title>", value its id); an ``HTML`` with class ``app-stopped`` whose
 ``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the page has lost its kernel.
@@ -58,6 +77,7 @@ departs" and/or "mistake made here"), and a ``.graph-marker-text`` below saying 
 a sentence ("Marked on the graph (dashed outline): first departs at stage 2 (dZ2), node Z2").
 """
 
+from course_lib.widgets.browser_views import LinkedTables, StageLabel, StageSlider
 from course_lib.widgets.graph_cache import (
     GRAPH_COLORS,
     graph_cache_dir,
@@ -72,12 +92,12 @@ from course_lib.widgets.render import (
     equation_html,
     expansion_html,
     feedback_html,
-    label_html,
     label_text,
+    latex_pieces,
     message_html,
     notes_html,
-    values_html,
 )
+from course_lib.widgets.render_linked import linked_data, linked_text
 from course_lib.widgets.render_student import (
     graph_html,
     mistake_note_html,
@@ -111,13 +131,15 @@ from course_lib.widgets.views import (
 )
 
 __all__ = [
-    "FRIENDLY_ERROR", "GRAPH_COLORS", "KERNEL_STOPPED", "VIEWS", "StepperApp", "View", "app",
+    "FRIENDLY_ERROR", "GRAPH_COLORS", "KERNEL_STOPPED", "VIEWS", "LinkedTables", "StageLabel",
+    "StageSlider", "StepperApp", "View", "app",
     "build_app", "build_views", "checks_html", "checks_view", "config_view", "entry_view",
     "equation_html", "equation_views", "error_view", "expansion_html", "feedback_html",
     "graph_cache_dir", "graph_html", "graph_images", "graph_view", "kernel_logger",
-    "label_html", "label_text", "layout", "message_html", "mistake_note_html",
+    "label_text", "latex_pieces", "layout", "linked_data", "linked_text", "message_html",
+    "mistake_note_html",
     "mistake_note_view", "mistake_view", "next_view", "notes_html", "notes_view",
     "predict_view", "previous_view", "render_graph_images", "slider_view", "stage_label_view",
     "stopped_view", "student_summary_html", "student_summary_view", "student_values_html",
-    "student_view", "values_html", "values_view", "wire",
+    "student_view", "values_view", "wire",
 ]

@@ -19,8 +19,6 @@ FRIENDLY_ERROR = ("Something went wrong while updating this view. The app is sti
                   "try another step or setting.")
 KERNEL_STOPPED = "The app has stopped (its kernel ended). Reload the page to start again."
 
-_CELL = "border:1px solid #bbbbbb; padding:2px 8px; text-align:right"
-_HEAD = "padding:2px 8px; color:#555555; font-weight:normal"
 # Okabe-Ito orange (figures.ORANGE), written out: importing figures would load matplotlib.
 _ORANGE = "#E69F00"
 
@@ -28,17 +26,6 @@ _ORANGE = "#E69F00"
 def label_text(stepper: Stepper) -> str:
     """``"Stage N of 9: <title>"``."""
     return f"Stage {stepper.index} of {N_STAGES}: {stepper.stage.title}"
-
-
-def label_html(stepper: Stepper) -> str:
-    """The stage title as the ``stage-label`` widget shows it."""
-    return f"<h3 style='margin:0.2em 0'>{html.escape(label_text(stepper))}</h3>"
-
-
-def _kind_text(kind: str, m: int) -> str:
-    if kind == "dL":
-        return "dL: per-example gradient (one column per example, not averaged)"
-    return f"dJ: averaged over the m = {m} examples (1/m applied)"
 
 
 def equation_html(stage: Stage) -> str:
@@ -63,47 +50,6 @@ def equation_html(stage: Stage) -> str:
         f'<tr><td colspan="2"><small>reverses the forward line <code>{forward}</code>'
         "</small></td></tr></table>"
     )
-
-
-def values_html(stepper: Stepper) -> str:
-    """The stage's matrix as a table with its shape and whether it is dL or dJ.
-
-    In predict mode, before the reveal, only the question is shown (not the shape).
-    """
-    stage, entry = stepper.stage, stepper.entry
-    if not stepper.revealed:
-        return (f"<b>{stage.key}</b>: values hidden until you predict. What shape does "
-                f"{stage.key} have, and what sign has its entry [{entry[0]}, {entry[1]}]? "
-                "Check your prediction, or press Reveal.")
-    rows = []
-    for r, row in enumerate(stage.value):
-        cells = []
-        for c, v in enumerate(row):
-            mark = _CELL + ("; outline:3px solid black; font-weight:bold" if (r, c) == entry
-                            else "")
-            cells.append(f'<td style="{mark}">{v:.4g}</td>')
-        rows.append(f'<tr><th style="{_HEAD}">{r}</th>{"".join(cells)}</tr>')
-    header = "".join(f'<th style="{_HEAD}">{c}</th>' for c in range(stage.shape[1]))
-    caption = (f"<b>{stage.key}</b>, shape {stage.shape}; "
-               f"{_kind_text(stage.kind, stepper.config.m)}")
-    return (f"<div>{caption}</div>"
-            '<table class="stage-matrix" style="border-collapse:collapse; font-family:monospace;'
-            ' margin:4px 0"><tr><th></th>' + header + "</tr>" + "".join(rows) + "</table>"
-            f"<small>rows: {html.escape(_row_meaning(stage.key))}; columns: "
-            f"{html.escape(_column_meaning(stage.key))}; the outlined entry is "
-            f"[{entry[0]}, {entry[1]}]</small>")
-
-
-def _row_meaning(key: str) -> str:
-    return {"2": "output units", "1": "hidden units", "0": "input features"}[key[-1]]
-
-
-def _column_meaning(key: str) -> str:
-    if key[1] in "AZ":
-        return "examples"
-    if key[1] == "b":
-        return "one column (a bias per unit)"
-    return "hidden units (A1 rows)" if key.endswith("2") else "input features (X rows)"
 
 
 def checks_html(stepper: Stepper) -> str:
@@ -147,9 +93,29 @@ def notes_html(stepper: Stepper) -> str:
     return "".join(parts)
 
 
+def latex_pieces(latex: str) -> list[str]:
+    """``latex`` cut before each ``+`` and ``=`` that stands between terms (outside braces
+    and ``\\left ... \\right``), so that each piece can be typeset on its own and a long
+    sum wraps between them instead of running out of its panel."""
+    pieces, depth, start = [], 0, 0
+    i = 0
+    while i < len(latex):
+        if latex.startswith((r"\left", "{"), i):
+            depth += 1
+        elif latex.startswith((r"\right", "}"), i):
+            depth -= 1
+        elif depth == 0 and latex.startswith((" + ", " = "), i) and latex[start:i].strip():
+            pieces.append(latex[start:i].strip())
+            start = i + 1
+        i += 1
+    return [*pieces, latex[start:].strip()]
+
+
 def expansion_html(e: Expansion) -> str:
-    """An entry as an index-notation sum with its numbers (LaTeX for HTMLMath)."""
-    return (f"$${e.symbolic}$$ $${e.numeric}$$"
+    """An entry as an index-notation sum with its numbers (LaTeX for HTMLMath): the sum on
+    a line of its own, then the numbers, one inline formula per term so the line wraps."""
+    numbers = " ".join(f"${piece}$" for piece in latex_pieces(e.numeric))
+    return (f"$${e.symbolic}$$<div class='expansion-numbers'>{numbers}</div>"
             f"<div>matrix entry {e.key}[{e.index[0]}, {e.index[1]}] = {e.matrix_value:.6g}; "
             f"|sum - entry| = {e.difference:.1e}</div>")
 

@@ -124,12 +124,22 @@ def wire(app: StepperApp) -> None:
     on_value(c["saturate"], s.set_saturate)
     on_value(e["row"], lambda new: s.select_entry(new, s.entry[1]))
     on_value(e["col"], lambda new: s.select_entry(s.entry[0], new))
+    # An entry picked in the value table (click, tap, Enter): ``[row, column]``, each
+    # clamped by the stepper like the Row and Column boxes.
+    v["values"].observe(lambda change: None if app._refreshing else app.run(
+        s.select_entry, *change["new"]), names="entry")
     on_value(p["mode"], s.set_predict_mode)
     on_value(v["mistake"], s.set_mistake)
-    # A client may widen a range without touching the value: put the range back.
+    # A client may widen a range without touching the value, or rewrite what the kernel
+    # shows: put it back.
+    def restore(_change):
+        if not app._refreshing:
+            app.run(lambda: "")
+
     for bounded in (v["slider"], c["m"], c["seed"], e["row"], e["col"]):
-        bounded.observe(lambda _change: None if app._refreshing else app.run(lambda: ""),
-                        names=["min", "max"])
+        bounded.observe(restore, names=["min", "max"])
+    v["values"].observe(restore, names="data")
+    v["slider"].observe(restore, names="value_text")
     on_click(p["check"], lambda: s.predict(p["shape"].value, p["sign"].value or None))
     on_click(p["reveal"], s.reveal)
 

@@ -22,7 +22,8 @@ import ipywidgets as widgets
 from course_lib.activations import HIDDEN_ACTIVATIONS
 from course_lib.diagnose import MISTAKES
 from course_lib.stepper import M_RANGE, N_STAGES, NO_MISTAKE, SEED_RANGE, SIGNS, Stepper
-from course_lib.widgets import render, render_student
+from course_lib.widgets import render, render_linked, render_student
+from course_lib.widgets.browser_views import LinkedTables, StageLabel, StageSlider
 
 WIDE_DESCRIPTION = {"description_width": "initial"}
 
@@ -77,14 +78,16 @@ def _set_bounded(widget, low: int, high: int, value: int) -> None:
 # ----------------------------------------------------------------------------- the stage
 
 
-def stage_label_view() -> widgets.HTML:
-    """The stage title, "Stage N of 9: ..." (CSS class ``stage-label``)."""
-    return _classed(widgets.HTML(layout=_full_width()), "stage-label")
+def stage_label_view() -> StageLabel:
+    """The stage title, "Stage N of 9: ...", a heading in a live region (CSS class
+    ``stage-label``)."""
+    return _classed(StageLabel(layout=_full_width()), "stage-label")
 
 
 def graph_view() -> widgets.HTML:
     """The computation graph: one widget whose ``<img>`` (with alt text) changes per stage."""
-    return _classed(widgets.HTML(layout=widgets.Layout(width="660px")), "stage-graph")
+    return _classed(widgets.HTML(layout=widgets.Layout(width="100%", max_width="660px")),
+                    "stage-graph")
 
 
 def equation_views() -> list:
@@ -111,9 +114,16 @@ def _equation_widgets(boxes: list, frame: Frame) -> list:
             *(b.children[0] for b in boxes)]
 
 
-def values_view() -> widgets.HTML:
-    """The value matrix with shape and dL/dJ (CSS class ``stage-values``)."""
-    return _classed(widgets.HTML(layout=widgets.Layout(flex="1 1 420px")), "stage-values")
+def values_view() -> LinkedTables:
+    """The value matrix with shape and dL/dJ beside its operands, linked under the pointer
+    (CSS class ``stage-values``)."""
+    return _classed(LinkedTables(layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+                    "stage-values")
+
+
+def update_values(tables: LinkedTables, data: dict, frame: Frame) -> None:
+    tables.data = data
+    tables.entry = list(frame.stepper.entry)
 
 
 def student_view() -> widgets.HTML:
@@ -198,14 +208,16 @@ def update_next(button: widgets.Button, _content, frame: Frame) -> None:
     button.disabled = frame.stepper.index == N_STAGES
 
 
-def slider_view() -> widgets.IntSlider:
-    """The "Stage" slider, 1 to 9."""
-    return widgets.IntSlider(value=1, min=1, max=N_STAGES, description="Stage",
-                             continuous_update=True, layout=widgets.Layout(width="420px"))
+def slider_view() -> StageSlider:
+    """The "Stage" slider, 1 to 9 (a labelled range input)."""
+    return _classed(StageSlider(value=1, min=1, max=N_STAGES, description="Stage",
+                                layout=widgets.Layout(flex="1 1 240px", max_width="420px")),
+                    "stage-slider")
 
 
-def update_slider(slider: widgets.IntSlider, _content, frame: Frame) -> None:
+def update_slider(slider: StageSlider, _content, frame: Frame) -> None:
     _set_bounded(slider, 1, N_STAGES, frame.stepper.index)
+    slider.value_text = render.label_text(frame.stepper)
 
 
 # ----------------------------------------------------------------------------- the controls
@@ -256,17 +268,22 @@ def update_config(c: dict, _content, frame: Frame) -> None:
 
 
 def entry_view() -> dict:
-    """Row and column of the entry to expand; one expansion (``HTMLMath``) per stage, and
-    the note shown instead while the values are hidden."""
+    """Row and column of the entry to expand (a second way in, beside the value table);
+    one expansion (``HTMLMath``) per stage and the note shown instead while the values are
+    hidden, together in a box with the CSS class ``entry-expansion``."""
+    expansions = [widgets.HTMLMath(layout=widgets.Layout(display="none", width="100%"))
+                  for _ in range(N_STAGES)]
+    note = widgets.HTML("<i>The expansion appears with the values.</i>",
+                        layout=widgets.Layout(display="none"))
     return {
         "row": widgets.BoundedIntText(value=0, min=0, max=0, description="Row",
                                       layout=widgets.Layout(width="150px")),
         "col": widgets.BoundedIntText(value=0, min=0, max=0, description="Column",
                                       layout=widgets.Layout(width="150px")),
-        "expansions": [widgets.HTMLMath(layout=widgets.Layout(display="none", width="100%"))
-                       for _ in range(N_STAGES)],
-        "hidden_note": widgets.HTML("<i>The expansion appears with the values.</i>",
-                                    layout=widgets.Layout(display="none")),
+        "expansions": expansions,
+        "hidden_note": note,
+        "box": _classed(widgets.VBox([*expansions, note], layout=_full_width()),
+                        "entry-expansion"),
     }
 
 
@@ -343,11 +360,11 @@ class View(NamedTuple):
 # what changes with the stage, then the controls. Adding a view is one entry here (and a
 # place in ``layout``; a control also gets its handler in ``wire``).
 VIEWS = (
-    View("label", stage_label_view, _set_value, lambda f: render.label_html(f.stepper)),
+    View("label", stage_label_view, _set_value, lambda f: render.label_text(f.stepper)),
     View("equations", equation_views, update_equations,
          lambda f: [render.equation_html(st) for st in f.stepper.computed.bp.stages],
          _equation_widgets),
-    View("values", values_view, _set_value, lambda f: render.values_html(f.stepper)),
+    View("values", values_view, update_values, lambda f: render_linked.linked_data(f.stepper)),
     View("student", student_view, update_shown,
          lambda f: render_student.student_values_html(f.stepper), _and_layout),
     View("checks", checks_view, _set_value, lambda f: render.checks_html(f.stepper)),
@@ -377,35 +394,43 @@ def build_views() -> dict:
 
 
 def _panel(title: str, children: list, width: str) -> widgets.VBox:
-    heading = widgets.HTML(f"<b>{html.escape(title)}</b>")
+    heading = widgets.HTML(f'<h3 class="panel-title">{html.escape(title)}</h3>')
     return widgets.VBox([heading, *children], layout=widgets.Layout(
-        flex=f"1 1 {width}", border="1px solid #cccccc", padding="4px 8px", margin="2px"))
+        flex=f"1 1 {width}", min_width="0", border="1px solid #cccccc", padding="4px 8px",
+        margin="2px"))
 
 
 def layout(v: dict) -> widgets.VBox:
     """Arrange the views: stage and navigation, the mistake to show, messages, graph and
-    equations, values (the reference's, the second pass's) and checks, then the controls in
-    three panels."""
+    equations, values (the reference's linked to its operands, the second pass's) and
+    checks, the selected entry's expansion, then the controls in two panels. Everything
+    wraps or shrinks: nothing is wider than a 390 px screen. The root has the CSS class
+    ``course-app`` (the stage label names it as a region landmark)."""
     wrap = widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
     e, p = v["entry"], v["predict"]
+    expand = _panel("Expand one entry", [
+        widgets.HTML("Click an entry of the table (or press Enter on it), or type its row "
+                     "and column:"),
+        widgets.HBox([e["row"], e["col"]], layout=widgets.Layout(flex_flow="row wrap")),
+        e["box"]], "100%")
     controls = widgets.HBox([
         _panel("Configuration", list(v["config"].values()), "300px"),
-        _panel("Expand one entry", [widgets.HBox([e["row"], e["col"]]), *e["expansions"],
-                                    e["hidden_note"]], "360px"),
         _panel("Predict, then reveal", [p["mode"], p["shape"], p["sign"],
                                         widgets.HBox([p["check"], p["reveal"]]), p["feedback"]],
                "300px"),
     ], layout=wrap)
-    return widgets.VBox([
+    root = widgets.VBox([
         v["stopped"],
         v["label"],
-        widgets.HBox([v["previous"], v["next"], v["slider"]]),
+        widgets.HBox([v["previous"], v["next"], v["slider"]], layout=wrap),
         v["mistake"],
         v["error"],
         v["mistake_note"],
         widgets.HBox([v["graph"], *v["equations"]], layout=wrap),
         widgets.HBox([v["values"], v["student"], v["checks"]], layout=wrap),
+        expand,
         v["summary"],
         v["notes"],
         controls,
     ], layout=widgets.Layout(width="100%", max_width="1240px"))
+    return _classed(root, "course-app")
