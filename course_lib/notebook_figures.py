@@ -1,21 +1,77 @@
-"""Figures for the numbered notebooks (matplotlib, no pyplot state).
+"""Figures for the numbered notebooks (matplotlib, no pyplot state), each with its words.
 
-Each function returns a ``matplotlib.figure.Figure`` built without pyplot, so a
-notebook cell that ends with the call shows it exactly once and nothing leaks
-between cells. Colours come from the Okabe-Ito palette, which colour-blind
-readers can tell apart, and every series also differs by marker, line style or
-hatching, so nothing is told by colour alone. Every figure has a title and
-labelled axes.
+Each function returns a ``Picture``: a ``matplotlib.figure.Figure`` built without pyplot
+and its text alternative. A notebook cell that ends with the call shows it once, as an
+HTML ``<img alt=...>`` (what JupyterLab and voila display, so a screen reader reads the
+alt), as a PNG beside it (for viewers that do not show HTML) and as the alt in plain text
+(what nbval compares, so the numbers a figure states are checked on every run).
+
+Colours come from the Okabe-Ito palette, which colour-blind readers can tell apart, and
+every series also differs by marker, line style or hatching, so nothing is told by colour
+alone. Every figure has a title and labelled axes. A number a title states is formatted by
+``course_lib.notebook_helpers`` exactly as the notebook prints it, and the alt repeats it.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
+from PIL import Image
 
-from course_lib import derivation
+from course_lib import derivation, figures
+from course_lib import notebook_helpers as nh
 from course_lib.figures import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW
+
+PALETTE = 256  # colours of a stored PNG: the figures look the same at a third of the bytes
+
+
+@dataclass(frozen=True, eq=False)
+class Picture:
+    """A figure and its text alternative, shown with the alt wherever it is shown.
+
+    figure : the matplotlib figure (None for a picture composed from images); alt : what
+    the figure shows, in words, starting with its title; png : the image (drawn from
+    ``figure`` when not given).
+    """
+
+    alt: str
+    figure: Figure | None = None
+    image: bytes | None = None
+
+    @cached_property
+    def png(self) -> bytes:
+        if self.image is not None:
+            return self.image
+        return figures.png_bytes(self.figure, colors=PALETTE)
+
+    @property
+    def title(self) -> str:
+        """The figure's title (its suptitle, else its first axes' title)."""
+        if self.figure is None:
+            return self.alt.split(". ")[0]
+        suptitle = self.figure.get_suptitle() if hasattr(self.figure, "get_suptitle") else ""
+        return suptitle or self.figure.axes[0].get_title()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": figures.img_html(self.png, self.alt),
+                "image/png": base64.b64encode(self.png).decode("ascii"),
+                "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def _flat(title: str) -> str:
+    """A title as one sentence: line breaks become spaces, and it ends with a full stop."""
+    text = " ".join(title.split())
+    return text if text.endswith((".", ":")) else text + "."
+
 
 # ----------------------------------------------------------------------------- notebook 0
 
@@ -41,7 +97,7 @@ _SLIDE_BOXES = (
 )
 
 
-def two_formulations() -> Figure:
+def two_formulations() -> Picture:
     """The nine backward stages as the assignment runs them, beside the slide's six equations.
 
     Two-row slide boxes show where the slide folds two stages into one line; stage 9 (``dA0``)
@@ -81,7 +137,14 @@ def two_formulations() -> Figure:
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_title("One backward pass, two ways of writing it: nine stages vs six equations")
-    return fig
+    alt = (_flat(ax.get_title()) + " Left, the assignment's split, one box per stage in "
+           "backward order: " + "; ".join(f"stage {i}: {line}" for i, line in
+                                         enumerate(_SPLIT_LINES, start=1))
+           + ". Right, the slide's six equations, each joined by arrows to the stages it does: "
+           + "; ".join(f"{text} (stage{'s' if b > a else ''} "
+                       f"{a if a == b else f'{a} and {b}'})" for a, b, text in _SLIDE_BOXES)
+           + ". Stage 9, dA0, has no equation: the slide's box beside it reads not computed.")
+    return Picture(alt, fig)
 
 
 # ----------------------------------------------------------------------------- notebook 1
@@ -100,7 +163,7 @@ def _block(ax, x, rows, cols, name, color, hatch=None):
     return x + cols
 
 
-def forward_shapes(X, parameters: dict) -> Figure:
+def forward_shapes(X, parameters: dict) -> Picture:
     """``Z1 = W1 X + b1`` and ``Z2 = W2 A1 + b2`` drawn to scale, one square per number."""
     n_x, m = X.shape
     n_h = parameters["W1"].shape[0]
@@ -130,18 +193,23 @@ def forward_shapes(X, parameters: dict) -> Figure:
         ax.set_ylabel("rows")
     fig.suptitle(f"Shapes of the forward pass (n_x = {n_x}, n_h = {n_h}, n_y = {n_y}, "
                  f"m = {m}): one square per number")
-    return fig
+    alt = (_flat(fig.get_suptitle()) + f" Top row: Z1 ({n_h}, {m}) = W1 ({n_h}, {n_x}) @ "
+           f"X ({n_x}, {m}) + b1 ({n_h}, 1). Bottom row: Z2 ({n_y}, {m}) = W2 ({n_y}, {n_h}) "
+           f"@ A1 ({n_h}, {m}) + b2 ({n_y}, 1). Each bias is a single column, copied across "
+           f"the m = {m} columns.")
+    return Picture(alt, fig)
 
 
 # ----------------------------------------------------------------------------- notebook 4
 
 
-def output_pairs(y: float = 1.0) -> Figure:
+def output_pairs(y: float = 1.0) -> Picture:
     """dZ2 against z2 for two output/loss pairs: the general path next to the shortcut A2 - Y."""
     z = np.linspace(-8, 8, 161).reshape(1, -1)
     Y = np.full_like(z, y)
     fig = Figure(figsize=(10, 4), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
+    words = []
     pairs = [("sigmoid", "cross_entropy", "sigmoid output, cross-entropy loss"),
              ("sigmoid", "squared_error", "sigmoid output, squared-error loss")]
     for ax, (out, loss, title) in zip(axes, pairs, strict=True):
@@ -150,19 +218,25 @@ def output_pairs(y: float = 1.0) -> Figure:
         ax.plot(z[0], r["shortcut"][0], color=VERMILLION, linestyle="--", marker="o",
                 markevery=10, label="shortcut A2 - Y")
         verdict = "they agree everywhere" if r["collapses"] else "they differ"
+        left, shortcut = float(r["dZ"][0, 0]), float(r["shortcut"][0, 0])
+        words.append(f"{title}: {verdict}; at z2 = {z[0, 0]:g} the chain rule gives "
+                     f"dZ2 = {nh.fmt(left, 3)} and A2 - Y is {nh.fmt(shortcut, 3)}")
         ax.set_title(f"{title}:\n{verdict}")
         ax.set_xlabel(f"z2 (pre-activation of the output), label y = {y:g}")
         ax.axhline(0, color=GREY, linewidth=0.8)
         ax.legend(loc="center right", fontsize=8)
     axes[0].set_ylabel("dZ2 = dL/dz2")
     fig.suptitle("The shortcut dZ2 = A2 - Y holds for one output/loss pair, not in general")
-    return fig
+    alt = (_flat(fig.get_suptitle()) + f" Two panels plot dZ2 against z2 from "
+           f"{z[0, 0]:g} to {z[0, -1]:g} for label y = {y:g}, the chain rule as a solid line and "
+           f"the shortcut A2 - Y dashed with circles. " + ". ".join(words) + ".")
+    return Picture(alt, fig)
 
 
-def saturation_precision(rows, y: float = 0.0) -> Figure:
-    """Relative error of dA2, the split dZ2 and A2 - Y against 50-digit values, per z2.
+def saturation_precision(rows, y: float = 0.0) -> Picture:
+    """Relative error of dA2, the split dZ2 and A2 - Y against exact values, per z2.
 
-    rows : from ``course_lib.notebook_helpers.saturation_precision``. Exact results (error 0)
+    rows : from ``course_lib.measure.saturation_precision``. Exact results (error 0)
     are drawn on the floor of the plot, at 1e-17.
     """
     floor = 1e-17
@@ -187,15 +261,24 @@ def saturation_precision(rows, y: float = 0.0) -> Figure:
                 "and the split form divides by 0 ->", fontsize=9, ha="right")
     ax.set_ylim(floor / 3, 10)
     ax.set_xlabel(f"z2 (output pre-activation), label y = {y:g}: the net is confidently wrong")
-    ax.set_ylabel("relative error vs 50-digit value")
+    ax.set_ylabel("relative error vs the exact value")
     ax.set_title("As A2 saturates, dA2 loses digits and then the split form breaks")
     ax.legend(loc="upper left", fontsize=8)
-    return fig
+    worst = max((r.dA_error for r in rows if r.dA_error is not None), default=0.0)
+    alt = (_flat(ax.get_title()) + f" Relative error against the exact value, on a log "
+           f"scale, for z2 from {z[0]:g} to {z[-1]:g} with label y = {y:g}. The split form's "
+           f"dA2 (orange circles) grows with z2 to {nh.below(worst, floor=1e-15)}; the split "
+           f"form's dZ2 (blue squares) and A2 - Y (green triangles) stay at the level of "
+           f"rounding.")
+    if failed:
+        alt += (f" From z2 = {min(failed):g} on (shaded) A2 is exactly 1.0 and the split form "
+                f"divides by 0; only A2 - Y has a value there.")
+    return Picture(alt, fig)
 
 
 # ----------------------------------------------------------------------------- notebook 5
 
-def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
+def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Picture:
     """Why ``dA[l-1][j, i]`` is a sum over k: entry ``j`` of example ``i`` feeds every unit.
 
     W : ``W[l]`` (n_l, n_prev); dZ : ``dZ[l]`` (n_l, m). The edges from ``A[l-1][j, i]`` to each
@@ -221,7 +304,7 @@ def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
             if on:
                 t = 0.62
                 ax.text(t, y_prev[jj] + t * (y_next[k] - y_prev[jj]), f"W{layer}[{k},{j}] = "
-                        f"{W[k, j]:.4g}", fontsize=8.5, color="black", ha="center",
+                        f"{nh.fmt(W[k, j])}", fontsize=8.5, color="black", ha="center",
                         bbox={"facecolor": "white", "edgecolor": BLUE, "pad": 1.5}, zorder=3)
     for jj in range(n_prev):
         on = jj == j
@@ -230,7 +313,7 @@ def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
         ax.text(-0.06, y_prev[jj], f"{prev}[{jj},{i}]", ha="right", va="center", fontsize=9)
     for k in range(n_l):
         ax.scatter([1], [y_next[k]], s=300, color="white", edgecolor="black", zorder=2)
-        ax.text(1.06, y_next[k], f"Z{layer}[{k},{i}]   dZ{layer}[{k},{i}] = {dZ[k, i]:.4g}",
+        ax.text(1.06, y_next[k], f"Z{layer}[{k},{i}]   dZ{layer}[{k},{i}] = {nh.fmt(dZ[k, i])}",
                 ha="left", va="center", fontsize=9)
     total = float(W[:, j] @ dZ[:, i])
     ax.set_xlim(-0.35, 1.75)
@@ -244,15 +327,21 @@ def fan_out(W, dZ, j: int, i: int, layer: int = 1) -> Figure:
         ax.spines[side].set_visible(False)
     ax.set_title(f"{prev}[{j},{i}] (square) feeds every Z{layer}[k,{i}], through W{layer}[k,{j}]:\n"
                  f"dA{layer - 1}[{j},{i}] = sum over k of W{layer}[k,{j}] * dZ{layer}[k,{i}]"
-                 f" = {total:.4g}")
-    return fig
+                 f" = {nh.fmt(total, 6)}")
+    edges = "; ".join(f"W{layer}[{k},{j}] = {nh.fmt(W[k, j])} to Z{layer}[{k},{i}], whose "
+                      f"dZ{layer}[{k},{i}] = {nh.fmt(dZ[k, i])}" for k in range(n_l))
+    alt = (_flat(ax.get_title()) + f" Left, the {n_prev} entries of column {i} of {prev}; "
+           f"right, the {n_l} units of Z{layer} for example {i}. Thick edges leave "
+           f"{prev}[{j},{i}]: {edges}. The other edges are thin and dotted, and no edge "
+           f"reaches another example's column.")
+    return Picture(alt, fig)
 
 
 _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "h")
 _COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, GREY, YELLOW)
 
 
-def gradcheck_scatter(analytic: dict, numeric: dict) -> Figure:
+def gradcheck_scatter(analytic: dict, numeric: dict) -> Picture:
     """Every entry of every stage: backprop's value against the finite-difference value."""
     fig = Figure(figsize=(6, 6), layout="constrained")
     ax = fig.add_subplot()
@@ -265,16 +354,28 @@ def gradcheck_scatter(analytic: dict, numeric: dict) -> Figure:
     ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, label="backprop = finite difference")
     ax.set_xlabel("finite difference (J(x + eps) - J(x - eps)) / (2 eps)")
     ax.set_ylabel("backprop value (the assignment's split)")
-    ax.set_title("Every entry of every stage lies on the diagonal")
+    worst = max(float(np.max(np.abs(np.ravel(analytic[k]) - np.ravel(numeric[k]))))
+                for k in analytic)
+    on_line = worst < 1e-3 * max(abs(lo), abs(hi), 1e-300)
+    ax.set_title("Every entry of every stage lies on the diagonal" if on_line else
+                 "Some entries lie off the diagonal: backprop and finite differences disagree")
     ax.legend(fontsize=8, loc="upper left")
-    return fig
+    counts = ", ".join(f"{k} ({np.size(analytic[k])})" for k in analytic)
+    alt = (_flat(ax.get_title()) + f" Scatter plot of backprop's value (vertical) against "
+           f"the finite difference (horizontal) for every entry, one marker per stage: "
+           f"{counts} entries. Values range from {nh.fmt(lo, 3)} to {nh.fmt(hi, 3)}; the "
+           f"largest distance from the diagonal is {nh.difference(worst, 1e-7)}.")
+    return Picture(alt, fig)
 
 
 # ----------------------------------------------------------------------------- notebook 6
 
 
-def backward_time(cost) -> Figure:
-    """Median milliseconds of each backward step; ``dA0`` hatched. cost : ``DA0Cost``."""
+def backward_time(cost) -> Picture:
+    """Median milliseconds of each backward step; ``dA0`` hatched. cost : ``DA0Cost``.
+
+    A measurement: the times, and so the title and the alt, change from run to run.
+    """
     names = list(cost.seconds)
     ms = [cost.seconds[k] * 1e3 for k in names]
     fig = Figure(figsize=(8, 3.8), layout="constrained")
@@ -287,15 +388,90 @@ def backward_time(cost) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("median milliseconds per call")
     ax.set_ylabel("backward step (in order)")
-    ax.set_title(f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m}:\n"
-                 f"dA0 (hatched) takes {cost.dA0_share:.0%} of the time")
-    return fig
+    ax.set_title(f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m}, measured "
+                 f"here:\ndA0 (hatched) took {nh.percent(cost.dA0_share, 0)} of the time")
+    alt = (_flat(ax.get_title()) + " Horizontal bars, one per backward step in order, median "
+           "milliseconds over " + f"{cost.repeat} runs: "
+           + "; ".join(f"{name} {nh.milliseconds(sec)}" for name, sec in cost.seconds.items())
+           + ".")
+    return Picture(alt, fig)
+
+
+# ----------------------------------------------------------------------------- notebook 7
+
+
+def stepper_still(index: int = 6, config=None) -> Picture:
+    """The stepper at one stage, as a picture: its graph, its equations, its values, its checks.
+
+    index : the stage (1..9); config : a ``course_lib.stepper.Config`` (default: the app's
+    first screen, ReLU, m = 5, seed 0). The same records the live stepper shows, drawn by
+    ``course_lib.figures`` (the graph and the matrix) and stacked, so a notebook shows the
+    stepper where no kernel runs (GitHub, nbviewer).
+    """
+    from course_lib import gradcheck
+    from course_lib.stepper import Config, compute
+
+    config = config or Config()
+    computed = compute(config)
+    stage = computed.bp.stages[index - 1]
+    X, Y, parameters = computed.bp.X, computed.bp.Y, computed.bp.parameters
+    report = gradcheck.gradient_check({stage.key: stage.value}, X, Y, parameters, config.hidden)
+    box = next(((first, last, text) for first, last, text in _SLIDE_BOXES
+                if first <= index <= last), None)
+    slide = ("no equation: " + stage.slide_note if box is None else
+             box[2] + (f"   (stages {box[0]} and {box[1]} in one line)" if box[1] > box[0]
+                       else ""))
+    check = ("the slide does not compute " + stage.key if stage.max_abs_diff is None
+             else nh.difference(stage.max_abs_diff))
+    verdict = report.verdict(stage.key)
+    fd = (f"relative error {nh.below(report.relative_errors[stage.key], report.tolerance)}, "
+          f"{verdict} (pass mark {nh.power(report.tolerance)})"
+          if verdict == gradcheck.PASSES else report.describe(stage.key))
+    lines = [
+        ("The slide", slide),
+        ("The assignment", f"{stage.assignment_code}   computed by "
+                           f"{stage.assignment_function.split(' -> ')[-1]}"),
+        ("Kind", nh.kind_note(stage)),
+        ("max |slide - assignment|", check),
+        ("Gradient check", fd),
+    ]
+    text = Figure(figsize=(9.6, 0.32 * len(lines) + 0.5), dpi=90)
+    text.text(0.01, 0.93, f"Stage {index} of 9: {stage.title}  "
+              f"(hidden {config.hidden}, m = {config.m}, seed {config.seed})",
+              fontsize=12, fontweight="bold", va="top")
+    for row, (label, value) in enumerate(lines):
+        y = 0.93 - (row + 1) / (len(lines) + 1.2)
+        text.text(0.01, y, label, fontsize=9, va="top", color="#333333")
+        text.text(0.25, y, value, fontsize=9, va="top", family="monospace")
+    parts = [figures.png_bytes(figures.graph_figure(index)), figures.png_bytes(text),
+             figures.png_bytes(figures.matrix_figure(stage.value, stage.key, stage.kind, (0, 0)))]
+    alt = (f"A still of the stepper at stage {index} of 9, {stage.title} (hidden "
+           f"{config.hidden}, m = {config.m}, seed {config.seed}). "
+           + figures.graph_alt(index) + " "
+           + " ".join(f"{label}: {value.rstrip('.')}." for label, value in lines) + " "
+           + figures.matrix_alt(stage.value, stage.key, stage.kind)
+           + " The outlined entry is [0, 0].")
+    return Picture(alt, image=_stacked(parts))
+
+
+def _stacked(pngs: list) -> bytes:
+    """PNG images one above the other on white, left-aligned, as one palette PNG."""
+    images = [Image.open(io.BytesIO(p)).convert("RGB") for p in pngs]
+    width = max(i.width for i in images)
+    sheet = Image.new("RGB", (width, sum(i.height for i in images)), "white")
+    top = 0
+    for image in images:
+        sheet.paste(image, (0, top))
+        top += image.height
+    out = io.BytesIO()
+    sheet.quantize(colors=PALETTE, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 # ----------------------------------------------------------------------------- notebook 9
 
 
-def decision_boundary(X, Y, predict, costs=None, title: str = "") -> Figure:
+def decision_boundary(X, Y, predict, costs=None, title: str = "") -> Picture:
     """Regions the net labels 0 or 1, the examples on top (markers by label), and the cost.
 
     predict : a function from a (2, k) array of points to (1, k) labels 0/1.
@@ -321,10 +497,19 @@ def decision_boundary(X, Y, predict, costs=None, title: str = "") -> Figure:
     ax.set_ylabel("x2 (second row of X)")
     ax.set_title(title or "Decision boundary (black line)")
     ax.legend(fontsize=8, loc="lower right")
+    alt = (_flat(ax.get_title()) + f" Left: the plane shaded by the label the network gives "
+           f"each point (blue for 0, orange for 1), the decision boundary as a black line, and "
+           f"the {y.size} examples on top, {int(np.sum(y == 0))} circles with label 0 and "
+           f"{int(np.sum(y == 1))} triangles with label 1.")
     if costs is not None:
         ax2 = axes[1]
         ax2.plot(np.arange(len(costs)) * 100, costs, color=BLUE, marker=".")
         ax2.set_xlabel("iteration")
         ax2.set_ylabel("cost J (cross-entropy)")
         ax2.set_title("Cost during training")
-    return fig
+        rises = nh.cost_rises(costs)
+        alt += (f" Right: the cost every 100 iterations, from {nh.cost(costs[0])} at iteration 0 "
+                f"to {nh.cost(costs[-1])} at iteration {(len(costs) - 1) * 100}"
+                + ("; it rises " + "; ".join(rises) if rises else ", falling every time")
+                + ".")
+    return Picture(alt, fig)

@@ -1,6 +1,10 @@
-"""Every notebook figure draws, has a title and labelled axes, and renders to PNG."""
+"""Every notebook figure draws, has a title and labelled axes, renders to PNG, and carries a
+text alternative that states its title and the numbers it shows, wherever it is displayed."""
 
+import base64
+import html
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,10 +13,34 @@ from matplotlib.figure import Figure
 
 from course_lib import assignment, data, figures, gradcheck, measure, stages
 from course_lib import notebook_figures as nf
+from course_lib import notebook_helpers as nh
 
 
-def _check(fig):
+def _check(picture):
+    """A ``Picture``: a titled, labelled figure, and its alt shown beside it in every form."""
+    assert isinstance(picture, nf.Picture)
+    fig = picture.figure
     assert isinstance(fig, Figure)
+    assert picture.alt.startswith(" ".join(picture.title.split())), (picture.title, picture.alt)
+    _check_bundle(picture)
+    _check_figure(fig)
+    return fig
+
+
+def _check_bundle(picture):
+    bundle = picture._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert bundle["text/plain"] == repr(picture) == picture.alt
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG")
+    alt = re.fullmatch(r'<img alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)".*>',
+                       bundle["text/html"])
+    assert alt, bundle["text/html"][:200]
+    assert html.unescape(alt[1]) == picture.alt
+    assert base64.b64decode(alt[2]) == png
+
+
+def _check_figure(fig):
     title = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
     for ax in fig.axes:
         assert ax.get_xlabel(), "every axis needs an x label"
@@ -24,8 +52,7 @@ def _check(fig):
 
 
 def test_two_formulations():
-    fig = nf.two_formulations()
-    _check(fig)
+    fig = _check(nf.two_formulations())
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any("eq. 4" in t and "two stages" in t for t in texts)
     assert "not computed" in texts
@@ -33,39 +60,46 @@ def test_two_formulations():
 
 def test_forward_shapes():
     X, _, p = data.make_problem(n_x=3, n_h=4, m=5)
-    fig = nf.forward_shapes(X, p)
-    _check(fig)
+    picture = nf.forward_shapes(X, p)
+    fig = _check(picture)
     assert "n_x = 3, n_h = 4" in fig.get_suptitle()
+    assert "W1 (4, 3) @ X (3, 5)" in picture.alt
 
 
 @pytest.mark.parametrize("y", [0.0, 1.0])
 def test_output_pairs(y):
-    fig = nf.output_pairs(y)
-    _check(fig)
+    picture = nf.output_pairs(y)
+    fig = _check(picture)
+    assert "they agree everywhere" in picture.alt and "they differ" in picture.alt
     titles = [ax.get_title() for ax in fig.axes]
     assert "agree" in titles[0] and "differ" in titles[1]
 
 
 def test_saturation_precision_figure():
     rows = measure.saturation_precision(np.arange(0, 41, 4), 0.0)
-    _check(nf.saturation_precision(rows))
+    picture = nf.saturation_precision(rows)
+    _check(picture)
+    first = min(r.z for r in rows if r.split_failed)
+    assert f"From z2 = {first:g} on" in picture.alt
 
 
 def test_gradcheck_scatter():
     X, Y, p = data.make_problem()
     bp = stages.backward_stages(X, Y, p)
     num = gradcheck.numerical_stage_gradients(X, Y, p, "relu", keys=("dZ2", "dW1"))
-    fig = nf.gradcheck_scatter({k: bp[k].value for k in num}, num)
-    _check(fig)
+    picture = nf.gradcheck_scatter({k: bp[k].value for k in num}, num)
+    fig = _check(picture)
+    assert "lies on the diagonal" in picture.title and "dW1 (12)" in picture.alt
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert "dW1 (12 entries)" in labels
 
 
 def test_backward_time():
     cost = measure.DA0Cost(10, 2, 3, {"dA2 (output_dA)": 0.001, "dA0 = W1.T dZ1": 0.003}, 1)
-    fig = nf.backward_time(cost)
-    _check(fig)
+    picture = nf.backward_time(cost)
+    fig = _check(picture)
     assert "75%" in fig.axes[0].get_title()
+    assert "dA0 = W1.T dZ1 3.00 ms" in picture.alt
 
 
 def test_decision_boundary_with_and_without_costs():
@@ -75,20 +109,24 @@ def test_decision_boundary_with_and_without_costs():
     def predict(P):
         return assignment.predict(P, params)
 
-    _check(nf.decision_boundary(X, Y, predict, costs=[0.7, 0.6]))
-    fig = nf.decision_boundary(X, Y, predict)
-    _check(fig)
+    picture = nf.decision_boundary(X, Y, predict, costs=[0.7, 0.6, 0.65, 0.5], title="T: 90.0%")
+    _check(picture)
+    assert picture.alt.startswith("T: 90.0%.")
+    assert "rises between iterations 100 and 200, from 0.6000 to 0.6500" in picture.alt
+    fig = _check(nf.decision_boundary(X, Y, predict))
     assert len(fig.axes) == 1
 
 
 def test_fan_out_labels_every_weight_of_the_chosen_input():
     X, Y, p = data.make_problem()
     bp = stages.backward_stages(X, Y, p)
-    fig = nf.fan_out(p["W1"], bp["dZ1"].value, j=0, i=1, layer=1)
-    _check(fig)
+    picture = nf.fan_out(p["W1"], bp["dZ1"].value, j=0, i=1, layer=1)
+    fig = _check(picture)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sum(t.startswith("W1[") for t in texts) == p["W1"].shape[0]
-    assert f"{bp['dA0'].value[0, 1]:.4g}" in fig.axes[0].get_title()
+    # The title states dA0[0, 1] as notebook 05 prints it (six digits).
+    assert f"= {nh.fmt(bp['dA0'].value[0, 1], 6)}" in fig.axes[0].get_title()
+    assert all(f"W1[{k},0] = {nh.fmt(p['W1'][k, 0])}" in picture.alt for k in range(4))
     _check(nf.fan_out(p["W2"], bp["dZ2"].value, j=2, i=0, layer=2))
 
 
@@ -107,3 +145,26 @@ def test_one_okabe_ito_palette_defined_in_figures_and_picked_by_name():
     source = Path(nf.__file__).read_text().upper()
     for name, colour in {**figures.OKABE_ITO, "grey": figures.GREY}.items():
         assert colour.upper() not in source, name
+
+
+@pytest.mark.parametrize("index", range(1, 10))
+def test_stepper_still_draws_the_stage_the_stepper_shows(index):
+    from course_lib.stepper import Config, compute
+
+    picture = nf.stepper_still(index)
+    assert picture.figure is None
+    _check_bundle(picture)
+    stage = compute(Config()).bp.stages[index - 1]
+    assert picture.alt.startswith(f"A still of the stepper at stage {index} of 9, {stage.title}")
+    assert figures.graph_alt(index) in picture.alt
+    assert figures.matrix_alt(stage.value, stage.key, stage.kind) in picture.alt
+    assert "Gradient check: relative error below 1e-7, passes (pass mark 1e-7)." in picture.alt
+    assert picture.title == f"A still of the stepper at stage {index} of 9, {stage.title} " \
+        "(hidden relu, m = 5, seed 0)"
+
+
+def test_the_still_of_a_saturated_stage_says_why_it_cannot_be_checked():
+    from course_lib.stepper import Config
+
+    alt = nf.stepper_still(1, Config(saturate=True)).alt
+    assert "Gradient check: not measurable: A2[" in alt

@@ -152,3 +152,93 @@ def test_escape_latex_drops_what_would_break_text_mode():
 ])
 def test_course_latex(name, latex):
     assert nh.course_latex(name) == latex
+
+
+# ----------------------------------------------------------------------------- one format
+
+
+def test_numbers_have_one_format_each():
+    assert nh.percent(0.89666) == "89.7%" and nh.percent(0.4567, 0) == "46%"
+    assert nh.cost(0.706823) == "0.7068" and nh.milliseconds(0.002571) == "2.57 ms"
+    assert nh.power(1e-7) == "1e-7"
+
+
+def test_cost_rises_names_each_rise_between_records():
+    assert nh.cost_rises([0.7, 0.5, 0.55, 0.4, 0.41]) == [
+        "between iterations 100 and 200, from 0.5000 to 0.5500",
+        "between iterations 300 and 400, from 0.4000 to 0.4100"]
+    assert nh.cost_rises([0.7, 0.6, 0.5]) == []
+
+
+def test_backward_products_count_the_dA0_product_like_dW1():
+    table, flops = nh.backward_products(12288, 7, 209)
+    assert flops["dA0 = W1.T dZ1"] == flops["dW1 = dZ1 X.T / m"] == 2 * 12288 * 7 * 209
+    assert flops["dA0 = W1.T dZ1"] == measure.DA0Cost(12288, 7, 209, {}, 0).dA0_flops
+    assert sum(flops.values()) == measure.DA0Cost(12288, 7, 209, {}, 0).backward_flops
+    lines = table.text.splitlines()
+    assert "W1.T (12288, 7) times dZ1 (7, 209)" in lines[-1] and "(12288, 209)" in lines[-1]
+    assert lines[-1].endswith("50.0%") and "under 0.1%" in lines[3]
+
+
+# ----------------------------------------------------------------------------- gradient check
+
+
+def test_the_relative_error_rule_is_gradchecks():
+    from course_lib import gradcheck
+
+    rule = nh.relative_error_rule()
+    assert gradcheck.RELATIVE_ERROR in rule.text and rule.text.endswith("below 1e-7")
+    assert gradcheck.RELATIVE_ERROR_LATEX in rule.latex and "10^{-7}" in rule.latex
+
+
+def test_gradcheck_table_prints_the_verdicts_stably():
+    from course_lib import gradcheck
+
+    report = gradcheck.GradCheckReport({"dW1": 3e-10, "dW2": 0.2, "dA2": float("nan")},
+                                       reasons={"dA2": "saturated"})
+    lines = nh.gradcheck_table(report).text.splitlines()
+    assert lines[0] == "pass mark 1e-7"
+    assert lines[3].split() == ["dW1", "below", "1e-7", "passes"]
+    assert lines[4].split() == ["dW2", "2.0e-01", "fails"]
+    assert lines[5].split() == ["dA2", "-", "not", "measurable"]
+
+
+# ----------------------------------------------------------------------------- your code
+
+
+def test_stubs_are_found_by_their_body_alone():
+    def stub(dA, cache):
+        """A docstring."""
+        raise NotImplementedError
+
+    def stub_called(dA, cache):
+        raise NotImplementedError("write me")
+
+    def written(dA, cache):
+        return dA
+
+    def raises_other(dA, cache):
+        raise ValueError
+
+    functions = {"a": stub, "b": stub_called, "c": written, "d": raises_other, "e": len}
+    assert nh.stubs(functions) == ["a", "b"]
+    assert list(nh.written(functions)) == ["c", "d", "e"]
+
+
+def test_comparison_table_and_summary_of_a_demonstrated_mistake():
+    from course_lib.student import compare, demonstrate
+
+    r = demonstrate("linear_backward.one_over_m_in_dA_prev")
+    rows = nh.comparison_table(r, whose="the mistaken").text.splitlines()
+    assert rows[0] == "hidden activation relu, seed 0"
+    assert "the mistaken linear_backward" in rows[7] and "wrong here" in rows[7]
+    assert rows[8].endswith("inherits from dA1") and "differs by" in rows[8]
+    summary = nh.comparison_summary(r).text.splitlines()
+    assert summary[0] == "First departure: dA1 (stage 5)."
+    assert summary[1].endswith(": dA1, dA0.") and summary[2].endswith(": dZ1, dW1, db1.")
+    assert "Mistake id: linear_backward.one_over_m_in_dA_prev" in summary[3]
+    assert summary[4].startswith("Hint: ")
+    clean = compare({})
+    assert nh.comparison_summary(clean).text == "Every stage agrees with the reference."
+    assert all(line.split()[-1] == "right" for line in
+               nh.comparison_table(clean).text.splitlines()[3:])
