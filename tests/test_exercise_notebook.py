@@ -189,3 +189,90 @@ def test_hostile_code_gets_one_feedback_per_check_and_the_kernel_runs_on(shipped
     assert "raised ValueError" in texts["linear_backward"]
     assert "File " in texts["linear_backward"] and "dA_prev = W @ dZ" in texts["linear_backward"]
     assert texts["backward_propagation"].startswith("[to do] backward_propagation")
+
+
+# ----------------------------------------------------------------------------- notebook 10
+
+NOTEBOOK_10 = NOTEBOOK.parent / "10_your_code_stage_by_stage.ipynb"
+# Notebook 10's stubs and the solutions above that fill them (its compute_dAL is 08's dAL).
+YOURS = {"compute_dAL": "dAL", "sigmoid_backward": "sigmoid_backward",
+         "relu_backward": "relu_backward", "linear_backward": "linear_backward",
+         "linear_activation_backward": "linear_activation_backward",
+         "L_model_backward": "L_model_backward", "backward_propagation": "backward_propagation"}
+
+
+def shown(nb, tag: str) -> str:
+    """The plain text of everything the cell tagged ``tag`` printed or displayed."""
+    (cell,) = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    parts = []
+    for out in cell.outputs:
+        parts.append(out["text"] if out.output_type == "stream" else out["data"]["text/plain"])
+    return "\n".join(parts)
+
+
+def execute_10(nb):
+    nb = copy.deepcopy(nb)
+    NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK_10.parent)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def shipped_10():
+    return nbformat.read(NOTEBOOK_10, as_version=4)
+
+
+def test_notebook_10_has_a_stub_for_every_function_compare_knows(shipped_10):
+    from course_lib.student import EXERCISE_OF
+
+    stubs = tagged(shipped_10, "yours:")
+    assert set(stubs) == set(YOURS) <= set(EXERCISE_OF)
+    for name, cell in stubs.items():
+        assert "raise NotImplementedError" in cell.source, name
+
+
+def test_notebook_10_as_shipped_runs_the_course_functions_and_shows_a_mistake(shipped_10):
+    ran = execute_10(shipped_10)
+    no_stderr(ran)
+    passed = shown(ran, "your-pass")
+    assert "your functions in the pass: none yet" in passed
+    assert shown(ran, "your-summary") == "Every stage agrees with the reference."
+    assert shown(ran, "your-whole-pass") == "None of these written yet.\n"
+    demo = "\n".join(o["data"]["text/plain"] for c in ran.cells for o in c.get("outputs", [])
+                     if o.output_type == "execute_result" and "First departure" in
+                     o["data"]["text/plain"])
+    assert "First departure: dA1 (stage 5)." in demo and "Hint: " in demo
+    # What is stored in the file is what a fresh run produces.
+    for tag in ("your-pass", "your-summary", "your-whole-pass"):
+        assert shown(ran, tag) == shown(shipped_10, tag), tag
+
+
+def test_notebook_10_with_correct_functions_every_stage_agrees(shipped_10):
+    solved = copy.deepcopy(shipped_10)
+    for name, cell in tagged(solved, "yours:").items():
+        cell.source = SOLUTIONS[YOURS[name]].strip()
+    ran = execute_10(solved)
+    no_stderr(ran)
+    assert "your functions in the pass: compute_dAL, sigmoid_backward, relu_backward, " \
+           "linear_backward" in shown(ran, "your-pass")
+    assert shown(ran, "your-summary") == "Every stage agrees with the reference."
+    whole = shown(ran, "your-whole-pass")
+    for name in ("linear_activation_backward", "L_model_backward", "backward_propagation"):
+        assert f"{name}:" in whole
+    assert whole.count("Every stage agrees with the reference.") == 3, whole
+
+
+def test_notebook_10_names_a_mistake_in_the_students_own_function(shipped_10):
+    mistaken = copy.deepcopy(shipped_10)
+    tagged(mistaken, "yours:")["linear_backward"].source = '''
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)
+'''.strip()
+    ran = execute_10(mistaken)
+    no_stderr(ran)
+    table = shown(ran, "your-pass")
+    assert "your linear_backward" in table and "wrong here" in table
+    summary = shown(ran, "your-summary")
+    assert summary.startswith("First departure: dW2 (stage 3).")
+    assert "linear_backward.no_one_over_m" in summary
