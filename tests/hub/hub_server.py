@@ -189,7 +189,9 @@ class Hub(ServerProcess):
     ``--cull-every`` (seconds); ``cull_only``: if given, the culler stops only these users'
     servers (tests shorten the timeout; see idle_culler_config.py). ``user_args``: extra
     single-user command-line arguments per user name; ``user_config_path``: Jupyter config
-    directories a user's server reads before (with priority over) the shipped binder/ one.
+    directories a user's server reads before (with priority over) the shipped binder/ one;
+    ``user_default_url``: a user's ``Spawner.default_url``; ``environment``: more variables
+    for every single-user server.
     """
 
     name = "jupyterhub"
@@ -204,6 +206,8 @@ class Hub(ServerProcess):
         cull_only: list[str] | None = None,
         user_args: dict[str, list[str]] | None = None,
         user_config_path: dict[str, list[str]] | None = None,
+        user_default_url: dict[str, str] | None = None,
+        environment: dict[str, str] | None = None,
         start_timeout: int = 120,
         http_timeout: int = 60,
         concurrent_spawn_limit: int = 100,
@@ -232,6 +236,8 @@ class Hub(ServerProcess):
             "user_args": dict(user_args or {}),
             "user_config_path": {k: [str(p) for p in v]
                                  for k, v in (user_config_path or {}).items()},
+            "user_default_url": dict(user_default_url or {}),
+            "environment": dict(environment or {}),
             "log_dir": str(self.singleuser_log_dir),
             "culler": {"timeout": culler_timeout, "cull_every": cull_every,
                        "only_users": list(cull_only or [])},

@@ -51,6 +51,7 @@ c.Spawner.args = ["--allow-root"] if settings["allow_root"] else []
 c.Spawner.environment = {
     "PATH": settings["path"],
     "JUPYTER_CONFIG_PATH": os.pathsep.join(settings["jupyter_config_path"]),
+    **settings["environment"],
 }
 c.Spawner.start_timeout = settings["start_timeout"]
 c.Spawner.http_timeout = settings["http_timeout"]
@@ -68,7 +69,10 @@ def per_user_process(spawner):
     spawner.popen_kwargs = {"stdout": log, "stderr": subprocess.STDOUT}
     base = ["--allow-root"] if settings["allow_root"] else []
     spawner.args = base + list(settings["user_args"].get(name, []))
-    # A test user may read a config directory of its own before the shipped one.
+    # A test user may have a default URL (Z2JH's singleuser.defaultUrl, docs/hub.md) ...
+    if name in settings["user_default_url"]:
+        spawner.default_url = settings["user_default_url"][name]
+    # ... or read a config directory of its own before the shipped one.
     extra = settings["user_config_path"].get(name, [])
     if extra:
         paths = os.pathsep.join([*extra, *settings["jupyter_config_path"]])

@@ -14,7 +14,7 @@ import time
 import nbformat
 import pytest
 
-from .conftest import STUDENT
+from .conftest import FRONT_DOOR_USER, STUDENT
 from .hub_server import REPO_NAME, bare_course_repo, commit_upstream, git
 from .links import on_hub, readme_link_to
 from .pages import (
@@ -72,6 +72,31 @@ def test_student_opens_the_readme_link_and_steps_through_the_app(hub, hub_browse
     assert git("rev-parse", "HEAD", cwd=clone) == git("rev-parse", "main", cwd=course_remote)
 
 
+def test_logging_in_at_the_front_door_with_the_docs_default_url_opens_the_app(hub, hub_browser):
+    """docs/hub.md's Z2JH config sets the app link's path as the servers' default URL: a
+    student who logs in at the hub's front page gets the course pulled and the app."""
+    result = hub_browser.run(open_app_by_link, f"{hub.base_url}/hub/login", FRONT_DOOR_USER,
+                             "front-door", timeout=ARRIVAL_S + 60)
+    assert result["url"].startswith(
+        hub.user_url(FRONT_DOOR_USER, f"voila/render/{REPO_NAME}/notebooks/app.ipynb"))
+    assert result["labels"][0].startswith("Stage 1 of 9:")
+    assert (hub.home(FRONT_DOOR_USER) / REPO_NAME / "notebooks" / "app.ipynb").is_file()
+
+
+KERNEL_READY_OR_ASKED = """() => !!document.querySelector('.jp-Dialog')
+    || /\\(ipykernel\\) \\| Idle/.test(
+        document.querySelector('.jp-StatusBar-Widget')?.innerText ?? '')"""
+
+
+def accept_kernel_dialog(page) -> None:
+    """If JupyterLab asks which kernel to start, take the one it offers (Python 3)."""
+    page.wait_for_timeout(1000)  # the dialog can come a moment after the panel
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and "Select Kernel" in dialog.first.inner_text():
+        dialog.locator("button.jp-mod-accept").first.click()
+        page.wait_for_function(KERNEL_READY_OR_ASKED, timeout=LAB_S * 1000)
+
+
 def open_lab_and_run_the_stepper(browser, link: str, user: str, stepper_url: str) -> dict:
     context, page, log = new_page(browser)
     try:
@@ -92,11 +117,24 @@ def open_lab_and_run_the_stepper(browser, link: str, user: str, stepper_url: str
         page.goto(stepper_url)
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         panel.locator(".jp-Notebook").wait_for(state="visible", timeout=LAB_S * 1000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus",
-                               timeout=LAB_S * 1000)
-        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
         root = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+        # JupyterLab may ask which kernel to start (a student clicks Select). Run All only
+        # once the kernel is up (the status bar says Idle): clicked earlier, JupyterLab may
+        # run nothing. Retried once if no cell starts.
+        page.wait_for_function(KERNEL_READY_OR_ASKED, timeout=LAB_S * 1000)
+        accept_kernel_dialog(page)
+        started = f"""() => Array.from(document.querySelectorAll('{root} .jp-InputPrompt'))
+            .some(p => /\\[(\\*|\\d+)\\]/.test(p.innerText))"""
+        for attempt in range(2):
+            accept_kernel_dialog(page)
+            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+            page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            try:
+                page.wait_for_function(started, timeout=30_000)
+                break
+            except Exception:
+                if attempt:
+                    raise
         # JupyterLab renders only the cells near the viewport: wait for the label to exist,
         # then bring it into view.
         try:
@@ -137,7 +175,7 @@ def test_the_jupyterlab_link_opens_notebook_00_and_the_stepper_renders(hub, hub_
                              timeout=2 * LAB_S + 60)
 
     assert result["tab"] == "00_start_here.ipynb"
-    assert result["title"].startswith("Start here")
+    assert "Start here" in result["title"]
     assert result["first"].startswith("Stage 1 of 9:")
     assert result["after_next"].startswith("Stage 2 of 9:")
     assert result["errors"] == []
