@@ -140,7 +140,7 @@ def test_with_solutions_every_check_passes(shipped):
     ran = execute(solved)
     no_stderr(ran)
     for name, text in check_texts(ran).items():
-        assert text.startswith(f"[passed] {name}: correct on all"), text
+        assert text.startswith(f"[passed] {name}: correct on "), text
 
 
 # Code a student may write, put into the stub cells: the kernel must run on past each.
