@@ -115,7 +115,8 @@ def expansion_html(e: Expansion) -> str:
     """An entry as an index-notation sum with its numbers (LaTeX for HTMLMath): the sum on
     a line of its own, then the numbers, one inline formula per term so the line wraps."""
     numbers = " ".join(f"${piece}$" for piece in latex_pieces(e.numeric))
-    return (f"$${e.symbolic}$$<div class='expansion-numbers'>{numbers}</div>"
+    sums = "".join(f"$${part.strip()}$$" for part in e.symbolic.split(r"\quad"))
+    return (f"{sums}<div class='expansion-numbers'>{numbers}</div>"
             f"<div>matrix entry {e.key}[{e.index[0]}, {e.index[1]}] = {e.matrix_value:.6g}; "
             f"|sum - entry| = {e.difference:.1e}</div>")
 

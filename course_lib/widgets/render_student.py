@@ -122,11 +122,15 @@ def matrix_html(value, reference: np.ndarray) -> str:
         cells = "".join(
             f'<td style="{_CELL}{"; font-weight:bold" if off[r, c] else ""}">'
             f'{_cell(v)}{"*" if off[r, c] else ""}</td>' for c, v in enumerate(row))
-        rows.append(f'<tr><th style="{_HEAD}">{r}</th>{cells}</tr>')
-    header = "".join(f'<th style="{_HEAD}">{c}</th>' for c in range(grid.shape[1]))
+        rows.append(f'<tr><th scope="row" style="{_HEAD}">{r}</th>{cells}</tr>')
+    header = "".join(f'<th scope="col" style="{_HEAD}">{c}</th>' for c in range(grid.shape[1]))
     note = "<div><small>* differs from the reference</small></div>" if off.any() else ""
-    return ('<table style="border-collapse:collapse; font-family:monospace; margin:4px 0">'
-            f"<tr><th></th>{header}</tr>{''.join(rows)}</table>{note}")
+    # A wide array scrolls in its own region, one a keyboard can reach; the page does not.
+    return ('<div role="region" tabindex="0" aria-label="the second pass\'s values" '
+            'style="overflow-x:auto; max-width:100%">'
+            '<table style="border-collapse:collapse; font-family:monospace; margin:4px 0">'
+            f'<tr><th style="{_HEAD}; font-size:0.8em" title="row \\ column">r\\c</th>'
+            f"{header}</tr>{''.join(rows)}</table></div>{note}")
 
 
 def student_values_html(stepper: Stepper) -> str:

@@ -6,6 +6,8 @@
 - ``page`` (function): a fresh context and page; ``page_log`` holds its page errors,
   console errors and failed requests.
 - ``voila_factory`` (module): starts voila servers, stops them at the end of the module.
+- ``app_server`` (session): the one voila server of the app that the app's modules share.
+- ``axe_source`` (session): axe-core's ``axe.min.js``, from npm (``axe.py``).
 - ``screenshot``: saves a PNG of the whole page under test-artifacts/.
 """
 
@@ -15,6 +17,8 @@ import os
 
 import pytest
 
+from .app_page import APP
+from .axe import axe_source as _axe_source
 from .browser_support import PageLog, decide_browser, launch_chromium, save_screenshot
 from .voila_server import VoilaServer
 
@@ -70,6 +74,25 @@ def voila_factory(chromium_executable):
     yield start
     for server in reversed(servers):
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(chromium_executable):
+    """voila serving the app, shared by every module that drives it (test_faults keeps one
+    of its own: it kills kernels and loads the page fifty times)."""
+    if not APP.exists():
+        pytest.fail(f"{APP} not found: the voila app is missing", pytrace=False)
+    server = VoilaServer(APP).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def axe_source(chromium_executable) -> str:
+    try:
+        return _axe_source()
+    except RuntimeError as exc:
+        pytest.fail(f"axe-core could not be installed: {exc}", pytrace=False)
 
 
 @pytest.fixture

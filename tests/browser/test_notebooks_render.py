@@ -148,6 +148,21 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
                 .textContent.trim().startsWith('Stage 2 of 9:')""",
             timeout=15_000,
         )
+        # The anywidget views run in JupyterLab too: the labelled Stage slider, the live
+        # title, and the linked tables marking under the pointer and selecting on Enter.
+        assert panel.get_by_role("slider", name="Stage").first.get_attribute(
+            "aria-valuetext").startswith("Stage 2 of 9:")
+        assert panel.locator(".stage-label [aria-live=polite] h2").count() >= 1
+        cell = panel.locator(".stage-values td[role=gridcell]").first
+        cell.scroll_into_view_if_needed()
+        cell.hover()
+        assert panel.locator(".stage-values .is-linked").count() == 3  # dZ2 = dA2 * g'(Z2)
+        cell.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            """() => document.querySelector('.jp-NotebookPanel .entry-expansion')
+                .textContent.includes('dZ2[0, 1]')""", timeout=15_000)
 
 
 STUDENT_CELL = """\

@@ -90,6 +90,17 @@ function fitScrolling(el) {
   });
 }
 
+// A marked column or entry of a table wider than its region is scrolled into the region's
+// view (the region only: the page does not move).
+function showInside(scroll, td) {
+  if (!td || scroll.scrollWidth <= scroll.clientWidth) return;
+  const cell = td.getBoundingClientRect();
+  const box = scroll.getBoundingClientRect();
+  if (cell.left < box.left || cell.right > box.right) {
+    scroll.scrollLeft += cell.left - box.left - (box.width - cell.width) / 2;
+  }
+}
+
 function build(el, data) {
   el.replaceChildren();
   if (!data || data.hidden !== false) {
@@ -138,6 +149,7 @@ function render({ model, el }) {
           td.classList.add("is-linked");
         }
       });
+      if (op.link !== "row") showInside(table.parentElement, table.querySelector(".is-linked"));
       return SAYS[op.link](op.name, r, c);
     });
     const data = model.get("data");
