@@ -18,7 +18,7 @@ from course_lib import guarded
 from course_lib.checks import CourseInputError
 from course_lib.diagnose.compare import name_mistakes
 from course_lib.diagnose.exercises import exercise_named
-from course_lib.diagnose.explain import verdict
+from course_lib.diagnose.explain import every_case, verdict
 from course_lib.diagnose.feedback import Feedback
 from course_lib.diagnose.outputs import (
     cases_of,
@@ -70,7 +70,7 @@ def _judge(ex, cases, outs, fn_name: str) -> Feedback:
                for k in output_names(ex.name)}
     wrong = tuple(k for k, ok in outputs.items() if not ok)
     if not wrong:
-        return Feedback(True, None, f"{ex.name}: correct on all {len(cases)} test cases.", "",
+        return Feedback(True, None, f"{ex.name}: correct on {every_case(len(cases))}.", "",
                         outputs)
     named = name_mistakes(ex.name, student, refs, wrong)
     return verdict(ex, cases, outs, student, refs, outputs, named, fn_name)

@@ -65,15 +65,20 @@ def verdict(ex, cases, outs, student, refs, outputs: dict, named, fn_name: str) 
     return Feedback(False, "+".join(ids) or None, message, hint, outputs, ids, unknown)
 
 
+def every_case(n: int) -> str:
+    """"both test cases" or "all 3 test cases"."""
+    return "both test cases" if n == 2 else f"all {n} test cases"
+
+
 def _named(ex, named, n: int, right, partly: bool) -> str:
     """The sentences naming the catalogued mistakes; ``partly``: other outputs are wrong in
     ways none explains, so the evidence names the outputs the mistakes explain."""
     these = "this mistake's" if len(named) == 1 else "these mistakes'"
-    evidence = f"(Your outputs equal {these} outputs on all {n} test cases.)"
+    evidence = f"(Your outputs equal {these} outputs on {every_case(n)}.)"
     if partly:
         which = [k for m in named for k in m.outputs]
         evidence = (f"(Your {listing(which)} {'equals' if len(which) == 1 else 'equal'} "
-                    f"{these} on all {n} test cases.)")
+                    f"{these} on {every_case(n)}.)")
     if len(named) == 1:
         also = f"; {listing(right)} {_are(right)} right" if right else ""
         return f"{ex.name}: {named[0].title}{also}. {evidence}"
