@@ -313,7 +313,9 @@ def predict_view() -> dict:
     return {
         "mode": widgets.Checkbox(value=False, description="Predict before each stage is shown",
                                  indent=False),
-        "shape": widgets.Text(value="", placeholder="(rows, columns)",
+        # Sent once, when the field is left (Tab, Enter): a message per keystroke could be
+        # held back by the widget's throttle and reach the kernel after the Check click.
+        "shape": widgets.Text(value="", placeholder="(rows, columns)", continuous_update=False,
                               description="Predicted shape", style=WIDE_DESCRIPTION,
                               layout=widgets.Layout(width="260px")),
         "sign": widgets.Dropdown(options=[("(no guess)", "")] + [(s, s) for s in SIGNS],

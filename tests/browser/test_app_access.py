@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .app_page import LABEL_RE, App, assert_clean, close_app, open_app
 from .axe import run_axe, summary
@@ -40,7 +41,15 @@ HOVER_TIMES = """async ([selector, n]) => {
 
 
 def wait_for(app: App, script: str, arg=None) -> None:
-    app.page.wait_for_function(script, arg=arg, timeout=10_000)
+    try:
+        app.page.wait_for_function(script, arg=arg, timeout=15_000)
+    except PlaywrightTimeoutError:
+        seen = app.page.evaluate("""() => ['.stage-label', '.stage-error', '.stage-feedback',
+            '.stage-values'].map(s => (document.querySelector(s)?.textContent || '')
+            .trim().slice(0, 300))""")
+        raise AssertionError(f"never true: {script} {arg!r}; the page shows {seen}, the "
+                             f"focus is on {focused(app)}; page errors "
+                             f"{app.log.page_errors} {app.log.local_console_errors()}") from None
     app.settle(quiet_ms=200)
 
 
@@ -305,7 +314,8 @@ def _keyboard_predict(app: App) -> None:
     page = app.page
     tab_to(app, "Predict before each stage is shown")
     page.keyboard.press(" ")
-    wait_for(app, "() => document.querySelector('.lt-question') !== null")
+    wait_for(app, "() => document.querySelector('.lt-question') !== null && !document"
+             ".querySelector('input[placeholder=\"(rows, columns)\"]').disabled")
     tab_to(app, "Predicted shape")
     page.keyboard.type("(1, 4)")
     tab_to(app, "Sign of the entry")

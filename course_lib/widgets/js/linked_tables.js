@@ -122,7 +122,7 @@ function build(el, data) {
   status.setAttribute("aria-live", "polite");
   el.append(equation, make("div", "lt-rule", data.rule), status,
             make("div", "lt-note", data.note));
-  return { grid, operands, status };
+  return { grid, operands, status, data };
 }
 
 function render({ model, el }) {
@@ -131,10 +131,9 @@ function render({ model, el }) {
   let pointed = null; // the cell under the pointer
 
   const cell = (r, c) => parts.grid.querySelector(`td[data-r="${r}"][data-c="${c}"]`);
-  const size = () => {
-    const rows = model.get("data").rows;
-    return [rows.length, rows[0].length];
-  };
+  // What is on screen, not the model's newest data: Backbone sets every changed trait
+  // before it calls the first handler, and "entry" may be handled before "data".
+  const size = () => [parts.data.rows.length, parts.data.rows[0].length];
 
   function mark(r, c) {
     el.querySelectorAll(".is-linked").forEach((td) => td.classList.remove("is-linked"));
@@ -152,7 +151,7 @@ function render({ model, el }) {
       if (op.link !== "row") showInside(table.parentElement, table.querySelector(".is-linked"));
       return SAYS[op.link](op.name, r, c);
     });
-    const data = model.get("data");
+    const data = parts.data;
     parts.status.textContent =
       `${data.key}[${r}, ${c}] = ${data.rows[r][c]} is computed from ${names.join(" and ")}` +
       " (marked).";
@@ -241,8 +240,9 @@ function render({ model, el }) {
   }
 
   const onEntry = () => {
+    if (!parts || parts.data !== model.get("data")) return; // the new data's rebuild follows
     showSelected();
-    if (parts && !parts.grid.contains(document.activeElement)) moveTo(...model.get("entry"), false);
+    if (!parts.grid.contains(document.activeElement)) moveTo(...model.get("entry"), false);
   };
   rebuild();
   model.on("change:data", rebuild);
