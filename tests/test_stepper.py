@@ -153,7 +153,7 @@ def test_every_stage_carries_a_passing_finite_difference_check(hidden):
     s = Stepper(Config(hidden=hidden))
     assert list(s.computed.relative_errors) == list(STAGE_KEYS)
     assert max(s.computed.relative_errors.values()) < 1e-6
-    assert "ok" in finite_difference_note(s.stage, s.relative_error)
+    assert "passes" in finite_difference_note(s.stage, s.relative_error)
 
 
 # ----------------------------------------------------------------------------- the entry

@@ -12,7 +12,7 @@ import numpy as np
 from course_lib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from course_lib.checks import SaturationWarning, check_product_finite, checked_after
 from course_lib.data import make_problem
-from course_lib.gradcheck import gradient_check
+from course_lib.gradcheck import GradCheckReport, gradient_check
 from course_lib.stages import STAGE_KEYS, BackwardPass, backward_stages
 from course_lib.student import Comparison, compare
 
@@ -51,12 +51,15 @@ class Computed:
     relative_errors : stage key -> relative error against centred finite differences
         (NaN where the check cannot step the array, e.g. a saturated ``A2``).
     saturation : the on-screen explanation of the saturated demo, "" when off.
+    gradcheck : the whole report, whose ``describe(key)`` words each stage's verdict
+        (passes, passes within rounding, not measurable, FAILS) with the one pass mark.
     """
 
     config: Config
     bp: BackwardPass
     relative_errors: dict
     saturation: str
+    gradcheck: GradCheckReport | None = None
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -109,7 +112,7 @@ def compute(config: Config) -> Computed:
     bp = backward_stages(X, Y, parameters, config.hidden, config.one_over_m)
     report = gradient_check(bp.grads(), X, Y, parameters, config.hidden)
     return Computed(config, bp, dict(report.relative_errors),
-                    saturation_explanation(bp) if config.saturate else "")
+                    saturation_explanation(bp) if config.saturate else "", report)
 
 
 def compared(functions: dict, computed: Computed, time_limit: float) -> Comparison:
