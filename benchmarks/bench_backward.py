@@ -86,8 +86,12 @@ def split_floor(X, Y, p):
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dA0": dA0}
 
 
-VARIANTS = {"slide": slide_library, "slide floor": slide_floor,
-            "split": split_library, "split floor": split_floor}
+VARIANTS = {
+    "slide": slide_library,
+    "slide floor": slide_floor,
+    "split": split_library,
+    "split floor": split_floor,
+}
 
 
 def check_same_gradients(X, Y, p) -> float:
@@ -109,7 +113,7 @@ def time_interleaved(X, Y, p, repeats: int, warmup: int = 5) -> dict:
             VARIANTS[name](X, Y, p)
     times = {name: [] for name in names}
     for r in range(repeats):
-        order = names[r % len(names):] + names[:r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             t0 = time.perf_counter()
             VARIANTS[name](X, Y, p)
@@ -127,16 +131,22 @@ def main(argv=None) -> int:
     diff = check_same_gradients(X, Y, p)
     times = time_interleaved(X, Y, p, args.repeats)
     med = {k: float(np.median(v)) * 1e3 for k, v in times.items()}
-    q = {k: (float(np.percentile(v, 25)) * 1e3, float(np.percentile(v, 75)) * 1e3)
-         for k, v in times.items()}
+    q = {
+        k: (float(np.percentile(v, 25)) * 1e3, float(np.percentile(v, 75)) * 1e3)
+        for k, v in times.items()
+    }
 
-    print(f"forward + backward, n_x={N_X}, n_h={N_H}, n_y={N_Y}, m={M}, ReLU hidden, "
-          f"{args.repeats} interleaved repeats")
+    print(
+        f"forward + backward, n_x={N_X}, n_h={N_H}, n_y={N_Y}, m={M}, ReLU hidden, "
+        f"{args.repeats} interleaved repeats"
+    )
     print(f"max |gradient difference| between variants: {diff:.1e}")
     for name in VARIANTS:
         print(f"  {name:<12} median {med[name]:7.3f} ms   (IQR {q[name][0]:.3f}-{q[name][1]:.3f})")
-    ratios = {"slide": med["slide"] / med["slide floor"],
-              "split": med["split"] / med["split floor"]}
+    ratios = {
+        "slide": med["slide"] / med["slide floor"],
+        "split": med["split"] / med["split floor"],
+    }
     for name, ratio in ratios.items():
         verdict = "ok" if ratio <= TARGET else f"over the {TARGET}x target"
         print(f"  {name} / {name} floor: {ratio:.3f}x  ({verdict})")

@@ -32,8 +32,9 @@ class SerialisingComm(BaseComm):
     """A comm that does the serialisation work of a kernel's comm and drops the result."""
 
     def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
-        text = json.dumps({"msg_type": msg_type, "data": data, "metadata": metadata},
-                          default=json_default)
+        text = json.dumps(
+            {"msg_type": msg_type, "data": data, "metadata": metadata}, default=json_default
+        )
         SENT["messages"] += 1
         SENT["bytes"] += len(text) + sum(len(b) for b in buffers or ())
 
@@ -77,17 +78,23 @@ def main() -> int:
 
     print(f"{'milliseconds':<44} {'median':>8} {'p95':>8} {'n':>5}")
     for name, xs in times.items():
-        print(f"{'callback, ' + name + ' (cache hit)':<44} {statistics.median(xs):8.2f} "
-              f"{percentile95(xs):8.2f} {len(xs):5d}")
+        print(
+            f"{'callback, ' + name + ' (cache hit)':<44} {statistics.median(xs):8.2f} "
+            f"{percentile95(xs):8.2f} {len(xs):5d}"
+        )
     print(f"{'config change, first time (computes)':<44} {miss:8.2f}")
     print(f"{'config change, back to a cached one':<44} {back:8.2f}")
     print(f"{'config change, cached again':<44} {hit:8.2f}")
     print(f"{'build the app (renders 9 graph images)':<44} {build_ms:8.1f}")
-    print(f"messages per click {SENT['messages'] / n_clicks:.1f}, "
-          f"bytes per click {SENT['bytes'] / n_clicks / 1024:.1f} KiB")
+    print(
+        f"messages per click {SENT['messages'] / n_clicks:.1f}, "
+        f"bytes per click {SENT['bytes'] / n_clicks / 1024:.1f} KiB"
+    )
     ok = percentile95(times["Next"]) <= 10.0
-    print(f"{'PASS' if ok else 'MISS'}  Next callback p95 {percentile95(times['Next']):.2f} ms "
-          f"<= 10 ms")
+    print(
+        f"{'PASS' if ok else 'MISS'}  Next callback p95 {percentile95(times['Next']):.2f} ms "
+        f"<= 10 ms"
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ TARGET_MS = 50.0
 
 def timings(exercise: str, fn, repeats: int) -> tuple[float, list[float]]:
     """The first call's milliseconds, then ``repeats`` more."""
+
     def once():
         start = time.perf_counter()
         check(exercise, fn)
@@ -51,8 +52,10 @@ def main(argv=None) -> int:
         failed += not ok
         for i, (label, first, runs) in enumerate(measured):
             verdict = ("PASS" if ok else "FAIL") if i == len(measured) - 1 else ""
-            print(f"{name:<28} {label:<9} {first:8.2f} {statistics.median(runs):8.2f} "
-                  f"{p90(runs):8.2f}  {verdict}".rstrip())
+            print(
+                f"{name:<28} {label:<9} {first:8.2f} {statistics.median(runs):8.2f} "
+                f"{p90(runs):8.2f}  {verdict}".rstrip()
+            )
     print("all PASS" if not failed else f"{failed} exercise(s) FAIL")
     return 1 if failed else 0
 

@@ -65,7 +65,9 @@ def go(page, stage: int, key: str) -> None:
     page.evaluate(SLIDE_TO, stage)
     page.wait_for_function(
         "(key) => (document.querySelector('.lt-caption')?.textContent || '').startsWith(key)",
-        arg=key + ",", timeout=30_000)
+        arg=key + ",",
+        timeout=30_000,
+    )
     page.locator(CELLS).first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
 
@@ -82,12 +84,20 @@ def hover_series(page, hovers: int) -> list[dict]:
         box = cell.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         try:
-            page.wait_for_function("(n) => window.__hover.length > n", arg=before + k,
-                                   timeout=10_000)
+            page.wait_for_function(
+                "(n) => window.__hover.length > n", arg=before + k, timeout=10_000
+            )
         except Exception:
-            print(k, box, page.evaluate("""(b) => [window.__hover.length,
+            print(
+                k,
+                box,
+                page.evaluate(
+                    """(b) => [window.__hover.length,
                 document.querySelectorAll('.is-linked').length,
-                document.elementFromPoint(b.x + 5, b.y + 5).outerHTML.slice(0, 120)]""", box))
+                document.elementFromPoint(b.x + 5, b.y + 5).outerHTML.slice(0, 120)]""",
+                    box,
+                ),
+            )
             raise
     return page.evaluate("(n) => window.__hover.slice(n)", before)
 
@@ -117,11 +127,16 @@ def main() -> int:
             m = page.get_by_label("Examples m (1-20)", exact=True)
             m.fill("20")
             m.press("Enter")
-            page.wait_for_function("() => document.querySelector('.lt-caption')"
-                                   ".textContent.includes('(1, 20)')", timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('.lt-caption').textContent.includes('(1, 20)')",
+                timeout=30_000,
+            )
             page.evaluate(RECORD)
-            for stage, name in ((3, "dW2 = (1/m) dZ2 A1.T"), (5, "dA1 = W2.T dZ2"),
-                                (6, "dZ1 = dA1 * g'(Z1)")):
+            for stage, name in (
+                (3, "dW2 = (1/m) dZ2 A1.T"),
+                (5, "dA1 = W2.T dZ2"),
+                (6, "dZ1 = dA1 * g'(Z1)"),
+            ):
                 go(page, stage, name[:3])
                 results[name] = hover_series(page, args.hovers)
         finally:
@@ -132,13 +147,16 @@ def main() -> int:
     for name, series in results.items():
         for what in ("mark", "frame"):
             xs = [s[what] for s in series]
-            print(f"{name + ', ' + what:<40} {statistics.median(xs):8.2f} {p95(xs):8.2f} "
-                  f"{len(xs):4d}")
+            print(
+                f"{name + ', ' + what:<40} {statistics.median(xs):8.2f} {p95(xs):8.2f} {len(xs):4d}"
+            )
         every += [s["frame"] for s in series]
     median = statistics.median(every)
     ok = median <= TARGET_MS
-    print(f"\n{'PASS' if ok else 'MISS'}  median pointer-to-frame {median:.1f} ms "
-          f"<= {TARGET_MS:.0f} ms (all stages, n = {len(every)})")
+    print(
+        f"\n{'PASS' if ok else 'MISS'}  median pointer-to-frame {median:.1f} ms "
+        f"<= {TARGET_MS:.0f} ms (all stages, n = {len(every)})"
+    )
     print(f"load average after the run: {os.getloadavg()[0]:.2f}")
     return 1 if args.strict and not ok else 0
 

@@ -226,25 +226,30 @@ def print_memory(title: str, snap: MemorySnapshot, owners: dict[str, int]) -> No
         name = f"kernel {kernel_id[:8]}, {who}"
         print(f"  {name:<34} {pid:>7} {mib(mem.rss):>9} {mib(mem.pss):>9} {mib(mem.uss):>9}")
     for pid, mem in snap.others.items():
-        print(f"  {'other descendant':<34} {pid:>7} {mib(mem.rss):>9} {mib(mem.pss):>9} "
-              f"{mib(mem.uss):>9}")
+        print(
+            f"  {'other descendant':<34} {pid:>7} {mib(mem.rss):>9} {mib(mem.pss):>9} "
+            f"{mib(mem.uss):>9}"
+        )
     total = snap.kernel_total()
     n = len(snap.kernels)
-    print(f"  {f'all {n} kernels':<34} {'':>7} {mib(total.rss):>9} {mib(total.pss):>9} "
-          f"{mib(total.uss):>9}")
+    print(
+        f"  {f'all {n} kernels':<34} {'':>7} {mib(total.rss):>9} {mib(total.pss):>9} "
+        f"{mib(total.uss):>9}"
+    )
     if n:
         med = [
             median([v for _, m in snap.kernels.values() if (v := getattr(m, k)) is not None])
             for k in ("rss", "pss", "uss")
         ]
-        print(f"  {'median kernel':<34} {'':>7} {mib(med[0]):>9} {mib(med[1]):>9} "
-              f"{mib(med[2]):>9}")
+        print(f"  {'median kernel':<34} {'':>7} {mib(med[0]):>9} {mib(med[1]):>9} {mib(med[2]):>9}")
     if snap.server is not None:
         s = snap.server
         print(f"  {'voila server':<34} {'':>7} {mib(s.rss):>9} {mib(s.pss):>9} {mib(s.uss):>9}")
         everything = s + total
-        print(f"  {'voila server + kernels':<34} {'':>7} {mib(everything.rss):>9} "
-              f"{mib(everything.pss):>9} {mib(everything.uss):>9}")
+        print(
+            f"  {'voila server + kernels':<34} {'':>7} {mib(everything.rss):>9} "
+            f"{mib(everything.pss):>9} {mib(everything.uss):>9}"
+        )
 
 
 # ------------------------------------------------------------------------------ sessions
@@ -348,8 +353,10 @@ class Session:
             state["htmlDone"] = await asyncio.wait_for(self.page.evaluate(HTML_DONE), 10)
         except Exception as exc:
             return f"page state unknown ({type(exc).__name__})"
-        return (f"page state: {state}, page errors {self.log.page_errors[:2]}, "
-                f"console errors {self.log.local_console_errors()[:2]}")
+        return (
+            f"page state: {state}, page errors {self.log.page_errors[:2]}, "
+            f"console errors {self.log.local_console_errors()[:2]}"
+        )
 
     async def close(self, server: VoilaServer) -> None:
         if self.context is not None:
@@ -476,16 +483,22 @@ async def measure(args, executable: str) -> int:
     print_sessions(sessions)
     started = len(set(loaded.kernels) - set(idle.kernels))
     n_clicks = sum(len(s.clicks_ms) for s in sessions)
-    print(f"\nCPU seconds, {os.cpu_count()} cores: server side = voila process + kernels; "
-          "client = Playwright + Chromium")
-    print(f"  page loads: server side {load_cpu.served:.1f} ({load_cpu.server:.1f} + "
-          f"{load_cpu.kernels:.1f}), client {load_cpu.client:.1f}, in {load_s:.1f} s wall; "
-          f"{started} kernels started (sessions and pool refill): "
-          f"{load_cpu.served / max(started, 1):.2f} server CPU s per kernel start and render")
-    print(f"  clicks:     server side {click_cpu.served:.2f} ({click_cpu.server:.2f} + "
-          f"{click_cpu.kernels:.2f}), client {click_cpu.client:.2f}, in {click_s:.1f} s wall; "
-          f"{n_clicks} clicks: {1000 * click_cpu.served / max(n_clicks, 1):.1f} server CPU ms "
-          f"and {1000 * click_cpu.client / max(n_clicks, 1):.1f} client CPU ms per click")
+    print(
+        f"\nCPU seconds, {os.cpu_count()} cores: server side = voila process + kernels; "
+        "client = Playwright + Chromium"
+    )
+    print(
+        f"  page loads: server side {load_cpu.served:.1f} ({load_cpu.server:.1f} + "
+        f"{load_cpu.kernels:.1f}), client {load_cpu.client:.1f}, in {load_s:.1f} s wall; "
+        f"{started} kernels started (sessions and pool refill): "
+        f"{load_cpu.served / max(started, 1):.2f} server CPU s per kernel start and render"
+    )
+    print(
+        f"  clicks:     server side {click_cpu.served:.2f} ({click_cpu.server:.2f} + "
+        f"{click_cpu.kernels:.2f}), client {click_cpu.client:.2f}, in {click_s:.1f} s wall; "
+        f"{n_clicks} clicks: {1000 * click_cpu.served / max(n_clicks, 1):.1f} server CPU ms "
+        f"and {1000 * click_cpu.client / max(n_clicks, 1):.1f} client CPU ms per click"
+    )
     print_memory("memory, server idle (before any session):", idle, owners)
     print_memory(f"memory, {len(owners)} sessions opened, page loads over:", loaded, owners)
     print_memory(f"memory, after {n_clicks} clicks:", stepped, owners)
@@ -531,8 +544,10 @@ def print_capacity(idle: MemorySnapshot, loaded: MemorySnapshot, owners: dict[st
             f"{gib} GiB: {max(0, int((gib * 1024 - fixed) // per_student))}"
             for gib in CAPACITY_LIMITS_GIB
         )
-        print(f"  {measure.upper()}: memory(N) = {server0:.0f} + {growth:.1f} N + "
-              f"{kernel:.1f} (N + 1) MiB; students per limit: {counts}")
+        print(
+            f"  {measure.upper()}: memory(N) = {server0:.0f} + {growth:.1f} N + "
+            f"{kernel:.1f} (N + 1) MiB; students per limit: {counts}"
+        )
 
 
 def print_log_warnings(log: str) -> None:
@@ -551,24 +566,36 @@ def print_sessions(sessions: list[Session]) -> None:
     def ms(x):
         return "-" if x is None or x != x else f"{x:.0f}"
 
-    print(f"\n{'session':>7} {'HTML ms':>8} {'TTI ms':>8} {'click median':>13} {'click p95':>10} "
-          f"{'n':>3}  {'kernel':<8}  stepped correctly")
+    print(
+        f"\n{'session':>7} {'HTML ms':>8} {'TTI ms':>8} {'click median':>13} {'click p95':>10} "
+        f"{'n':>3}  {'kernel':<8}  stepped correctly"
+    )
     for s in sessions:
-        print(f"{s.index:>7} {ms(s.html_ms):>8} {ms(s.tti_ms):>8} {ms(median(s.clicks_ms)):>13} "
-              f"{ms(p95(s.clicks_ms)):>10} {len(s.clicks_ms):>3}  {(s.kernel_id or '-')[:8]:<8}  "
-              f"{'yes' if s.ok else 'NO: ' + '; '.join(s.problems)}")
+        print(
+            f"{s.index:>7} {ms(s.html_ms):>8} {ms(s.tti_ms):>8} {ms(median(s.clicks_ms)):>13} "
+            f"{ms(p95(s.clicks_ms)):>10} {len(s.clicks_ms):>3}  {(s.kernel_id or '-')[:8]:<8}  "
+            f"{'yes' if s.ok else 'NO: ' + '; '.join(s.problems)}"
+        )
     html = [s.html_ms for s in sessions if s.html_ms is not None]
     ttis = [s.tti_ms for s in sessions if s.tti_ms is not None]
     clicks = [c for s in sessions for c in s.clicks_ms]
     per_session = [median(s.clicks_ms) for s in sessions if s.clicks_ms]
-    print("(HTML: the page's HTML fully arrived, i.e. voila executed the notebook; TTI: the app"
-          " usable)")
-    print(f"\nHTML over sessions:      median {ms(median(html))} ms, "
-          f"min {ms(min(html, default=None))}, max {ms(max(html, default=None))} ms")
-    print(f"TTI over sessions:       median {ms(median(ttis))} ms, "
-          f"min {ms(min(ttis, default=None))}, max {ms(max(ttis, default=None))} ms")
-    print(f"click, all clicks:       median {ms(median(clicks))} ms, p95 {ms(p95(clicks))} ms, "
-          f"max {ms(max(clicks, default=None))} ms (n={len(clicks)})")
+    print(
+        "(HTML: the page's HTML fully arrived, i.e. voila executed the notebook; TTI: the app"
+        " usable)"
+    )
+    print(
+        f"\nHTML over sessions:      median {ms(median(html))} ms, "
+        f"min {ms(min(html, default=None))}, max {ms(max(html, default=None))} ms"
+    )
+    print(
+        f"TTI over sessions:       median {ms(median(ttis))} ms, "
+        f"min {ms(min(ttis, default=None))}, max {ms(max(ttis, default=None))} ms"
+    )
+    print(
+        f"click, all clicks:       median {ms(median(clicks))} ms, p95 {ms(p95(clicks))} ms, "
+        f"max {ms(max(clicks, default=None))} ms (n={len(clicks)})"
+    )
     print(f"click, session medians:  median {ms(median(per_session))} ms")
 
 
@@ -593,9 +620,11 @@ def main() -> int:
     if decision.action != "run":
         print(decision.message, file=sys.stderr)
         return 1
-    print(f"{args.sessions} sessions x {args.clicks} clicks on {APP.name}; "
-          f"load average before the run: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)",
-          flush=True)
+    print(
+        f"{args.sessions} sessions x {args.clicks} clicks on {APP.name}; "
+        f"load average before the run: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)",
+        flush=True,
+    )
     print(f"voila: repo voila.json{''.join(' ' + a for a in args.voila_arg)}", flush=True)
     return asyncio.run(measure(args, decision.executable))
 

@@ -25,8 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 60.0
-NBVAL = ["--nbval", "--nbval-current-env", "--nbval-cell-timeout=120",
-         "--nbval-sanitize-with", "notebooks/sanitize.cfg"]
+NBVAL = [
+    "--nbval",
+    "--nbval-current-env",
+    "--nbval-cell-timeout=120",
+    "--nbval-sanitize-with",
+    "notebooks/sanitize.cfg",
+]
 
 
 def run(notebooks: list[str]) -> tuple[float, dict, int, str]:
@@ -35,8 +40,19 @@ def run(notebooks: list[str]) -> tuple[float, dict, int, str]:
     env.pop("MPLBACKEND", None)  # an inherited Agg backend would strip the notebooks' figures
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "nbval.xml"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-o", "junit_duration_report=total", f"--junitxml={report}", *NBVAL, *notebooks]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "junit_duration_report=total",
+            f"--junitxml={report}",
+            *NBVAL,
+            *notebooks,
+        ]
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - start
@@ -56,7 +72,8 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted(
-        str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
+        str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")
+    )
     if not notebooks:
         print("no notebooks found")
         return 1

@@ -22,26 +22,31 @@ TARGET_MS = 100.0
 
 
 def correct_split():
-    return {"compute_dAL": assignment.output_dA, "sigmoid_backward": assignment.sigmoid_backward,
-            "relu_backward": assignment.relu_backward,
-            "linear_backward": assignment.linear_backward}
+    return {
+        "compute_dAL": assignment.output_dA,
+        "sigmoid_backward": assignment.sigmoid_backward,
+        "relu_backward": assignment.relu_backward,
+        "linear_backward": assignment.linear_backward,
+    }
 
 
 def correct_slide():
     def backward_propagation(parameters, cache, X, Y):
         return slide.backward_propagation(parameters, cache, X, Y, hidden="tanh")
+
     return {"backward_propagation": backward_propagation}
 
 
 CONFIGURATIONS = {
     "four split steps, correct (relu)": lambda: compare(correct_split(), "relu"),
     "linear_activation_backward, correct": lambda: compare(
-        {"linear_activation_backward": assignment.linear_activation_backward}, "relu"),
+        {"linear_activation_backward": assignment.linear_activation_backward}, "relu"
+    ),
     "backward_propagation, correct (tanh)": lambda: compare(correct_slide(), "tanh"),
-    "mistake: linear_backward.no_one_over_m": lambda: demonstrate(
-        "linear_backward.no_one_over_m"),
+    "mistake: linear_backward.no_one_over_m": lambda: demonstrate("linear_backward.no_one_over_m"),
     "mistake: backward_propagation.dZ2_sign_flipped": lambda: demonstrate(
-        "backward_propagation.dZ2_sign_flipped"),
+        "backward_propagation.dZ2_sign_flipped"
+    ),
 }
 
 

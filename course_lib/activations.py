@@ -71,12 +71,33 @@ class Activation(NamedTuple):
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, lambda A: A * (1 - A),
-                          r"\sigma(z)", r"\sigma(z)\,(1-\sigma(z))", "A1 * (1 - A1)"),
-    "relu": Activation("relu", relu, relu_prime, lambda A: (A > 0).astype(np.float64),
-                       r"\max(0, z)", r"\mathbb{1}[z > 0]", "(A1 > 0)"),
-    "tanh": Activation("tanh", tanh, tanh_prime, lambda A: 1 - A**2,
-                       r"\tanh(z)", r"1 - \tanh^2(z)", "(1 - np.power(A1, 2))"),
+    "sigmoid": Activation(
+        "sigmoid",
+        sigmoid,
+        sigmoid_prime,
+        lambda A: A * (1 - A),
+        r"\sigma(z)",
+        r"\sigma(z)\,(1-\sigma(z))",
+        "A1 * (1 - A1)",
+    ),
+    "relu": Activation(
+        "relu",
+        relu,
+        relu_prime,
+        lambda A: (A > 0).astype(np.float64),
+        r"\max(0, z)",
+        r"\mathbb{1}[z > 0]",
+        "(A1 > 0)",
+    ),
+    "tanh": Activation(
+        "tanh",
+        tanh,
+        tanh_prime,
+        lambda A: 1 - A**2,
+        r"\tanh(z)",
+        r"1 - \tanh^2(z)",
+        "(1 - np.power(A1, 2))",
+    ),
 }
 
 # The hidden activations the 2-layer net offers (the output is always a sigmoid).

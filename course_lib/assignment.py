@@ -189,8 +189,9 @@ def linear_backward(dZ, cache):
     m = A_prev.shape[1]
     with checked_after():  # A_prev is large (X in the first layer): checked through dW
         dW = dZ @ A_prev.T / m  # reverses W @ A_prev: dZ[k,i] * A_prev[j,i] summed over i
-    check_product_finite(dW, {"dZ": dZ, "A_prev": A_prev},
-                         where="linear_backward (dW = dZ A_prev.T / m)")
+    check_product_finite(
+        dW, {"dZ": dZ, "A_prev": A_prev}, where="linear_backward (dW = dZ A_prev.T / m)"
+    )
     db = np.sum(dZ, axis=1, keepdims=True) / m  # reverses "+ b", broadcast over the m columns
     dA_prev = W.T @ dZ  # reverses W @ A_prev: W[k,j] * dZ[k,i] summed over k
     return dA_prev, dW, db
@@ -208,8 +209,7 @@ def linear_activation_backward(dA, cache, activation: str):
     Returns ``(dA_prev, dW, db)``.
     """
     check_activation(activation)
-    linear_cache, Z = check_items(cache, 2, "cache (linear_cache, Z)",
-                                  "linear_activation_backward")
+    linear_cache, Z = check_items(cache, 2, "cache (linear_cache, Z)", "linear_activation_backward")
     dZ = backward_function(activation)(dA, Z)
     return linear_backward(dZ, linear_cache)
 
@@ -238,10 +238,12 @@ DAL_LINE = "dAL = -(Y/AL - (1-Y)/(1-AL))"
 
 
 def _saturated(AL, Y, k, i) -> str:
-    return (f"{DAL_LINE}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid "
-            f"rounded to exactly 0 or 1), so the split form divides by zero. The collapsed "
-            f"form dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
-            f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ).")
+    return (
+        f"{DAL_LINE}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid "
+        f"rounded to exactly 0 or 1), so the split form divides by zero. The collapsed "
+        f"form dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
+        f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ)."
+    )
 
 
 def _warn_if_imprecise(dAL) -> None:
@@ -290,8 +292,9 @@ def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> di
     return gradient_descent_step(parameters, grads, learning_rate)
 
 
-def two_layer_backward(AL, Y, cache1: LayerCache, cache2: LayerCache, hidden: str = "relu",
-                       steps: dict | None = None) -> dict:
+def two_layer_backward(
+    AL, Y, cache1: LayerCache, cache2: LayerCache, hidden: str = "relu", steps: dict | None = None
+) -> dict:
     """The split backward pass of a 2-layer net, one course function per step.
 
     AL : (n_y, m); Y : (n_y, m); cache1, cache2 : from ``linear_activation_forward``.
@@ -300,20 +303,32 @@ def two_layer_backward(AL, Y, cache1: LayerCache, cache2: LayerCache, hidden: st
         these, the seam through which another implementation (a student's) runs the pass.
     Returns the nine stage values ``dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1, dA0``.
     """
-    f = {"compute_dAL": output_dA, "linear_backward": linear_backward,
-         "sigmoid_backward": sigmoid_backward,
-         f"{hidden}_backward": backward_function(check_hidden(hidden).name), **(steps or {})}
+    f = {
+        "compute_dAL": output_dA,
+        "linear_backward": linear_backward,
+        "sigmoid_backward": sigmoid_backward,
+        f"{hidden}_backward": backward_function(check_hidden(hidden).name),
+        **(steps or {}),
+    }
     dA2 = f["compute_dAL"](AL, Y)
     dZ2 = f["sigmoid_backward"](dA2, cache2.Z)
     dA1, dW2, db2 = f["linear_backward"](dZ2, cache2.linear_cache)
     dZ1 = f[f"{hidden}_backward"](dA1, cache1.Z)
     dA0, dW1, db1 = f["linear_backward"](dZ1, cache1.linear_cache)  # dA0: computed, unused
-    return {"dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1,
-            "dZ1": dZ1, "dW1": dW1, "db1": db1, "dA0": dA0}
+    return {
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+        "dA0": dA0,
+    }
 
 
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
-                    print_cost=False):
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
     """Train ``LINEAR -> RELU -> LINEAR -> SIGMOID`` with the split backward pass.
 
     X : (n_x, m); Y : (1, m); layers_dims : ``(n_x, n_h, n_y)``.
@@ -335,8 +350,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     return parameters, costs
 
 
-def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
-                  print_cost=False):
+def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
     """Train ``[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID``.
 
     Initialised as the deep network application does (seed 1, ``randn / sqrt(n_prev)``).

@@ -63,8 +63,9 @@ def make_dataset(name: str, m: int = 200, seed: int = 0):
     return makers[name](m=m, seed=seed)
 
 
-def make_problem(n_x: int = 3, n_h: int = 4, n_y: int = 1, m: int = 5, seed: int = 0,
-                 weight_scale: float = 1.0):
+def make_problem(
+    n_x: int = 3, n_h: int = 4, n_y: int = 1, m: int = 5, seed: int = 0, weight_scale: float = 1.0
+):
     """A small random net and batch for showing every stage with readable numbers.
 
     Weights are ``randn * weight_scale / sqrt(fan_in)`` and biases ``randn * 0.1``, so

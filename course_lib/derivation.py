@@ -43,8 +43,10 @@ class Expansion:
 
     @property
     def text(self) -> str:
-        return (f"{self.key}[{self.index[0]}, {self.index[1]}] = {self.total:.6g} "
-                f"(matrix entry {self.matrix_value:.6g})")
+        return (
+            f"{self.key}[{self.index[0]}, {self.index[1]}] = {self.total:.6g} "
+            f"(matrix entry {self.matrix_value:.6g})"
+        )
 
 
 def _n(x: float, alone: bool = False) -> str:
@@ -69,8 +71,10 @@ def expand_dA_prev(W, dZ, j: int, i: int, layer: int) -> tuple:
     """``dA[l-1][j, i] = sum_k W[l][k, j] dZ[l][k, i]``: symbolic, numeric, terms, total."""
     pairs = [(W[k, j], dZ[k, i]) for k in range(W.shape[0])]
     terms = tuple(float(a * b) for a, b in pairs)
-    sym = (rf"dA^{{[{layer - 1}]}}_{{{j},{i}}} = \sum_{{k}} W^{{[{layer}]}}_{{k,{j}}}\,"
-           rf"dZ^{{[{layer}]}}_{{k,{i}}}")
+    sym = (
+        rf"dA^{{[{layer - 1}]}}_{{{j},{i}}} = \sum_{{k}} W^{{[{layer}]}}_{{k,{j}}}\,"
+        rf"dZ^{{[{layer}]}}_{{k,{i}}}"
+    )
     return sym, _sum_latex(pairs), terms, float(sum(terms))
 
 
@@ -80,8 +84,10 @@ def expand_dW(dZ, A_prev, k: int, j: int, layer: int) -> tuple:
     pairs = [(dZ[k, i], A_prev[j, i]) for i in range(m)]
     terms = tuple(float(a * b / m) for a, b in pairs)
     prev = "X" if layer == 1 else rf"A^{{[{layer - 1}]}}"
-    sym = (rf"dW^{{[{layer}]}}_{{{k},{j}}} = \tfrac{{1}}{{m}} \sum_{{i}} dZ^{{[{layer}]}}_{{{k},i}}"
-           rf"\,{prev}_{{{j},i}}")
+    sym = (
+        rf"dW^{{[{layer}]}}_{{{k},{j}}} = \tfrac{{1}}{{m}} \sum_{{i}} dZ^{{[{layer}]}}_{{{k},i}}"
+        rf"\,{prev}_{{{j},i}}"
+    )
     return sym, _sum_latex(pairs, rf"\tfrac{{1}}{{{m}}}"), terms, float(sum(terms))
 
 
@@ -100,9 +106,11 @@ def expand_dZ(dA, Z, activation: str, k: int, i: int, layer: int) -> tuple:
     """``dZ[l][k, i] = dA[l][k, i] * g'(Z[l][k, i])`` (elementwise: one product)."""
     gp = float(ACTIVATIONS[activation].prime(np.array(Z[k, i])))
     term = float(dA[k, i] * gp)
-    sym = (rf"dZ^{{[{layer}]}}_{{{k},{i}}} = dA^{{[{layer}]}}_{{{k},{i}}}\,"
-           rf" g'(Z^{{[{layer}]}}_{{{k},{i}}})"
-           rf" \quad g'(z) = {ACTIVATIONS[activation].prime_latex}")
+    sym = (
+        rf"dZ^{{[{layer}]}}_{{{k},{i}}} = dA^{{[{layer}]}}_{{{k},{i}}}\,"
+        rf" g'(Z^{{[{layer}]}}_{{{k},{i}}})"
+        rf" \quad g'(z) = {ACTIVATIONS[activation].prime_latex}"
+    )
     num = rf"{_n(dA[k, i])} \cdot g'({Z[k, i]:.4g}) = {_n(dA[k, i])} \cdot {_n(gp)}"
     return sym, num, (term,), term
 
@@ -111,8 +119,10 @@ def expand_dA_output(A2, Y, k: int, i: int) -> tuple:
     """``dA2[k, i] = -(y/a - (1-y)/(1-a))``."""
     a, y = float(A2[k, i]), float(Y[k, i])
     value = -(y / a - (1 - y) / (1 - a))
-    sym = (rf"dA^{{[2]}}_{{{k},{i}}} = -\left(\frac{{y}}{{a}} - \frac{{1-y}}{{1-a}}\right)"
-           rf"\quad a = A^{{[2]}}_{{{k},{i}}}")
+    sym = (
+        rf"dA^{{[2]}}_{{{k},{i}}} = -\left(\frac{{y}}{{a}} - \frac{{1-y}}{{1-a}}\right)"
+        rf"\quad a = A^{{[2]}}_{{{k},{i}}}"
+    )
     num = rf"-\left(\frac{{{y:g}}}{{{a:.4g}}} - \frac{{{1 - y:g}}}{{{1 - a:.4g}}}\right)"
     return sym, num, (value,), value
 
@@ -142,8 +152,15 @@ def expand(bp, key: str, index) -> Expansion:
         layer = int(_layer(key))
         parts = expand_db(v[f"dZ{layer}"], r, layer)
     sym, num, terms, total = parts
-    return Expansion(key, (r, c), sym, num + rf" = {_n(total, alone=True)}", terms, total,
-                     float(stage.value[r, c]))
+    return Expansion(
+        key,
+        (r, c),
+        sym,
+        num + rf" = {_n(total, alone=True)}",
+        terms,
+        total,
+        float(stage.value[r, c]),
+    )
 
 
 def _check_index(index, shape, key):
@@ -152,9 +169,7 @@ def _check_index(index, shape, key):
     except (TypeError, ValueError):
         raise CourseInputError(f"index must be a (row, column) pair, got {index!r}") from None
     if not (0 <= r < shape[0] and 0 <= c < shape[1]):
-        raise CourseInputError(
-            f"index ({r}, {c}) is outside {key}, which has shape {shape}"
-        )
+        raise CourseInputError(f"index ({r}, {c}) is outside {key}, which has shape {shape}")
     return r, c
 
 
@@ -175,21 +190,31 @@ def collapse_steps(a: float, y: float) -> list:
     dA = -(y / a - (1 - y) / (1 - a))
     sp = a * (1 - a)
     return [
-        (rf"dA = -\frac{{y}}{{a}} + \frac{{1-y}}{{1-a}} = -\frac{{{y:g}}}{{{a:.4g}}} + "
-         rf"\frac{{{1 - y:g}}}{{{1 - a:.4g}}}", dA),
-        (rf"= \frac{{-y(1-a) + (1-y)a}}{{a(1-a)}} = \frac{{a - y}}{{a(1-a)}} = "
-         rf"\frac{{{a - y:.4g}}}{{{sp:.4g}}}", (a - y) / sp),
+        (
+            rf"dA = -\frac{{y}}{{a}} + \frac{{1-y}}{{1-a}} = -\frac{{{y:g}}}{{{a:.4g}}} + "
+            rf"\frac{{{1 - y:g}}}{{{1 - a:.4g}}}",
+            dA,
+        ),
+        (
+            rf"= \frac{{-y(1-a) + (1-y)a}}{{a(1-a)}} = \frac{{a - y}}{{a(1-a)}} = "
+            rf"\frac{{{a - y:.4g}}}{{{sp:.4g}}}",
+            (a - y) / sp,
+        ),
         (rf"\sigma'(z) = a(1-a) = {sp:.4g}", sp),
-        (rf"dZ = dA \cdot \sigma'(z) = \frac{{a - y}}{{a(1-a)}} \cdot a(1-a) = "
-         rf"{_n(dA)} \cdot {sp:.4g}", dA * sp),
+        (
+            rf"dZ = dA \cdot \sigma'(z) = \frac{{a - y}}{{a(1-a)}} \cdot a(1-a) = "
+            rf"{_n(dA)} \cdot {sp:.4g}",
+            dA * sp,
+        ),
         (rf"= a - y = {a:.4g} - {y:g} = {_n(a - y, alone=True)}", a - y),
     ]
 
 
 def _real(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise CourseInputError(f"{name} must be a real number, got {type(value).__name__} "
-                               f"{value!r}")
+        raise CourseInputError(
+            f"{name} must be a real number, got {type(value).__name__} {value!r}"
+        )
     return float(value)
 
 
@@ -233,5 +258,11 @@ def output_gradient(Z, Y, output: str = "sigmoid", loss: str = "cross_entropy") 
     shortcut = A - Y
     gap = np.abs(dZ - shortcut)
     diff = float(np.max(gap)) if np.isfinite(gap).all() else float("inf")
-    return {"A": A, "dA": dA, "dZ": dZ, "shortcut": shortcut, "max_abs_diff": diff,
-            "collapses": diff <= 1e-12 * max(1.0, float(np.max(np.abs(dZ))))}
+    return {
+        "A": A,
+        "dA": dA,
+        "dZ": dZ,
+        "shortcut": shortcut,
+        "max_abs_diff": diff,
+        "collapses": diff <= 1e-12 * max(1.0, float(np.max(np.abs(dZ)))),
+    }

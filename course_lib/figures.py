@@ -27,8 +27,14 @@ from course_lib.stages import STAGE_KEYS
 # The Okabe-Ito palette, by name: the one definition of the course's colours (the notebook
 # figures take theirs from here). Pick colours by name, never by position.
 OKABE_ITO = {
-    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "black": "#000000",
 }
 BLUE = OKABE_ITO["blue"]
 ORANGE = OKABE_ITO["orange"]
@@ -42,19 +48,59 @@ GREY = "#777777"  # not Okabe-Ito: a neutral grey for what is not the point (for
 
 # Node -> (x, y) of the graph; the main row is the forward pass, parameters sit below.
 NODES = {
-    "X": (0.0, 1.0), "Z1": (1.6, 1.0), "A1": (3.2, 1.0), "Z2": (4.8, 1.0), "A2": (6.4, 1.0),
-    "L": (8.0, 1.0), "W1": (1.0, 0.0), "b1": (2.2, 0.0), "W2": (4.2, 0.0), "b2": (5.4, 0.0),
+    "X": (0.0, 1.0),
+    "Z1": (1.6, 1.0),
+    "A1": (3.2, 1.0),
+    "Z2": (4.8, 1.0),
+    "A2": (6.4, 1.0),
+    "L": (8.0, 1.0),
+    "W1": (1.0, 0.0),
+    "b1": (2.2, 0.0),
+    "W2": (4.2, 0.0),
+    "b2": (5.4, 0.0),
 }
-FORWARD_EDGES = (("X", "Z1"), ("W1", "Z1"), ("b1", "Z1"), ("Z1", "A1"), ("A1", "Z2"),
-                 ("W2", "Z2"), ("b2", "Z2"), ("Z2", "A2"), ("A2", "L"))
-FORWARD_LABELS = {("X", "Z1"): "linear", ("Z1", "A1"): "g", ("A1", "Z2"): "linear",
-                  ("Z2", "A2"): "sigmoid", ("A2", "L"): "loss"}
+FORWARD_EDGES = (
+    ("X", "Z1"),
+    ("W1", "Z1"),
+    ("b1", "Z1"),
+    ("Z1", "A1"),
+    ("A1", "Z2"),
+    ("W2", "Z2"),
+    ("b2", "Z2"),
+    ("Z2", "A2"),
+    ("A2", "L"),
+)
+FORWARD_LABELS = {
+    ("X", "Z1"): "linear",
+    ("Z1", "A1"): "g",
+    ("A1", "Z2"): "linear",
+    ("Z2", "A2"): "sigmoid",
+    ("A2", "L"): "loss",
+}
 # The node whose gradient each stage computes, and the path the gradient takes from L.
-STAGE_NODE = {"dA2": "A2", "dZ2": "Z2", "dW2": "W2", "db2": "b2", "dA1": "A1", "dZ1": "Z1",
-              "dW1": "W1", "db1": "b1", "dA0": "X"}
+STAGE_NODE = {
+    "dA2": "A2",
+    "dZ2": "Z2",
+    "dW2": "W2",
+    "db2": "b2",
+    "dA1": "A1",
+    "dZ1": "Z1",
+    "dW1": "W1",
+    "db1": "b1",
+    "dA0": "X",
+}
 NODE_KEY = {node: key for key, node in STAGE_NODE.items()}
-PARENT = {"A2": "L", "Z2": "A2", "W2": "Z2", "b2": "Z2", "A1": "Z2", "Z1": "A1", "W1": "Z1",
-          "b1": "Z1", "X": "Z1"}
+PARENT = {
+    "A2": "L",
+    "Z2": "A2",
+    "W2": "Z2",
+    "b2": "Z2",
+    "A1": "Z2",
+    "Z1": "A1",
+    "W1": "Z1",
+    "b1": "Z1",
+    "X": "Z1",
+}
 NODE_W, NODE_H = 0.95, 0.62
 
 
@@ -75,15 +121,34 @@ def _node(ax, name: str, status: str) -> None:
         "done": dict(facecolor=SKY, edgecolor=BLUE, linewidth=1.5),
         "todo": dict(facecolor="white", edgecolor=GREY, linewidth=1.2),
     }[status]
-    ax.add_patch(FancyBboxPatch((x - NODE_W / 2, y - NODE_H / 2), NODE_W, NODE_H,
-                                boxstyle="round,pad=0.02", **style))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - NODE_W / 2, y - NODE_H / 2), NODE_W, NODE_H, boxstyle="round,pad=0.02", **style
+        )
+    )
     tag = {"now": f"now: {NODE_KEY.get(name, '')}", "done": "done", "todo": ""}[status]
     boxed = dict(facecolor="white", edgecolor="none", pad=0.5) if status == "now" else None
-    ax.text(x, y + (0.1 if tag else 0.0), name, ha="center", va="center", fontsize=12,
-            fontweight="bold", bbox=boxed)
+    ax.text(
+        x,
+        y + (0.1 if tag else 0.0),
+        name,
+        ha="center",
+        va="center",
+        fontsize=12,
+        fontweight="bold",
+        bbox=boxed,
+    )
     if tag:
-        ax.text(x, y - 0.17, tag, ha="center", va="center", fontsize=8,
-                fontweight="bold" if status == "now" else "normal", bbox=boxed)
+        ax.text(
+            x,
+            y - 0.17,
+            tag,
+            ha="center",
+            va="center",
+            fontsize=8,
+            fontweight="bold" if status == "now" else "normal",
+            bbox=boxed,
+        )
 
 
 def _arrow(ax, a: str, b: str, backward: bool, strong: bool = False) -> None:
@@ -95,12 +160,20 @@ def _arrow(ax, a: str, b: str, backward: bool, strong: bool = False) -> None:
         start, end, style = (x0 + 0.12, y0 - NODE_H / 2), (x1 + 0.12, y1 + NODE_H / 2), "arc3"
     else:
         start, end, style = (x0, y0), (x1, y1), "arc3"
-    ax.add_patch(FancyArrowPatch(
-        start, end, arrowstyle="-|>", mutation_scale=14,
-        shrinkA=2 if backward else 26, shrinkB=2 if backward else 26,
-        color=VERMILLION if backward else GREY,
-        linewidth=3.0 if strong else (2.0 if backward else 1.2),
-        linestyle="--" if backward else "-", connectionstyle=style))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=14,
+            shrinkA=2 if backward else 26,
+            shrinkB=2 if backward else 26,
+            color=VERMILLION if backward else GREY,
+            linewidth=3.0 if strong else (2.0 if backward else 1.2),
+            linestyle="--" if backward else "-",
+            connectionstyle=style,
+        )
+    )
 
 
 def graph_figure(index: int, key: str | None = None) -> Figure:
@@ -119,26 +192,52 @@ def graph_figure(index: int, key: str | None = None) -> Figure:
         _arrow(ax, a, b, backward=False)
         if (a, b) in FORWARD_LABELS:
             (x0, _), (x1, _) = NODES[a], NODES[b]
-            ax.text((x0 + x1) / 2, 0.94, FORWARD_LABELS[(a, b)], ha="center", va="top",
-                    fontsize=7.5, color="#333333")
+            ax.text(
+                (x0 + x1) / 2,
+                0.94,
+                FORWARD_LABELS[(a, b)],
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                color="#333333",
+            )
     path = gradient_path(key)
     for a, b in zip(path, path[1:], strict=False):
         _arrow(ax, a, b, backward=True, strong=b == current)
     for name in NODES:
         _node(ax, name, "now" if name == current else "done" if name in done else "todo")
     if key == "dA0":
-        ax.text(NODES["X"][0], 0.55, "nothing\nuses it", ha="center", va="top", fontsize=8,
-                style="italic")
+        ax.text(
+            NODES["X"][0],
+            0.55,
+            "nothing\nuses it",
+            ha="center",
+            va="top",
+            fontsize=8,
+            style="italic",
+        )
     ax.set_xlim(-0.6, 8.6)
     ax.set_ylim(-0.4, 1.85)
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
-    fig.text(0.5, 0.03, f"forward: solid grey arrows, X to L.   backward (the gradient): "
-             f"dashed arcs, L back to {current}.", ha="center", fontsize=8)
-    fig.text(0.5, 0.93, f"Stage {index} of {len(STAGE_KEYS)}: {key}, the gradient of the loss "
-             f"with respect to {current}", ha="center", fontsize=11)
+    fig.text(
+        0.5,
+        0.03,
+        f"forward: solid grey arrows, X to L.   backward (the gradient): "
+        f"dashed arcs, L back to {current}.",
+        ha="center",
+        fontsize=8,
+    )
+    fig.text(
+        0.5,
+        0.93,
+        f"Stage {index} of {len(STAGE_KEYS)}: {key}, the gradient of the loss "
+        f"with respect to {current}",
+        ha="center",
+        fontsize=11,
+    )
     return fig
 
 
@@ -147,11 +246,12 @@ def graph_alt(index: int, key: str | None = None) -> str:
     key = key or STAGE_KEYS[index - 1]
     done = list(STAGE_KEYS[: index - 1])
     path = gradient_path(key)
-    return (f"Computation graph X, Z1, A1, Z2, A2, L, with W1 and b1 feeding Z1 and W2 and b2 "
-            f"feeding Z2. Stage {index} of {len(STAGE_KEYS)}: {key} is highlighted. "
-            f"Already computed: {', '.join(done) if done else 'nothing yet'}. The gradient "
-            f"flows back along {' to '.join(path)}."
-            + (" Nothing uses dA0." if key == "dA0" else ""))
+    return (
+        f"Computation graph X, Z1, A1, Z2, A2, L, with W1 and b1 feeding Z1 and W2 and b2 "
+        f"feeding Z2. Stage {index} of {len(STAGE_KEYS)}: {key} is highlighted. "
+        f"Already computed: {', '.join(done) if done else 'nothing yet'}. The gradient "
+        f"flows back along {' to '.join(path)}." + (" Nothing uses dA0." if key == "dA0" else "")
+    )
 
 
 def matrix_figure(values, name: str, kind: str, entry: tuple | None = None) -> Figure:
@@ -164,19 +264,28 @@ def matrix_figure(values, name: str, kind: str, entry: tuple | None = None) -> F
     """
     values = np.asarray(values, dtype=np.float64)
     rows, cols = values.shape
-    fig = Figure(figsize=(min(1.2 + 0.75 * cols, 12), 1.4 + 0.45 * rows), dpi=90,
-                 layout="constrained")
+    fig = Figure(
+        figsize=(min(1.2 + 0.75 * cols, 12), 1.4 + 0.45 * rows), dpi=90, layout="constrained"
+    )
     ax = fig.add_subplot()
     finite = np.where(np.isfinite(values), values, 0.0)
     bound = float(np.max(np.abs(finite))) or 1.0
     image = ax.imshow(finite, cmap="PuOr", vmin=-bound, vmax=bound, aspect="auto")
     for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=8,
-                color="white" if abs(finite[r, c]) > 0.6 * bound else "black")
+        ax.text(
+            c,
+            r,
+            f"{v:.3g}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if abs(finite[r, c]) > 0.6 * bound else "black",
+        )
     if entry is not None:
         r, c = entry
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black",
-                               linewidth=3))
+        ax.add_patch(
+            Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=3)
+        )
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))
     column = "example i" if name[1] in "AZ" else "column j"
@@ -213,14 +322,14 @@ def png_bytes(fig: Figure, colors: int | None = None) -> bytes:
         raise ValueError(f"colors must be between 2 and 256, got {colors}")
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     small = io.BytesIO()
-    image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT).save(
-        small, "PNG", optimize=True
-    )
+    image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT).save(small, "PNG", optimize=True)
     return small.getvalue()
 
 
 def img_html(png: bytes, alt: str) -> str:
     """An ``<img>`` with a text alternative and the PNG inlined as a data URI."""
     data = base64.b64encode(png).decode("ascii")
-    return (f'<img alt="{html.escape(alt, quote=True)}" '
-            f'src="data:image/png;base64,{data}" style="max-width: 100%; height: auto;">')
+    return (
+        f'<img alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{data}" style="max-width: 100%; height: auto;">'
+    )

@@ -64,11 +64,17 @@ SATURATED = 1e-8  # A2 this close to 0 or 1: dA2 cannot be measured
 KINK_RETRIES = 3  # times a step is made 10x smaller to keep every Z1 on its side of 0
 
 RELATIVE_ERROR = "||a - n|| / (||a|| + ||n||)"
-RELATIVE_ERROR_LATEX = (r"\text{relative error} = \frac{\lVert a - n \rVert}"
-                        r"{\lVert a \rVert + \lVert n \rVert}")
+RELATIVE_ERROR_LATEX = (
+    r"\text{relative error} = \frac{\lVert a - n \rVert}"
+    r"{\lVert a \rVert + \lVert n \rVert}"
+)
 
 PASSES, WITHIN_ROUNDING, FAILS, NOT_MEASURABLE = (
-    "passes", "passes within rounding", "fails", "not measurable")
+    "passes",
+    "passes within rounding",
+    "fails",
+    "not measurable",
+)
 
 
 def power_text(x: float) -> str:
@@ -166,8 +172,10 @@ def _differences(probe: Probe, epsilon: float) -> Differences:
             h /= 10
         if crossed:
             where = ", ".join(str(int(i)) for i in idx)
-            reason = reason or (f"entry [{where}] sits on ReLU's kink: even a step of "
-                                f"{h * 10:.0e} moves a Z1 across 0")
+            reason = reason or (
+                f"entry [{where}] sits on ReLU's kink: even a step of "
+                f"{h * 10:.0e} moves a Z1 across 0"
+            )
             continue
         grad[idx] = probe.scale * (plus - minus) / (2 * h)
         rounding[idx] = probe.scale * ROUNDING * (abs(plus) + abs(minus)) / (2 * h)
@@ -183,11 +191,18 @@ def _dA2_probe(A2, Y, m: int) -> Probe:
     reason = ""
     if distance[closest] < SATURATED:
         where = ", ".join(str(int(i)) for i in closest)
-        reason = (f"A2[{where}] = {float(A2[closest])!r} is within {power_text(SATURATED)} of 0 "
-                  f"or 1, where 1 - A2 has lost most of its digits: no step of A2 gives a "
-                  f"trustworthy cost")
-    return Probe(lambda a2: cross_entropy(a2, Y), A2, m,
-                 steps=np.minimum(EPSILON, distance / 3000), reason=reason)
+        reason = (
+            f"A2[{where}] = {float(A2[closest])!r} is within {power_text(SATURATED)} of 0 "
+            f"or 1, where 1 - A2 has lost most of its digits: no step of A2 gives a "
+            f"trustworthy cost"
+        )
+    return Probe(
+        lambda a2: cross_entropy(a2, Y),
+        A2,
+        m,
+        steps=np.minimum(EPSILON, distance / 3000),
+        reason=reason,
+    )
 
 
 def stage_probes(X, Y, parameters: dict, hidden: str, epsilon: float = EPSILON) -> dict:
@@ -224,8 +239,12 @@ def stage_probes(X, Y, parameters: dict, hidden: str, epsilon: float = EPSILON) 
 
     def through_Z1(z1_of, arr, scale):
         """A probe of an array upstream of Z1: its cost, and ReLU's pattern for kinks."""
-        return Probe(lambda v: from_Z1(z1_of(v)), arr, scale,
-                     pattern=(lambda v: on(z1_of(v))) if kinks else None)
+        return Probe(
+            lambda v: from_Z1(z1_of(v)),
+            arr,
+            scale,
+            pattern=(lambda v: on(z1_of(v))) if kinks else None,
+        )
 
     return {
         "dA2": _dA2_probe(A2, Y, m),
@@ -259,12 +278,14 @@ def _stage_differences(X, Y, parameters, hidden, keys, epsilon) -> dict:
     return out
 
 
-def numerical_stage_gradients(X, Y, parameters: dict, hidden: str = "relu",
-                              keys=STAGE_KEYS, epsilon: float = EPSILON) -> dict:
+def numerical_stage_gradients(
+    X, Y, parameters: dict, hidden: str = "relu", keys=STAGE_KEYS, epsilon: float = EPSILON
+) -> dict:
     """Finite-difference value of each stage in ``keys``, in the stage's convention
     (NaN where the stage cannot be measured)."""
-    return {k: d.value for k, d in
-            _stage_differences(X, Y, parameters, hidden, keys, epsilon).items()}
+    return {
+        k: d.value for k, d in _stage_differences(X, Y, parameters, hidden, keys, epsilon).items()
+    }
 
 
 # ----------------------------------------------------------------------------- the verdict
@@ -311,37 +332,61 @@ class GradCheckReport:
 
     def describe(self, key: str) -> str:
         """One stage's result in a sentence, with the pass mark."""
-        return describe(self.relative_errors[key], self.verdict(key),
-                        self.differences.get(key), self.rounding.get(key),
-                        self.reasons.get(key, ""), self.tolerance)
+        return describe(
+            self.relative_errors[key],
+            self.verdict(key),
+            self.differences.get(key),
+            self.rounding.get(key),
+            self.reasons.get(key, ""),
+            self.tolerance,
+        )
 
     def __str__(self) -> str:
         lines = [f"{k:>4}: {self.describe(k)}" for k in self.relative_errors]
         failure = self.first_failure
-        verdict = ("all stages pass" if self.passed else f"first failure: {failure}" if failure
-                   else "some stages are not measurable")
+        verdict = (
+            "all stages pass"
+            if self.passed
+            else f"first failure: {failure}"
+            if failure
+            else "some stages are not measurable"
+        )
         return "\n".join(lines + [verdict])
 
 
-def describe(error: float, verdict: str, difference: float | None = None,
-             rounding: float | None = None, reason: str = "",
-             pass_mark: float = PASS_MARK) -> str:
+def describe(
+    error: float,
+    verdict: str,
+    difference: float | None = None,
+    rounding: float | None = None,
+    reason: str = "",
+    pass_mark: float = PASS_MARK,
+) -> str:
     """A relative error and its verdict in words, e.g. ``"2.1e-10, passes (pass mark 1e-7)"``."""
     mark = power_text(pass_mark)
     if verdict == NOT_MEASURABLE:
         return f"not measurable: {reason}"
     if verdict == WITHIN_ROUNDING:
-        return (f"{error:.1e}, passes within rounding: backprop and the finite difference "
-                f"differ by {difference:.1e}, no more than the finite difference's own "
-                f"rounding ({rounding:.1e}); the gradient is too small to check to the pass "
-                f"mark {mark}")
+        return (
+            f"{error:.1e}, passes within rounding: backprop and the finite difference "
+            f"differ by {difference:.1e}, no more than the finite difference's own "
+            f"rounding ({rounding:.1e}); the gradient is too small to check to the pass "
+            f"mark {mark}"
+        )
     if verdict == PASSES:
         return f"{error:.1e}, passes (pass mark {mark})"
     return f"{error:.1e}, FAILS (pass mark {mark})"
 
 
-def gradient_check(grads: dict, X, Y, parameters: dict, hidden: str = "relu",
-                   tolerance: float = PASS_MARK, epsilon: float = EPSILON) -> GradCheckReport:
+def gradient_check(
+    grads: dict,
+    X,
+    Y,
+    parameters: dict,
+    hidden: str = "relu",
+    tolerance: float = PASS_MARK,
+    epsilon: float = EPSILON,
+) -> GradCheckReport:
     """Check each stage in ``grads`` (keys among ``dA2 .. dA0``) against finite differences.
 
     grads : for example ``course_lib.stages.backward_stages(...).grads()``, or a student's

@@ -82,8 +82,17 @@ def saturation_precision(z_values, y: float = 0.0) -> list:
         if caught and not message:
             message = str(caught[0].message)
         collapsed = float(A[0, 0]) - float(y)
-        rows.append(PrecisionRow(z, float(A[0, 0]), dA_err, split_err,
-                                 _rel(collapsed, dZ_exact), abs(collapsed - dZ_exact), message))
+        rows.append(
+            PrecisionRow(
+                z,
+                float(A[0, 0]),
+                dA_err,
+                split_err,
+                _rel(collapsed, dZ_exact),
+                abs(collapsed - dZ_exact),
+                message,
+            )
+        )
     return rows
 
 
@@ -133,8 +142,9 @@ def _median_seconds(fn, repeat: int) -> float:
     return float(np.median(times))
 
 
-def measure_dA0_cost(n_x: int = 12288, n_h: int = 7, m: int = 209, repeat: int = 7,
-                     seed: int = 0) -> DA0Cost:
+def measure_dA0_cost(
+    n_x: int = 12288, n_h: int = 7, m: int = 209, repeat: int = 7, seed: int = 0
+) -> DA0Cost:
     """Time each step of the assignment's backward pass on a random net of this size.
 
     The defaults are the course's cat classifier (64 x 64 x 3 pixels, 7 hidden units,
@@ -153,7 +163,8 @@ def measure_dA0_cost(n_x: int = 12288, n_h: int = 7, m: int = 209, repeat: int =
         "dA2 (output_dA)": lambda: assignment.output_dA(A2, Y),
         "dZ2 (sigmoid_backward)": lambda: assignment.sigmoid_backward(dA2, cache2.Z),
         "dW2, db2, dA1 (linear_backward)": lambda: assignment.linear_backward(
-            dZ2, cache2.linear_cache),
+            dZ2, cache2.linear_cache
+        ),
         "dZ1 (relu_backward)": lambda: assignment.relu_backward(dA1, cache1.Z),
         "dW1, db1": lambda: (dZ1 @ X.T / m, np.sum(dZ1, axis=1, keepdims=True) / m),
         "dA0 = W1.T dZ1": lambda: W1.T @ dZ1,

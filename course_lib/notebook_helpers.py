@@ -85,8 +85,11 @@ def milliseconds(seconds) -> str:
 def cost_rises(costs, every: int = 100) -> list:
     """Where a recorded cost went up: ``["between iterations 700 and 800, from 0.2513 to
     0.2649"]``. costs : one cost per ``every`` iterations, as ``L_layer_model`` records them."""
-    return [f"between iterations {i * every} and {(i + 1) * every}, from {cost(a)} to {cost(b)}"
-            for i, (a, b) in enumerate(zip(costs, costs[1:], strict=False)) if b > a]
+    return [
+        f"between iterations {i * every} and {(i + 1) * every}, from {cost(a)} to {cost(b)}"
+        for i, (a, b) in enumerate(zip(costs, costs[1:], strict=False))
+        if b > a
+    ]
 
 
 # ----------------------------------------------------------------------------- what is shown
@@ -135,8 +138,9 @@ def matrix_text(A, digits: int = 4, max_rows: int = 6, max_cols: int = 7) -> str
     """``A`` as aligned plain text, shortened like ``matrix_latex``."""
     A = np.asarray(A, dtype=np.float64)
     rows, cols = _elided(A.shape[0], max_rows), _elided(A.shape[1], max_cols)
-    cells = [["..." if (r is None or c is None) else fmt(A[r, c], digits) for c in cols]
-             for r in rows]
+    cells = [
+        ["..." if (r is None or c is None) else fmt(A[r, c], digits) for c in cols] for r in rows
+    ]
     width = max(len(c) for row in cells for c in row)
     return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in cells)
 
@@ -147,8 +151,9 @@ def course_latex(name: str) -> str:
     return rf"{match[1]}^{{[{match[2]}]}}" if match else name
 
 
-def show_matrix(name: str, A, note: str = "", digits: int = 4, latex_name: str | None = None
-                ) -> Shown:
+def show_matrix(
+    name: str, A, note: str = "", digits: int = 4, latex_name: str | None = None
+) -> Shown:
     """``name = [numbers]`` with its shape, e.g. ``show_matrix("dZ2", dZ2, "dL/dZ2")``.
 
     name : the course's name (``"dW1"``); latex_name : how to typeset it (default ``name``).
@@ -158,8 +163,10 @@ def show_matrix(name: str, A, note: str = "", digits: int = 4, latex_name: str |
     extra = f", {note}" if note else ""
     text = f"{name} ({shape}{extra}) =\n{matrix_text(A, digits)}"
     label = latex_name or course_latex(name)
-    latex = (rf"$${label} = {matrix_latex(A, digits)}"
-             rf"\quad \text{{{shape}{escape_latex(extra)}}}$$")
+    latex = (
+        rf"$${label} = {matrix_latex(A, digits)}"
+        rf"\quad \text{{{shape}{escape_latex(extra)}}}$$"
+    )
     return Shown(text=text, latex=latex)
 
 
@@ -194,7 +201,7 @@ def show_stage(stage, digits: int = 4) -> Shown:
     head = f"Stage {stage.index}: {stage.title}"
     matrix = show_matrix(stage.key, stage.value, kind_note(stage), digits)
     text = f"{head}\n{matrix.text}"
-    latex = (rf"$$\text{{{escape_latex(head)}}} \qquad {stage.math_latex}$$" + matrix.latex)
+    latex = rf"$$\text{{{escape_latex(head)}}} \qquad {stage.math_latex}$$" + matrix.latex
     return Shown(text=text, latex=latex)
 
 
@@ -207,11 +214,19 @@ def table(headers, rows, caption: str = "") -> Shown:
     def line(cells):
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
-    text = "\n".join(([caption] if caption else []) + [line(headers)]
-                     + [line(["-" * w for w in widths])] + [line(r) for r in rows])
+    text = "\n".join(
+        ([caption] if caption else [])
+        + [line(headers)]
+        + [line(["-" * w for w in widths])]
+        + [line(r) for r in rows]
+    )
     head = "".join(f"<th style='text-align:left'>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td style='text-align:left'><code>{escape(c)}</code></td>"
-                                     for c in r) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='text-align:left'><code>{escape(c)}</code></td>" for c in r)
+        + "</tr>"
+        for r in rows
+    )
     cap = f"<caption style='text-align:left'>{escape(caption)}</caption>" if caption else ""
     html = f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     return Shown(text=text, html=html)
@@ -223,15 +238,24 @@ def shapes_table(X, parameters: dict, forward: dict) -> Shown:
     n_h = parameters["W1"].shape[0]
     n_y = parameters["W2"].shape[0]
     meaning = {
-        "X": "(n_x, m): features x examples", "W1": "(n_h, n_x)", "b1": "(n_h, 1)",
-        "Z1": "(n_h, m)", "A1": "(n_h, m)", "W2": "(n_y, n_h)", "b2": "(n_y, 1)",
-        "Z2": "(n_y, m)", "A2": "(n_y, m): one prediction per example",
+        "X": "(n_x, m): features x examples",
+        "W1": "(n_h, n_x)",
+        "b1": "(n_h, 1)",
+        "Z1": "(n_h, m)",
+        "A1": "(n_h, m)",
+        "W2": "(n_y, n_h)",
+        "b2": "(n_y, 1)",
+        "Z2": "(n_y, m)",
+        "A2": "(n_y, m): one prediction per example",
     }
     arrays = {"X": X, **parameters, **forward}
     order = ["X", "W1", "b1", "Z1", "A1", "W2", "b2", "Z2", "A2"]
     rows = [[k, f"{arrays[k].shape[0]} x {arrays[k].shape[1]}", meaning[k]] for k in order]
-    return table(["array", "shape", "in symbols"], rows,
-                 caption=f"n_x = {n_x}, n_h = {n_h}, n_y = {n_y}, m = {m}")
+    return table(
+        ["array", "shape", "in symbols"],
+        rows,
+        caption=f"n_x = {n_x}, n_h = {n_h}, n_y = {n_y}, m = {m}",
+    )
 
 
 _SLIDE_PLACE = {"dA2": "folded into eq. 1", "dA1": "bracket of eq. 4", "dA0": "not computed"}
@@ -248,10 +272,19 @@ def equation_map(bp) -> Shown:
         if s.key == "dA2":
             function = "first backward line (output_dA)"
         diff = "-" if s.max_abs_diff is None else difference(s.max_abs_diff)
-        rows.append([s.index, s.key, place, function, diff,
-                     s.used_by.split(" (")[0] if s.used_by else "nothing"])
-    return table(["stage", "array", "slide", "assignment function", "max |slide - split|",
-                  "used by"], rows)
+        rows.append(
+            [
+                s.index,
+                s.key,
+                place,
+                function,
+                diff,
+                s.used_by.split(" (")[0] if s.used_by else "nothing",
+            ]
+        )
+    return table(
+        ["stage", "array", "slide", "assignment function", "max |slide - split|", "used by"], rows
+    )
 
 
 def verify(claim: str, condition) -> None:
@@ -280,12 +313,21 @@ def backward_products(n_x: int, n_h: int, m: int) -> tuple:
     ]
     flops = {name: 2 * a[1] * a[2] * b[2] for name, a, b in products}
     total = sum(flops.values())
-    rows = [[name, f"{a[0]} ({a[1]}, {a[2]}) times {b[0]} ({b[1]}, {b[2]})",
-             f"({a[1]}, {b[2]})", f"{flops[name]:,}",
-             percent(flops[name] / total) if flops[name] >= total / 1000 else "under 0.1%"]
-            for name, a, b in products]
-    table_ = table(["product", "multiplies", "result", "floating-point operations", "share"],
-                   rows, caption=f"n_x = {n_x}, n_h = {n_h}, m = {m}")
+    rows = [
+        [
+            name,
+            f"{a[0]} ({a[1]}, {a[2]}) times {b[0]} ({b[1]}, {b[2]})",
+            f"({a[1]}, {b[2]})",
+            f"{flops[name]:,}",
+            percent(flops[name] / total) if flops[name] >= total / 1000 else "under 0.1%",
+        ]
+        for name, a, b in products
+    ]
+    table_ = table(
+        ["product", "multiplies", "result", "floating-point operations", "share"],
+        rows,
+        caption=f"n_x = {n_x}, n_h = {n_h}, m = {m}",
+    )
     return table_, flops
 
 
@@ -302,10 +344,26 @@ def precision_table(rows) -> Shown:
     def cell(err):
         return "fails (divides by 0)" if err is None else below(err, floor=1e-15)
 
-    body = [[fmt(r.z, 3), repr(r.a) if r.a in (0.0, 1.0) else fmt(r.a, 17),
-             cell(r.dA_error), cell(r.split_error), cell(r.collapsed_error)] for r in rows]
-    return table(["z2", "A2 (float64)", "split: dA2 rel. error", "split: dZ2 rel. error",
-                  "A2 - Y: rel. error"], body)
+    body = [
+        [
+            fmt(r.z, 3),
+            repr(r.a) if r.a in (0.0, 1.0) else fmt(r.a, 17),
+            cell(r.dA_error),
+            cell(r.split_error),
+            cell(r.collapsed_error),
+        ]
+        for r in rows
+    ]
+    return table(
+        [
+            "z2",
+            "A2 (float64)",
+            "split: dA2 rel. error",
+            "split: dZ2 rel. error",
+            "A2 - Y: rel. error",
+        ],
+        body,
+    )
 
 
 # ----------------------------------------------------------------------------- gradient check
@@ -315,10 +373,13 @@ def relative_error_rule() -> Shown:
     """The gradient check's relative error, with its formula and pass mark."""
     mark = gradcheck.PASS_MARK_TEXT
     exponent = mark.split("e")[1]
-    text = (f"relative error = {gradcheck.RELATIVE_ERROR}, where a is backprop's gradient and "
-            f"n the finite difference; an array passes when it is below {mark}")
-    latex = (f"$${gradcheck.RELATIVE_ERROR_LATEX} \\qquad "
-             f"\\text{{passes below }} 10^{{{exponent}}}$$")
+    text = (
+        f"relative error = {gradcheck.RELATIVE_ERROR}, where a is backprop's gradient and "
+        f"n the finite difference; an array passes when it is below {mark}"
+    )
+    latex = (
+        f"$${gradcheck.RELATIVE_ERROR_LATEX} \\qquad \\text{{passes below }} 10^{{{exponent}}}$$"
+    )
     return Shown(text=text, latex=latex)
 
 
@@ -331,11 +392,17 @@ def gradcheck_table(report) -> Shown:
     rows = []
     for key, err in report.relative_errors.items():
         verdict = report.verdict(key)
-        shown = ("-" if verdict == gradcheck.NOT_MEASURABLE else
-                 below(err, floor=report.tolerance) if err < report.tolerance else f"{err:.1e}")
+        shown = (
+            "-"
+            if verdict == gradcheck.NOT_MEASURABLE
+            else below(err, floor=report.tolerance)
+            if err < report.tolerance
+            else f"{err:.1e}"
+        )
         rows.append([key, shown, verdict])
-    return table(["array", "relative error", "verdict"], rows,
-                 caption=f"pass mark {power(report.tolerance)}")
+    return table(
+        ["array", "relative error", "verdict"], rows, caption=f"pass mark {power(report.tolerance)}"
+    )
 
 
 def power(x: float) -> str:
@@ -393,12 +460,29 @@ def comparison_table(r, whose: str = "your") -> Shown:
     whose : how the compared functions are named ("your"; "the mistaken" for a
     demonstration, where a catalogued mistake stands in).
     """
-    rows = [[s.index, s.key, f"{whose} {s.function}" if s.function else "reference", _as_fed(s),
-             {None: "-", True: "right", False: "wrong"}[s.right_on_its_own], _verdict(s)]
-            for s in r.stages]
-    return table(["stage", "array", "computed by", "as fed: max |yours - reference|",
-                  "on its own", "verdict"], rows,
-                 caption=f"hidden activation {r.hidden}, seed {r.seed}")
+    rows = [
+        [
+            s.index,
+            s.key,
+            f"{whose} {s.function}" if s.function else "reference",
+            _as_fed(s),
+            {None: "-", True: "right", False: "wrong"}[s.right_on_its_own],
+            _verdict(s),
+        ]
+        for s in r.stages
+    ]
+    return table(
+        [
+            "stage",
+            "array",
+            "computed by",
+            "as fed: max |yours - reference|",
+            "on its own",
+            "verdict",
+        ],
+        rows,
+        caption=f"hidden activation {r.hidden}, seed {r.seed}",
+    )
 
 
 def comparison_summary(r) -> Shown:
@@ -420,8 +504,10 @@ def comparison_summary(r) -> Shown:
         lines.append(f"Wrong here (wrong even on the reference's inputs): {', '.join(here)}.")
     if inherit:
         sources = sorted({s.inherits_from for s in r.stages if s.inherits_from})
-        lines.append(f"Inherits (right on its own, wrong only because it was fed a wrong "
-                     f"value from {', '.join(sources)}): {', '.join(inherit)}.")
+        lines.append(
+            f"Inherits (right on its own, wrong only because it was fed a wrong "
+            f"value from {', '.join(sources)}): {', '.join(inherit)}."
+        )
     for mistake in r.mistakes:
         entry = find_mistake(mistake)
         where = f", made at {r.mistake_stage}" if r.mistake_stage and mistake == r.mistake else ""

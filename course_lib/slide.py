@@ -134,8 +134,9 @@ def output_dZ(A2, Y):
     return A2 - Y
 
 
-def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh",
-                  one_over_m: str = "dW") -> dict:
+def six_equations(
+    parameters: dict, cache: dict, X, Y, hidden: str = "tanh", one_over_m: str = "dW"
+) -> dict:
     """All six equations; returns ``dZ2, dW2, db2, dZ1, dW1, db1`` and ``dA1``, eq. 4's bracket.
 
     parameters : W1 (n_h, n_x), b1, W2 (n_y, n_h), b2; cache : A1 (n_h, m), A2 (n_y, m)

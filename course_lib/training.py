@@ -55,10 +55,14 @@ def cross_entropy_cost(A, Y, output: str = "AL") -> float:
         logprobs = Y * np.log(A) + (1 - Y) * np.log(1 - A)
     # 0 * log(0) is 0 in the limit: a label of exactly 0 never pays for log(A) = -inf.
     logprobs = np.where(((Y == 0) & (A == 0)) | ((Y == 1) & (A == 1)), 0.0, logprobs)
-    check_saturation(logprobs, lambda k, i: (
-        f"compute_cost: {output}[{k}, {i}] saturated to exactly {float(A[k, i])!r} but its "
-        f"label is {float(Y[k, i])!r}, so log({output}) or log(1 - {output}) is -inf. Compute "
-        f"the cost from Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."))
+    check_saturation(
+        logprobs,
+        lambda k, i: (
+            f"compute_cost: {output}[{k}, {i}] saturated to exactly {float(A[k, i])!r} but its "
+            f"label is {float(Y[k, i])!r}, so log({output}) or log(1 - {output}) is -inf. Compute "
+            f"the cost from Z instead (course_lib.gradcheck.cost_from_logits), which stays finite."
+        ),
+    )
     return float(-np.sum(logprobs) / m)
 
 

@@ -33,10 +33,18 @@ LN2, LN3 = math.log(2), math.log(3)
 
 # Every value above, forward and backward, keyed as the course names it.
 HAND = {
-    "Z1": [[-2.0, 1.0]], "A1": [[0.0, 1.0]], "Z2": [[0.0, LN3]], "A2": [[0.5, 0.75]],
-    "dA2": [[-2.0, 4.0]], "dZ2": [[-0.5, 0.75]], "dW2": [[3 / 8]], "db2": [[1 / 8]],
-    "dA1": [[-LN3 / 2, 3 * LN3 / 4]], "dZ1": [[0.0, 3 * LN3 / 4]],
-    "dW1": [[3 * LN3 / 4, 3 * LN3 / 8]], "db1": [[3 * LN3 / 8]],
+    "Z1": [[-2.0, 1.0]],
+    "A1": [[0.0, 1.0]],
+    "Z2": [[0.0, LN3]],
+    "A2": [[0.5, 0.75]],
+    "dA2": [[-2.0, 4.0]],
+    "dZ2": [[-0.5, 0.75]],
+    "dW2": [[3 / 8]],
+    "db2": [[1 / 8]],
+    "dA1": [[-LN3 / 2, 3 * LN3 / 4]],
+    "dZ1": [[0.0, 3 * LN3 / 4]],
+    "dW1": [[3 * LN3 / 4, 3 * LN3 / 8]],
+    "db1": [[3 * LN3 / 8]],
     "dA0": [[0.0, 3 * LN3 / 4], [0.0, -3 * LN3 / 4]],
 }
 HAND_COST = 1.5 * LN2
@@ -46,8 +54,12 @@ def hand_net():
     """``X, Y, parameters`` of the hand-worked net (new arrays on every call)."""
     X = np.array([[1.0, 2.0], [3.0, 1.0]])
     Y = np.array([[1.0, 0.0]])
-    parameters = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]]),
-                  "W2": np.array([[LN3]]), "b2": np.array([[0.0]])}
+    parameters = {
+        "W1": np.array([[1.0, -1.0]]),
+        "b1": np.array([[0.0]]),
+        "W2": np.array([[LN3]]),
+        "b2": np.array([[0.0]]),
+    }
     return X, Y, parameters
 
 

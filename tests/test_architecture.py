@@ -18,8 +18,22 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
-NUMERICAL = ("activations", "checks", "guarded", "training", "assignment", "slide", "stages",
-             "gradcheck", "derivation", "data", "diagnose", "measure", "student", "stepper")
+NUMERICAL = (
+    "activations",
+    "checks",
+    "guarded",
+    "training",
+    "assignment",
+    "slide",
+    "stages",
+    "gradcheck",
+    "derivation",
+    "data",
+    "diagnose",
+    "measure",
+    "student",
+    "stepper",
+)
 DISPLAY = {"figures", "widgets", "notebook_figures", "notebook_helpers"}
 SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 # docs/design.md's layers, top first: a module imports only from its own layer or above.
@@ -83,8 +97,11 @@ def imports_of(module: str) -> set[str]:
 
 def own_modules(module: str) -> set[str]:
     """The course_lib units (top-level modules or subpackages) that ``module`` imports."""
-    return {n.split(".")[1] for n in imports_of(module)
-            if n.startswith("course_lib.") and n.split(".")[1] in LAYER_OF}
+    return {
+        n.split(".")[1]
+        for n in imports_of(module)
+        if n.startswith("course_lib.") and n.split(".")[1] in LAYER_OF
+    }
 
 
 def test_the_rules_see_every_module():
@@ -112,8 +129,9 @@ def gradient_code_in(source: str) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         names = []
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            names = [getattr(node, "name", "")] + [a.arg for a in ast.walk(node.args)
-                                                  if isinstance(a, ast.arg)]
+            names = [getattr(node, "name", "")] + [
+                a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)
+            ]
         elif isinstance(node, ast.Name):
             names = [node.id]
         elif isinstance(node, ast.Attribute):
@@ -131,20 +149,25 @@ GRADIENT_NAME = re.compile(r"[Bb]ackward|[Pp]rime|[Dd]erivative|^d[AZ](\d|L|_|$)
 
 @pytest.mark.parametrize("module", SHARED_PLUMBING)
 def test_the_shared_plumbing_holds_no_gradient_code(module):
-    assert set(SHARED_PLUMBING) == (own_modules("slide") & own_modules("assignment")
-                                    - {"activations", "checks"}), "a new shared module?"
+    assert set(SHARED_PLUMBING) == (
+        own_modules("slide") & own_modules("assignment") - {"activations", "checks"}
+    ), "a new shared module?"
     assert not gradient_code_in(MODULES[module].read_text()), gradient_code_in(
-        MODULES[module].read_text())
+        MODULES[module].read_text()
+    )
 
 
-@pytest.mark.parametrize("snippet", [
-    "def linear_backward(dZ, cache):\n    return dZ",
-    "def step(A2, Y):\n    dZ2 = A2 - Y\n    return dZ2",
-    "def step(W2, delta, A1, g):\n    return W2.T @ delta * g.prime_from_A(A1)",
-    "from course_lib.activations import tanh_prime",
-    "def f(cache):\n    return cache['dA1']",
-    "g = lambda dA, Z: dA * (Z > 0)",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "def linear_backward(dZ, cache):\n    return dZ",
+        "def step(A2, Y):\n    dZ2 = A2 - Y\n    return dZ2",
+        "def step(W2, delta, A1, g):\n    return W2.T @ delta * g.prime_from_A(A1)",
+        "from course_lib.activations import tanh_prime",
+        "def f(cache):\n    return cache['dA1']",
+        "g = lambda dA, Z: dA * (Z > 0)",
+    ],
+)
 def test_the_gradient_code_check_sees_gradient_code(snippet):
     # The rule above is only as good as gradient_code_in: each of these must be seen.
     assert gradient_code_in(snippet), snippet

@@ -87,8 +87,13 @@ def test_linear_forward_on_the_courses_test_input():
 
 # One number as a bias means the same bias for every unit, as NumPy broadcasts it in
 # Z = W @ A + b: a Python float, a NumPy scalar, a 0-D array or a (1, 1) array.
-ONE_NUMBER = {"float": 0.5, "int": 2, "numpy scalar": np.float64(-1.5),
-              "0-D array": np.array(0.25), "(1, 1)": np.array([[3.0]])}
+ONE_NUMBER = {
+    "float": 0.5,
+    "int": 2,
+    "numpy scalar": np.float64(-1.5),
+    "0-D array": np.array(0.25),
+    "(1, 1)": np.array([[3.0]]),
+}
 
 
 @pytest.mark.parametrize("b", ONE_NUMBER.values(), ids=list(ONE_NUMBER))
@@ -114,20 +119,25 @@ def test_one_bias_per_layer_through_L_model_forward_and_the_slides_forward():
     # Both formulations read a scalar bias as the column it broadcasts to.
     X, _, p = hand_net()
     p_scalar = dict(p, b1=0.0, b2=np.array(0.0))
-    for forward in (lambda q: a.L_model_forward(X, q)[0],
-                    lambda q: slide.forward_propagation(X, q, "relu")[0]):
+    for forward in (
+        lambda q: a.L_model_forward(X, q)[0],
+        lambda q: slide.forward_propagation(X, q, "relu")[0],
+    ):
         np.testing.assert_array_equal(forward(p_scalar), forward(p))
 
 
-@pytest.mark.parametrize("db", [np.array([[2.0]]), 2.0, np.array(2.0)],
-                         ids=["(1, 1)", "float", "0-D"])
+@pytest.mark.parametrize(
+    "db", [np.array([[2.0]]), 2.0, np.array(2.0)], ids=["(1, 1)", "float", "0-D"]
+)
 def test_update_parameters_moves_every_unit_alike_for_one_number_db(db):
     # b1 is (3, 1); db1 = 2 for every unit: b1 - 0.5 * 2 = b1 - 1.
     rng = np.random.RandomState(5)
     p = {"W1": rng.randn(3, 2), "b1": rng.randn(3, 1), "W2": rng.randn(1, 3), "b2": rng.randn(1, 1)}
     grads = {"dW1": np.zeros((3, 2)), "db1": db, "dW2": np.zeros((1, 3)), "db2": np.zeros((1, 1))}
-    for update in (lambda: a.update_parameters(p, grads, 0.5),
-                   lambda: slide.update_parameters(p, grads, 0.5)):
+    for update in (
+        lambda: a.update_parameters(p, grads, 0.5),
+        lambda: slide.update_parameters(p, grads, 0.5),
+    ):
         new = update()
         np.testing.assert_array_equal(new["b1"], p["b1"] - 1.0)
         assert new["b1"].shape == (3, 1)
@@ -137,18 +147,25 @@ def test_update_parameters_reads_a_scalar_bias_as_its_column():
     # A scalar b1 = 1 is the column [[1], [1]] (the forward pass adds it to both units), so
     # the step b1 - 0.1 * db1 with a (2, 1) db1 gives a (2, 1) bias.
     p = {"W1": np.ones((2, 1)), "b1": 1.0, "W2": np.ones((1, 2)), "b2": 0.0}
-    grads = {"dW1": np.zeros((2, 1)), "db1": np.array([[10.0], [-10.0]]),
-             "dW2": np.zeros((1, 2)), "db2": np.array([[0.0]])}
+    grads = {
+        "dW1": np.zeros((2, 1)),
+        "db1": np.array([[10.0], [-10.0]]),
+        "dW2": np.zeros((1, 2)),
+        "db2": np.array([[0.0]]),
+    }
     new = a.update_parameters(p, grads, 0.1)
     close(new["b1"], [[0.0], [2.0]])
     close(new["b2"], [[0.0]])
 
 
-@pytest.mark.parametrize(("activation", "z", "expected"), [
-    ("sigmoid", [[0.0, LN3, -LN3]], [[0.5, 0.75, 0.25]]),
-    ("relu", [[-2.0, 0.0, 1.5]], [[0.0, 0.0, 1.5]]),
-    ("tanh", [[0.0, LN2, -LN2]], [[0.0, 0.6, -0.6]]),  # tanh(ln 2) = (2 - 1/2)/(2 + 1/2)
-])
+@pytest.mark.parametrize(
+    ("activation", "z", "expected"),
+    [
+        ("sigmoid", [[0.0, LN3, -LN3]], [[0.5, 0.75, 0.25]]),
+        ("relu", [[-2.0, 0.0, 1.5]], [[0.0, 0.0, 1.5]]),
+        ("tanh", [[0.0, LN2, -LN2]], [[0.0, 0.6, -0.6]]),  # tanh(ln 2) = (2 - 1/2)/(2 + 1/2)
+    ],
+)
 def test_linear_activation_forward_each_activation(activation, z, expected):
     # W = identity (1 x 1) and b = 0, so Z equals the input row.
     A, cache = a.linear_activation_forward(np.array(z), np.eye(1), np.zeros((1, 1)), activation)
@@ -245,8 +262,9 @@ def test_linear_activation_backward_matches_its_two_steps(activation):
     step = {"relu": a.relu_backward, "sigmoid": a.sigmoid_backward, "tanh": a.tanh_backward}
     expected = a.linear_backward(step[activation](dA, HAND["Z1"]), (X, p["W1"], p["b1"]))
     for c in (cache, plain):
-        for got, want in zip(a.linear_activation_backward(dA, c, activation), expected,
-                             strict=True):
+        for got, want in zip(
+            a.linear_activation_backward(dA, c, activation), expected, strict=True
+        ):
             close(got, want)
 
 
@@ -295,8 +313,13 @@ def test_L_model_backward_keys_for_three_layers_and_tuple_caches():
 
 def test_update_parameters_returns_new_arrays_and_leaves_inputs_untouched():
     _, _, p = hand_net()
-    grads = {"dW1": np.array([[1.0, -2.0]]), "db1": np.array([[4.0]]),
-             "dW2": np.array([[10.0]]), "db2": np.array([[-1.0]]), "dA0": np.ones((2, 2))}
+    grads = {
+        "dW1": np.array([[1.0, -2.0]]),
+        "db1": np.array([[4.0]]),
+        "dW2": np.array([[10.0]]),
+        "db2": np.array([[-1.0]]),
+        "dA0": np.ones((2, 2)),
+    }
     p_before = {k: v.copy() for k, v in p.items()}
     g_before = {k: v.copy() for k, v in grads.items()}
     new = a.update_parameters(p, grads, 0.5)
@@ -336,7 +359,10 @@ def test_two_layer_model_records_the_cost_every_100_iterations(capsys):
     a.two_layer_model(X, Y, (2, 3, 1), num_iterations=201, print_cost=True)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "Cost after iteration 0", "Cost after iteration 100", "Cost after iteration 200"]
+        "Cost after iteration 0",
+        "Cost after iteration 100",
+        "Cost after iteration 200",
+    ]
 
 
 def test_two_layer_model_is_one_forward_backward_update_per_iteration():
@@ -384,5 +410,6 @@ def test_each_activation_has_its_backward_and_two_agreeing_derivatives(name):
     Z = np.array([[-2.0, -0.5, 0.25, 3.0], [1.5, -3.0, 0.75, -0.1]])
     assert act.name == name and a.backward_function(name).__name__ == f"{name}_backward"
     np.testing.assert_allclose(act.prime_from_A(act.g(Z)), act.prime(Z), rtol=1e-12)
-    np.testing.assert_allclose(a.backward_function(name)(np.ones_like(Z), Z), act.prime(Z),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        a.backward_function(name)(np.ones_like(Z), Z), act.prime(Z), rtol=1e-12
+    )

@@ -22,8 +22,12 @@ def net(n_x=3, n_h=4, n_y=1, m=5, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.randn(n_x, m)
     Y = (rng.rand(n_y, m) > 0.5).astype(float)
-    p = {"W1": rng.randn(n_h, n_x), "b1": rng.randn(n_h, 1),
-         "W2": rng.randn(n_y, n_h), "b2": rng.randn(n_y, 1)}
+    p = {
+        "W1": rng.randn(n_h, n_x),
+        "b1": rng.randn(n_h, 1),
+        "W2": rng.randn(n_y, n_h),
+        "b2": rng.randn(n_y, 1),
+    }
     return X, Y, p
 
 
@@ -53,283 +57,378 @@ CASES = {
     # --- wrong or mismatched shapes
     "W columns vs A rows": (
         lambda: assignment.linear_forward(np.ones((3, 5)), W_, B_),
-        ["linear_forward", "W has shape (2, 4)", "A has shape (3, 5)"]),
+        ["linear_forward", "W has shape (2, 4)", "A has shape (3, 5)"],
+    ),
     "b shape": (
         lambda: assignment.linear_forward(A_, W_, np.zeros((3, 1))),
-        ["b in linear_forward", "(3, 1)", "expected (2, 1)"]),
+        ["b in linear_forward", "(3, 1)", "expected (2, 1)"],
+    ),
     "dZ shape in linear_backward": (
         lambda: assignment.linear_backward(np.ones((3, 5)), (A_, W_, B_)),
-        ["dZ in linear_backward", "(3, 5)", "expected (2, 5)"]),
+        ["dZ in linear_backward", "(3, 5)", "expected (2, 5)"],
+    ),
     "dA vs Z in sigmoid_backward": (
         lambda: assignment.sigmoid_backward(np.ones((2, 5)), np.ones((5, 2))),
-        ["sigmoid_backward", "dA has shape (2, 5)", "Z has shape (5, 2)"]),
+        ["sigmoid_backward", "dA has shape (2, 5)", "Z has shape (5, 2)"],
+    ),
     "W1 vs X in forward_propagation": (
         lambda: slide.forward_propagation(np.ones((2, 5)), P),
-        ["W1", "(4, 3)", "expected (any, 2)"]),
+        ["W1", "(4, 3)", "expected (any, 2)"],
+    ),
     "cache A1 shape": (
         lambda: slide.backward_propagation(P, dict(slide_cache(), A1=np.ones((4, 4))), X, Y),
-        ["cache['A1']", "(4, 4)", "expected (4, 5)"]),
+        ["cache['A1']", "(4, 4)", "expected (4, 5)"],
+    ),
     # --- biases: a column (n, 1) or one number; a 1-D bias would broadcast along the examples
     "1-D b in linear_forward": (
         lambda: assignment.linear_forward(A_, W_, np.zeros(2)),
-        ["b in linear_forward", "(2,)", "expected (2, 1)", "along the examples",
-         "reshape(-1, 1)"]),
+        ["b in linear_forward", "(2,)", "expected (2, 1)", "along the examples", "reshape(-1, 1)"],
+    ),
     "1-D b of length m, which NumPy would broadcast silently": (
         lambda: assignment.linear_forward(np.ones((4, 2)), W_, np.zeros(2)),
-        ["b in linear_forward", "(2,)", "expected (2, 1)"]),
+        ["b in linear_forward", "(2,)", "expected (2, 1)"],
+    ),
     "1-D b of one number": (
         lambda: assignment.linear_forward(A_, W_, np.zeros(1)),
-        ["b in linear_forward", "(1,)", "expected (2, 1)"]),
+        ["b in linear_forward", "(1,)", "expected (2, 1)"],
+    ),
     "row b": (
         lambda: assignment.linear_forward(A_, W_, np.zeros((1, 5))),
-        ["b in linear_forward", "(1, 5)", "expected (2, 1)"]),
+        ["b in linear_forward", "(1, 5)", "expected (2, 1)"],
+    ),
     "string b": (
         lambda: assignment.linear_forward(A_, W_, "0.5"),
-        ["b in linear_forward", "real numbers", "<U3"]),
+        ["b in linear_forward", "real numbers", "<U3"],
+    ),
     "bool b": (
         lambda: assignment.linear_forward(A_, W_, True),
-        ["b in linear_forward", "real numbers", "bool"]),
+        ["b in linear_forward", "real numbers", "bool"],
+    ),
     "NaN as one number b": (
         lambda: assignment.linear_forward(A_, W_, float("nan")),
-        ["b in linear_forward", "NaN or inf", "nan"]),
+        ["b in linear_forward", "NaN or inf", "nan"],
+    ),
     "1-D b1 in forward_propagation": (
         lambda: slide.forward_propagation(X, dict(P, b1=np.zeros(4))),
-        ["b1 in forward_propagation", "(4,)", "expected (4, 1)"]),
+        ["b1 in forward_propagation", "(4,)", "expected (4, 1)"],
+    ),
     "b2 of two rows in L_model_forward": (
         lambda: assignment.L_model_forward(X, dict(P, b2=np.zeros((2, 1)))),
-        ["b in linear_forward", "(2, 1)", "expected (1, 1)"]),
+        ["b in linear_forward", "(2, 1)", "expected (1, 1)"],
+    ),
     "1-D db1 in update_parameters": (
-        lambda: assignment.update_parameters(P, dict(
-            dW1=P["W1"], db1=np.zeros(4), dW2=P["W2"], db2=P["b2"]), 0.1),
-        ["db1 in update_parameters", "(4,)", "expected (4, 1)"]),
+        lambda: assignment.update_parameters(
+            P, dict(dW1=P["W1"], db1=np.zeros(4), dW2=P["W2"], db2=P["b2"]), 0.1
+        ),
+        ["db1 in update_parameters", "(4,)", "expected (4, 1)"],
+    ),
     "db2 of two rows in the slide's update_parameters": (
-        lambda: slide.update_parameters(P, dict(
-            dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=np.zeros((2, 1)))),
-        ["db2 in update_parameters", "(2, 1)", "expected (1, 1)", "rows of W2"]),
+        lambda: slide.update_parameters(
+            P, dict(dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=np.zeros((2, 1)))
+        ),
+        ["db2 in update_parameters", "(2, 1)", "expected (1, 1)", "rows of W2"],
+    ),
     "1-D b1 in the parameters to update": (
-        lambda: assignment.update_parameters(dict(P, b1=np.zeros(4)), dict(
-            dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1),
-        ["b1 in update_parameters", "(4,)", "expected (4, 1)"]),
+        lambda: assignment.update_parameters(
+            dict(P, b1=np.zeros(4)), dict(dW1=P["W1"], db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1
+        ),
+        ["b1 in update_parameters", "(4,)", "expected (4, 1)"],
+    ),
     "grads shape in update_parameters": (
-        lambda: assignment.update_parameters(P, dict(
-            dW1=np.ones((3, 4)), db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1),
-        ["dW1", "(3, 4)", "expected (4, 3)"]),
+        lambda: assignment.update_parameters(
+            P, dict(dW1=np.ones((3, 4)), db1=P["b1"], dW2=P["W2"], db2=P["b2"]), 0.1
+        ),
+        ["dW1", "(3, 4)", "expected (4, 3)"],
+    ),
     # --- not 2-D
     "1-D A": (
         lambda: assignment.linear_forward(np.ones(4), W_, B_),
-        ["A in linear_forward", "1-D", "(4,)", "reshape"]),
+        ["A in linear_forward", "1-D", "(4,)", "reshape"],
+    ),
     "3-D X": (
         lambda: assignment.L_model_forward(np.ones((3, 5, 2)), P),
-        ["X in L_model_forward", "3-D", "(3, 5, 2)"]),
+        ["X in L_model_forward", "3-D", "(3, 5, 2)"],
+    ),
     "1-D Y": (
         lambda: assignment.compute_cost(np.full((1, 3), 0.5), np.array([1, 0, 1])),
-        ["Y in compute_cost", "1-D"]),
+        ["Y in compute_cost", "1-D"],
+    ),
     # --- X and Y with different m
     "X and Y m in two_layer_model": (
         lambda: train(Y_=np.ones((1, 4))),
-        ["X and Y", "same number of examples", "(3, 5)", "(1, 4)"]),
+        ["X and Y", "same number of examples", "(3, 5)", "(1, 4)"],
+    ),
     "X and Y m in backward_propagation": (
         lambda: slide.backward_propagation(P, slide_cache(), X, np.ones((1, 6))),
-        ["X and Y", "(3, 5)", "(1, 6)"]),
+        ["X and Y", "(3, 5)", "(1, 6)"],
+    ),
     # --- labels outside [0, 1]
     "label 2 in compute_cost": (
         lambda: assignment.compute_cost(np.full((1, 3), 0.5), [[1, 2, 0]]),
-        ["Y in compute_cost", "[0, 1]", "2.0"]),
+        ["Y in compute_cost", "[0, 1]", "2.0"],
+    ),
     "label -1 in output_dA": (
         lambda: assignment.output_dA(np.full((1, 3), 0.5), [[1, -1, 0]]),
-        ["Y in", "[0, 1]", "-1.0"]),
+        ["Y in", "[0, 1]", "-1.0"],
+    ),
     "label 3 in two_layer_model": (
         lambda: train(Y_=with_entry(Y, (0, 2), 3.0)),
-        ["Y in two_layer_model", "[0, 1]", "3.0"]),
+        ["Y in two_layer_model", "[0, 1]", "3.0"],
+    ),
     # --- NaN and inf
     "NaN in A (X)": (
         lambda: assignment.linear_forward(with_entry(A_, (2, 3), np.nan), W_, B_),
-        ["A in linear_forward", "NaN or inf", "(2, 3)"]),
+        ["A in linear_forward", "NaN or inf", "(2, 3)"],
+    ),
     "inf in W1": (
         lambda: slide.forward_propagation(X, dict(P, W1=with_entry(P["W1"], (1, 0), np.inf))),
-        ["W1", "NaN or inf", "(1, 0)", "inf"]),
+        ["W1", "NaN or inf", "(1, 0)", "inf"],
+    ),
     "NaN in b": (
         lambda: assignment.linear_forward(A_, W_, with_entry(B_, (1, 0), np.nan)),
-        ["b in linear_forward", "NaN or inf"]),
+        ["b in linear_forward", "NaN or inf"],
+    ),
     "NaN in Y": (
         lambda: assignment.compute_cost(np.full((1, 3), 0.5), [[1, np.nan, 0]]),
-        ["Y in compute_cost", "NaN or inf", "(0, 1)"]),
+        ["Y in compute_cost", "NaN or inf", "(0, 1)"],
+    ),
     "inf in X for training": (
         lambda: train(X_=with_entry(X, (0, 4), -np.inf)),
-        ["X in two_layer_model", "NaN or inf", "(0, 4)"]),
+        ["X in two_layer_model", "NaN or inf", "(0, 4)"],
+    ),
     "NaN in X reaching dW1": (
         lambda: slide.backward_propagation(P, slide_cache(), with_entry(X, (2, 1), np.nan), Y),
-        ["X", "NaN or inf", "(2, 1)"]),
+        ["X", "NaN or inf", "(2, 1)"],
+    ),
     "NaN in dZ": (
         lambda: assignment.linear_backward(with_entry(Z_, (0, 0), np.nan), (A_, W_, B_)),
-        ["dZ", "NaN or inf", "(0, 0)"]),
+        ["dZ", "NaN or inf", "(0, 0)"],
+    ),
     "NaN in dA": (
         lambda: assignment.relu_backward(with_entry(Z_, (1, 2), np.nan), Z_),
-        ["dA in relu_backward", "NaN or inf", "(1, 2)"]),
+        ["dA in relu_backward", "NaN or inf", "(1, 2)"],
+    ),
     "NaN in a gradient": (
-        lambda: assignment.update_parameters(P, dict(
-            dW1=with_entry(P["W1"], (0, 0), np.nan), db1=P["b1"], dW2=P["W2"], db2=P["b2"]),
-            0.1),
-        ["dW1 in update_parameters", "NaN or inf"]),
+        lambda: assignment.update_parameters(
+            P,
+            dict(dW1=with_entry(P["W1"], (0, 0), np.nan), db1=P["b1"], dW2=P["W2"], db2=P["b2"]),
+            0.1,
+        ),
+        ["dW1 in update_parameters", "NaN or inf"],
+    ),
     "NaN in AL": (
         lambda: assignment.output_dA(np.array([[0.5, np.nan]]), [[1, 0]]),
-        ["AL", "NaN or inf", "(0, 1)"]),
+        ["AL", "NaN or inf", "(0, 1)"],
+    ),
     # --- unknown activation names
     "activation softmax": (
         lambda: assignment.linear_activation_forward(A_, W_, B_, "softmax"),
-        ["activation must be one of", "'relu'", "'sigmoid'", "'tanh'", "'softmax'"]),
+        ["activation must be one of", "'relu'", "'sigmoid'", "'tanh'", "'softmax'"],
+    ),
     "activation Relu": (
         lambda: assignment.linear_activation_backward(np.ones((2, 5)), CACHE, "Relu"),
-        ["activation must be one of", "'relu'", "'Relu'"]),
+        ["activation must be one of", "'relu'", "'Relu'"],
+    ),
     "hidden leaky": (
         lambda: slide.forward_propagation(X, P, hidden="leaky_relu"),
-        ["hidden must be one of", "'relu'", "'tanh'", "'sigmoid'", "'leaky_relu'"]),
+        ["hidden must be one of", "'relu'", "'tanh'", "'sigmoid'", "'leaky_relu'"],
+    ),
     "hidden in backward_stages": (
         lambda: backward_stages(X, Y, P, hidden="swish"),
-        ["hidden must be one of", "'swish'"]),
+        ["hidden must be one of", "'swish'"],
+    ),
     "hidden in gradient_check": (
         lambda: gradient_check({"dW1": P["W1"]}, X, Y, P, hidden="elu"),
-        ["hidden must be one of", "'elu'"]),
+        ["hidden must be one of", "'elu'"],
+    ),
     # --- non-numeric dtypes
     "strings": (
         lambda: assignment.linear_forward(np.full((4, 5), "a"), W_, B_),
-        ["A in linear_forward", "real numbers", "<U1"]),
+        ["A in linear_forward", "real numbers", "<U1"],
+    ),
     "object": (
         lambda: assignment.linear_forward(np.array([[1, None]], dtype=object), W_, B_),
-        ["A in linear_forward", "real numbers", "object"]),
+        ["A in linear_forward", "real numbers", "object"],
+    ),
     "complex": (
         lambda: slide.forward_propagation(X, dict(P, W1=P["W1"] + 1j)),
-        ["W1", "real numbers", "complex"]),
+        ["W1", "real numbers", "complex"],
+    ),
     "bool X": (
         lambda: assignment.L_model_forward(X > 0, P),
-        ["X in L_model_forward", "real numbers", "bool"]),
+        ["X in L_model_forward", "real numbers", "bool"],
+    ),
     "ragged list": (
         lambda: assignment.L_model_forward([[1.0, 2.0], [3.0]], P),
-        ["X in L_model_forward", "2-D numeric array"]),
+        ["X in L_model_forward", "2-D numeric array"],
+    ),
     # --- bad caches
     "linear cache of 2": (
         lambda: assignment.linear_backward(Z_, (A_, W_)),
-        ["cache (A_prev, W, b)", "must have 3 items, got 2"]),
+        ["cache (A_prev, W, b)", "must have 3 items, got 2"],
+    ),
     "layer cache not a tuple": (
         lambda: assignment.linear_activation_backward(Z_, 5, "relu"),
-        ["cache (linear_cache, Z)", "tuple", "int"]),
+        ["cache (linear_cache, Z)", "tuple", "int"],
+    ),
     "caches None": (
         lambda: assignment.L_model_backward(np.full((1, 5), 0.5), Y, None),
-        ["caches in L_model_backward", "NoneType"]),
+        ["caches in L_model_backward", "NoneType"],
+    ),
     "caches empty": (
         lambda: assignment.L_model_backward(np.full((1, 5), 0.5), Y, []),
-        ["caches in L_model_backward is empty"]),
+        ["caches in L_model_backward is empty"],
+    ),
     "slide cache lacks A2": (
         lambda: slide.backward_propagation(P, {"A1": np.ones((4, 5))}, X, Y),
-        ["cache in backward_propagation lacks", "'A2'"]),
+        ["cache in backward_propagation lacks", "'A2'"],
+    ),
     "slide cache a list": (
         lambda: slide.backward_propagation(P, [1, 2], X, Y),
-        ["cache in backward_propagation", "dict", "list"]),
+        ["cache in backward_propagation", "dict", "list"],
+    ),
     # --- bad learning rates
     "learning rate 0": (lambda: train(lr=0), ["learning_rate", "positive", "0"]),
     "learning rate negative": (lambda: train(lr=-0.1), ["learning_rate", "-0.1"]),
     "learning rate string": (lambda: train(lr="0.1"), ["learning_rate", "number", "'0.1'"]),
     "learning rate nan": (lambda: train(lr=float("nan")), ["learning_rate", "nan"]),
     "learning rate bool": (
-        lambda: assignment.update_parameters(P, {}, True), ["learning_rate", "True"]),
+        lambda: assignment.update_parameters(P, {}, True),
+        ["learning_rate", "True"],
+    ),
     # --- bad layer_dims
     "layer_dims too short": (
         lambda: assignment.initialize_parameters_deep([5]),
-        ["layer_dims", "at least 2", "[5]"]),
+        ["layer_dims", "at least 2", "[5]"],
+    ),
     "layer_dims zero": (
         lambda: assignment.initialize_parameters_deep([3, 0, 1]),
-        ["layer_dims[1]", "between 1 and", "got 0"]),
+        ["layer_dims[1]", "between 1 and", "got 0"],
+    ),
     "layer_dims float": (
         lambda: assignment.initialize_parameters_deep([3, 2.5, 1]),
-        ["layer_dims[1]", "integer", "2.5"]),
+        ["layer_dims[1]", "integer", "2.5"],
+    ),
     "layer_dims not a list": (
         lambda: assignment.initialize_parameters_deep(5),
-        ["layer_dims", "list of layer sizes", "int 5"]),
+        ["layer_dims", "list of layer sizes", "int 5"],
+    ),
     "layers_dims n_x mismatch": (
         lambda: train(dims=(4, 2, 1)),
-        ["layers_dims (4, 2, 1)", "n_x must be 3"]),
+        ["layers_dims (4, 2, 1)", "n_x must be 3"],
+    ),
     "layers_dims four sizes": (
         lambda: train(dims=(3, 2, 2, 1)),
-        ["layers_dims must have 3 sizes", "(3, 2, 2, 1)"]),
+        ["layers_dims must have 3 sizes", "(3, 2, 2, 1)"],
+    ),
     "L_layer_model n_y mismatch": (
         lambda: assignment.L_layer_model(X, Y, [3, 4, 2], num_iterations=1),
-        ["layers_dims", "n_y = 1", "[3, 4, 2]"]),
+        ["layers_dims", "n_y = 1", "[3, 4, 2]"],
+    ),
     # --- the week-3 functions of slide
     "layer_sizes 1-D X": (
         lambda: slide.layer_sizes(np.ones(3), Y),
-        ["X in layer_sizes", "1-D", "(3,)", "reshape"]),
+        ["X in layer_sizes", "1-D", "(3,)", "reshape"],
+    ),
     "layer_sizes X and Y m": (
         lambda: slide.layer_sizes(X, np.ones((1, 4))),
-        ["X and Y in layer_sizes", "same number of examples", "(3, 5)", "(1, 4)"]),
+        ["X and Y in layer_sizes", "same number of examples", "(3, 5)", "(1, 4)"],
+    ),
     "layer_sizes string Y": (
         lambda: slide.layer_sizes(X, np.full((1, 5), "1")),
-        ["Y in layer_sizes", "real numbers", "<U1"]),
+        ["Y in layer_sizes", "real numbers", "<U1"],
+    ),
     "week-3 initialize_parameters n_x 0": (
-        lambda: slide.initialize_parameters(0, 4, 1), ["n_x", "between 1 and", "got 0"]),
+        lambda: slide.initialize_parameters(0, 4, 1),
+        ["n_x", "between 1 and", "got 0"],
+    ),
     "week-3 initialize_parameters n_h 4.0": (
-        lambda: slide.initialize_parameters(2, 4.0, 1), ["n_h", "integer", "4.0"]),
+        lambda: slide.initialize_parameters(2, 4.0, 1),
+        ["n_h", "integer", "4.0"],
+    ),
     "week-3 initialize_parameters n_y string": (
-        lambda: slide.initialize_parameters(2, 4, "1"), ["n_y", "integer", "'1'"]),
+        lambda: slide.initialize_parameters(2, 4, "1"),
+        ["n_y", "integer", "'1'"],
+    ),
     "week-3 compute_cost Y shape": (
         lambda: slide.compute_cost(np.full((1, 3), 0.5), np.ones((1, 4))),
-        ["Y in compute_cost", "(1, 4)", "expected (1, 3)"]),
+        ["Y in compute_cost", "(1, 4)", "expected (1, 3)"],
+    ),
     "week-3 compute_cost A2 outside [0, 1]": (
         lambda: slide.compute_cost(np.array([[0.5, 1.5]]), [[1, 0]]),
-        ["A2 in compute_cost", "[0, 1]", "1.5"]),
+        ["A2 in compute_cost", "[0, 1]", "1.5"],
+    ),
     "week-3 compute_cost label 2": (
         lambda: slide.compute_cost(np.full((1, 3), 0.5), [[1, 2, 0]]),
-        ["Y in compute_cost", "[0, 1]", "2.0"]),
+        ["Y in compute_cost", "[0, 1]", "2.0"],
+    ),
     "week-3 compute_cost 1-D A2": (
         lambda: slide.compute_cost(np.full(3, 0.5), [[1, 0, 1]]),
-        ["A2 in compute_cost", "1-D", "(3,)"]),
+        ["A2 in compute_cost", "1-D", "(3,)"],
+    ),
     "week-3 update_parameters learning rate 0": (
         lambda: slide.update_parameters(P, {f"d{k}": v for k, v in P.items()}, 0),
-        ["learning_rate", "positive", "0"]),
+        ["learning_rate", "positive", "0"],
+    ),
     "week-3 update_parameters grads missing db2": (
         lambda: slide.update_parameters(P, {"dW1": P["W1"], "db1": P["b1"], "dW2": P["W2"]}),
-        ["grads has no 'db2'", "b2"]),
+        ["grads has no 'db2'", "b2"],
+    ),
     "nn_model n_h 0": (
-        lambda: slide.nn_model(X, Y, 0, num_iterations=1), ["n_h", "between 1 and", "got 0"]),
+        lambda: slide.nn_model(X, Y, 0, num_iterations=1),
+        ["n_h", "between 1 and", "got 0"],
+    ),
     "nn_model negative iterations": (
         lambda: slide.nn_model(X, Y, 4, num_iterations=-1),
-        ["num_iterations", "between 0 and", "-1"]),
+        ["num_iterations", "between 0 and", "-1"],
+    ),
     "nn_model label 3": (
         lambda: slide.nn_model(X, with_entry(Y, (0, 2), 3.0), 4, num_iterations=1),
-        ["Y in nn_model", "[0, 1]", "3.0"]),
+        ["Y in nn_model", "[0, 1]", "3.0"],
+    ),
     "nn_model X and Y m": (
         lambda: slide.nn_model(X, np.ones((1, 4)), 4, num_iterations=1),
-        ["X and Y in nn_model", "(3, 5)", "(1, 4)"]),
+        ["X and Y in nn_model", "(3, 5)", "(1, 4)"],
+    ),
     "nn_model NaN in X": (
         lambda: slide.nn_model(with_entry(X, (1, 1), np.nan), Y, 4, num_iterations=1),
-        ["X in nn_model", "NaN or inf", "(1, 1)"]),
+        ["X in nn_model", "NaN or inf", "(1, 1)"],
+    ),
     "predict with week 4's argument order": (
         lambda: slide.predict(X, P),
-        ["parameters in forward_propagation", "dict", "ndarray", "other way round"]),
+        ["parameters in forward_propagation", "dict", "ndarray", "other way round"],
+    ),
     "week-3 predict W1 vs X": (
         lambda: slide.predict(P, np.ones((2, 5))),
-        ["W1", "(4, 3)", "expected (any, 2)"]),
+        ["W1", "(4, 3)", "expected (any, 2)"],
+    ),
     # --- other arguments
     "n_h 0": (lambda: assignment.initialize_parameters(3, 0, 1), ["n_h", "between 1 and", "0"]),
-    "seed negative": (
-        lambda: assignment.initialize_parameters(3, 2, 1, seed=-1), ["seed", "-1"]),
+    "seed negative": (lambda: assignment.initialize_parameters(3, 2, 1, seed=-1), ["seed", "-1"]),
     "init scheme": (
         lambda: assignment.initialize_parameters_deep([3, 2], scheme="he"),
-        ["scheme must be one of", "'course'", "'application'", "'he'"]),
+        ["scheme must be one of", "'course'", "'application'", "'he'"],
+    ),
     "grads missing dW2": (
         lambda: assignment.update_parameters(P, {"dW1": P["W1"], "db1": P["b1"]}, 0.1),
-        ["grads has no 'dW2'", "W2"]),
+        ["grads has no 'dW2'", "W2"],
+    ),
     "parameters missing b2": (
         lambda: assignment.L_model_forward(X, {"W1": P["W1"], "b1": P["b1"], "W2": P["W2"]}),
-        ["parameters must hold W1, b1, ..., WL, bL", "missing ['b2']"]),
+        ["parameters must hold W1, b1, ..., WL, bL", "missing ['b2']"],
+    ),
     "parameters with a stray key": (
         lambda: assignment.update_parameters(dict(P, W0=P["W1"]), {}, 0.1),
-        ["parameters must hold W1, b1, ..., WL, bL", "unexpected ['W0']"]),
+        ["parameters must hold W1, b1, ..., WL, bL", "unexpected ['W0']"],
+    ),
     "one_over_m": (
         lambda: slide.six_equations(P, slide_cache(), X, Y, one_over_m="dA"),
-        ["one_over_m must be one of", "'dW'", "'dZ'", "'dA'"]),
+        ["one_over_m must be one of", "'dW'", "'dZ'", "'dA'"],
+    ),
     "expand index": (
         lambda: expand(backward_stages(X, Y, P), "dW1", (4, 0)),
-        ["index (4, 0) is outside dW1", "(4, 3)"]),
+        ["index (4, 0) is outside dW1", "(4, 3)"],
+    ),
 }
 
 
@@ -370,25 +469,32 @@ STRIDED = {
     "linear_forward: W @ A": (
         lambda: assignment.linear_forward(strided_with_inf(4, 5, (1, 3)), W_ZERO_COL, B_),
         lambda: W_ZERO_COL @ strided_with_inf(4, 5, (1, 3)),
-        ["A in linear_forward", "NaN or inf", "(1, 3)"]),
+        ["A in linear_forward", "NaN or inf", "(1, 3)"],
+    ),
     "linear_backward: dZ @ A_prev.T": (
         lambda: assignment.linear_backward(DZ_ZERO_ROW, (strided_with_inf(4, 5, (2, 0)), W_, B_)),
         lambda: DZ_ZERO_ROW @ strided_with_inf(4, 5, (2, 0)).T,
-        ["A_prev", "NaN or inf", "(2, 0)"]),
+        ["A_prev", "NaN or inf", "(2, 0)"],
+    ),
     "forward_propagation: W1 @ X": (
         lambda: slide.forward_propagation(X_INF, P_ZERO_COL),
         lambda: P_ZERO_COL["W1"] @ X_INF,
-        ["X in forward_propagation", "NaN or inf", "(1, 2)"]),
+        ["X in forward_propagation", "NaN or inf", "(1, 2)"],
+    ),
     "six_equations: dZ1 @ X.T": (
         lambda: slide.six_equations(
-            P_DEAD_UNIT, slide.forward_propagation(X, P_DEAD_UNIT, "relu")[1], X_INF, Y, "relu"),
+            P_DEAD_UNIT, slide.forward_propagation(X, P_DEAD_UNIT, "relu")[1], X_INF, Y, "relu"
+        ),
         lambda: with_entry(np.ones((4, 5)), (0, slice(None)), 0.0) @ X_INF.T,
-        ["X in backward_propagation", "NaN or inf", "(1, 2)"]),
+        ["X in backward_propagation", "NaN or inf", "(1, 2)"],
+    ),
     "linear_activation_forward in L_model_forward": (
-        lambda: assignment.L_model_forward(X_INF, {"W1": P_ZERO_COL["W1"], "b1": P["b1"],
-                                                   "W2": P["W2"], "b2": P["b2"]}),
+        lambda: assignment.L_model_forward(
+            X_INF, {"W1": P_ZERO_COL["W1"], "b1": P["b1"], "W2": P["W2"], "b2": P["b2"]}
+        ),
         lambda: P_ZERO_COL["W1"] @ X_INF,
-        ["A in linear_forward", "NaN or inf", "(1, 2)"]),
+        ["A in linear_forward", "NaN or inf", "(1, 2)"],
+    ),
 }
 
 
@@ -407,9 +513,11 @@ def test_inf_in_a_large_operand_gives_the_clear_error_and_no_warning(call, raw, 
 
 def test_a_non_finite_weight_is_named_before_any_product():
     W1 = with_entry(P["W1"], (1, 0), np.inf)
-    for call in (lambda: slide.forward_propagation(X_INF, dict(P, W1=W1)),
-                 lambda: assignment.linear_forward(X_INF, W1, P["b1"]),
-                 lambda: gradient_check({"dW1": W1}, X, Y, dict(P, W1=W1))):
+    for call in (
+        lambda: slide.forward_propagation(X_INF, dict(P, W1=W1)),
+        lambda: assignment.linear_forward(X_INF, W1, P["b1"]),
+        lambda: gradient_check({"dW1": W1}, X, Y, dict(P, W1=W1)),
+    ):
         with warnings.catch_warnings(), pytest.raises(CourseInputError, match="W1? .*NaN or inf"):
             warnings.simplefilter("error")
             call()
@@ -509,6 +617,9 @@ def test_the_week_3_compute_cost_on_a_saturated_output_names_A2():
 
 
 def test_compute_cost_refuses_outputs_outside_zero_one():
-    with pytest.raises(CourseInputError, match=r"AL in compute_cost must be a sigmoid output in "
-                                               r"\[0, 1\], got values in \[0.5, 1.2\]"):
+    with pytest.raises(
+        CourseInputError,
+        match=r"AL in compute_cost must be a sigmoid output in "
+        r"\[0, 1\], got values in \[0.5, 1.2\]",
+    ):
         assignment.compute_cost(np.array([[0.5, 1.2]]), [[1, 0]])

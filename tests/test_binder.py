@@ -76,8 +76,11 @@ def assert_opens_a_repository_file(urlpath: str) -> None:
 def test_every_binder_url_in_the_readme_is_a_badge_or_a_launch_link():
     urls = binder_urls()
     assert launch_links(), "README.md has no Binder launch link"
-    odd = [url for url in urls if not urlsplit(url).path.startswith("/v2/")
-           and not urlsplit(url).path.endswith(".svg")]
+    odd = [
+        url
+        for url in urls
+        if not urlsplit(url).path.startswith("/v2/") and not urlsplit(url).path.endswith(".svg")
+    ]
     assert not odd, f"mybinder.org URLs that are neither a badge image nor a launch link: {odd}"
 
 
@@ -88,10 +91,12 @@ def test_binder_launch_link_names_a_github_repository_and_ref(url):
     assert parts["provider"] == "gh", f"{url}: expected a GitHub (gh) repository"
     assert GITHUB_OWNER.match(parts["owner"]), f"{url}: {parts['owner']!r} is no GitHub owner"
     assert GITHUB_REPO.match(parts["repo"]) and parts["repo"] not in {".", ".."}, (
-        f"{url}: {parts['repo']!r} is no GitHub repository name")
+        f"{url}: {parts['repo']!r} is no GitHub repository name"
+    )
     assert not parts["repo"].endswith(".git"), f"{url}: drop the .git suffix"
-    ref_ok = subprocess.run(["git", "check-ref-format", f"refs/heads/{parts['ref']}"],
-                            capture_output=True, timeout=30)
+    ref_ok = subprocess.run(
+        ["git", "check-ref-format", f"refs/heads/{parts['ref']}"], capture_output=True, timeout=30
+    )
     assert ref_ok.returncode == 0, f"{url}: {parts['ref']!r} is not a valid git ref"
 
 
@@ -101,7 +106,8 @@ def test_binder_launch_link_opens_a_file_of_the_repository(url):
     assert set(query) == {"urlpath"}, f"{url}: expected one urlpath= parameter, got {query}"
     [urlpath] = query["urlpath"]
     assert urlpath.lstrip("/").startswith(("voila/render/", "lab/tree/")), (
-        f"{url}: urlpath {urlpath!r} must start with voila/render/ or lab/tree/")
+        f"{url}: urlpath {urlpath!r} must start with voila/render/ or lab/tree/"
+    )
     assert_opens_a_repository_file(urlpath)
 
 
@@ -119,7 +125,11 @@ def copy_of_the_repository(destination: Path) -> Path:
     """The files Binder would get (tracked, plus new ones git does not ignore), as they are now."""
     listing = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True, timeout=60).stdout.decode()
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode()
     for name in filter(None, listing.split("\0")):
         source = ROOT / name
         if not (source.exists() or source.is_symlink()):
@@ -134,11 +144,19 @@ def throwaway_venv(path: Path) -> Path:
     """A venv that sees this environment's packages (pip, numpy, ...) through a .pth file but
     has no course_lib of its own: the editable install's hook is not run from an added path.
     Returns its site-packages."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)],
-                   check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(path)], check=True, timeout=120
+    )
     ask = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    site = Path(subprocess.run([str(path / "bin" / "python"), "-c", ask], capture_output=True,
-                               text=True, check=True, timeout=60).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(path / "bin" / "python"), "-c", ask],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
+    )
     (site / "parent-environment.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return site
 
@@ -171,24 +189,38 @@ def test_binder_server_config_carries_voila_json_server_settings():
 def test_binder_post_build_installs_course_lib_importable_outside_the_repository(tmp_path):
     repo = copy_of_the_repository(tmp_path / "repo")
     site = throwaway_venv(tmp_path / "venv")
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}
+    }
     env["PATH"] = f"{tmp_path / 'venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["PIP_NO_INPUT"] = "1"
     env["HOME"] = str(tmp_path / "home")  # postBuild writes the user's Jupyter config
     env.pop("JUPYTER_CONFIG_DIR", None)
 
-    build = subprocess.run(["./binder/postBuild"], cwd=repo, env=env,  # as repo2docker runs it
-                           capture_output=True, text=True, timeout=240)
+    build = subprocess.run(
+        ["./binder/postBuild"],
+        cwd=repo,
+        env=env,  # as repo2docker runs it
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert build.returncode == 0, f"binder/postBuild failed:\n{build.stdout}\n{build.stderr}"
     server_config = tmp_path / "home" / ".jupyter" / "jupyter_server_config.json"
     assert json.loads(server_config.read_text()) == binder_server_config()
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    imported = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-I", "-c",
-                               IMPORT_EVERY_MODULE],
-                              cwd=elsewhere, env=env, capture_output=True, text=True, timeout=180)
+    imported = subprocess.run(
+        [str(tmp_path / "venv" / "bin" / "python"), "-I", "-c", IMPORT_EVERY_MODULE],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert imported.returncode == 0, f"importing course_lib failed:\n{imported.stderr}"
     installed = Path(imported.stdout.strip().splitlines()[-1]).parent
     assert installed == site / "course_lib", f"course_lib came from {installed}, not the install"
@@ -197,8 +229,11 @@ def test_binder_post_build_installs_course_lib_importable_outside_the_repository
     shipped = {".py", ".js", ".css", ".json"}
 
     def files(root):
-        return {p.relative_to(root) for p in root.rglob("*")
-                if p.is_file() and p.suffix in shipped and "__pycache__" not in p.parts}
+        return {
+            p.relative_to(root)
+            for p in root.rglob("*")
+            if p.is_file() and p.suffix in shipped and "__pycache__" not in p.parts
+        }
 
     missing = files(ROOT / "course_lib") - files(installed)
     assert not missing, f"the installed course_lib lacks {sorted(map(str, missing))}"
@@ -224,8 +259,12 @@ def repo2docker_dry_run() -> subprocess.CompletedProcess:
     """repo2docker's Dockerfile for the repository. With --no-build it reads a local directory
     in place, writes nothing to it and talks to no container engine."""
     pytest.importorskip("repo2docker", reason="jupyter-repo2docker (the test extra) is missing")
-    result = subprocess.run([sys.executable, "-m", "repo2docker", "--no-build", *BINDER_USER,
-                             str(ROOT)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "repo2docker", "--no-build", *BINDER_USER, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, f"repo2docker --no-build failed:\n{result.stderr}"
     return result
 
@@ -236,16 +275,21 @@ def test_repo2docker_builds_the_conda_environment_of_binder_with_python_3_12(rep
     update = [step for step in steps if re.search(r"\benv update\b", step)]
     assert len(update) == 1, "expected one conda/mamba `env update` step"
     assert re.search(r'-p \$\{NB_PYTHON_PREFIX\} --file "?binder/environment\.yml"?', update[0]), (
-        f"the environment does not come from binder/environment.yml: {update[0]}")
+        f"the environment does not come from binder/environment.yml: {update[0]}"
+    )
     assert "ENV KERNEL_PYTHON_PREFIX=${NB_PYTHON_PREFIX}" in steps, (
-        "the kernel must run in the environment that postBuild installs course_lib into")
+        "the kernel must run in the environment that postBuild installs course_lib into"
+    )
 
 
 def test_repo2docker_runs_post_build_as_the_user_after_copying_the_repository(repo2docker_dry_run):
     steps = dockerfile_instructions(repo2docker_dry_run.stdout)
     post_build = steps.index("RUN ./binder/postBuild")
-    copy_all = next(i for i, step in enumerate(steps)
-                    if re.fullmatch(r"COPY (--chown=\S+ )?src/ \$\{REPO_DIR\}/", step))
+    copy_all = next(
+        i
+        for i, step in enumerate(steps)
+        if re.fullmatch(r"COPY (--chown=\S+ )?src/ \$\{REPO_DIR\}/", step)
+    )
     update = next(i for i, step in enumerate(steps) if re.search(r"\benv update\b", step))
     assert update < copy_all < post_build, "postBuild must run after the environment and copy"
     user = [step for step in steps[:post_build] if step.startswith("USER ")][-1]

@@ -110,8 +110,9 @@ def test_idle_kernel_of_a_served_page_is_culled():
         assert server.kernel_model(kernel_id) is not None
 
         gone = wait_until(
-            lambda: kernel_id not in kernel_processes(server)
-            and server.kernel_model(kernel_id) is None,
+            lambda: (
+                kernel_id not in kernel_processes(server) and server.kernel_model(kernel_id) is None
+            ),
             timeout=CULL_WAIT,
             interval=0.2,
         )

@@ -84,18 +84,21 @@ def test_make_problem_draw_order_and_shapes():
     np.testing.assert_array_equal(p["b2"], rng.randn(2, 1) * 0.1)
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: data.make_flower(m=1), "m must be between 2 and"),
-    (lambda: data.make_flower(petals=0), "petals must be between 1 and"),
-    (lambda: data.make_xor(noise=-0.1), "noise must be a finite number >= 0, got -0.1"),
-    (lambda: data.make_moons(noise=float("nan")), "noise must be .* got nan"),
-    (lambda: data.make_moons(seed=-1), "seed must be between 0 and"),
-    (lambda: data.make_flower(m=2.5), "m must be an integer, got float 2.5"),
-    (lambda: data.make_dataset("spiral"), r"\['flower', 'xor', 'moons'\], got 'spiral'"),
-    (lambda: data.make_problem(n_h=0), "n_h must be between 1 and"),
-    (lambda: data.make_problem(weight_scale=0), "weight_scale must be a positive finite"),
-    (lambda: data.make_problem(seed="a"), "seed must be an integer, got str 'a'"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: data.make_flower(m=1), "m must be between 2 and"),
+        (lambda: data.make_flower(petals=0), "petals must be between 1 and"),
+        (lambda: data.make_xor(noise=-0.1), "noise must be a finite number >= 0, got -0.1"),
+        (lambda: data.make_moons(noise=float("nan")), "noise must be .* got nan"),
+        (lambda: data.make_moons(seed=-1), "seed must be between 0 and"),
+        (lambda: data.make_flower(m=2.5), "m must be an integer, got float 2.5"),
+        (lambda: data.make_dataset("spiral"), r"\['flower', 'xor', 'moons'\], got 'spiral'"),
+        (lambda: data.make_problem(n_h=0), "n_h must be between 1 and"),
+        (lambda: data.make_problem(weight_scale=0), "weight_scale must be a positive finite"),
+        (lambda: data.make_problem(seed="a"), "seed must be an integer, got str 'a'"),
+    ],
+)
 def test_bad_arguments(call, message):
     with pytest.raises(CourseInputError, match=message):
         call()

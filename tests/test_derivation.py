@@ -62,8 +62,17 @@ def test_expand_db1_hand_example():
 def test_every_entry_of_every_stage_equals_its_expansion(hidden):
     X, Y, p = make_problem(n_x=3, n_h=4, n_y=2, m=5, seed=3)
     bp = backward_stages(X, Y, p, hidden)
-    n_terms = {"dA2": 1, "dZ2": 1, "dW2": 5, "db2": 5, "dA1": 2, "dZ1": 1, "dW1": 5,
-               "db1": 5, "dA0": 4}  # m for dW/db, n[l] for dA[l-1], one for elementwise
+    n_terms = {
+        "dA2": 1,
+        "dZ2": 1,
+        "dW2": 5,
+        "db2": 5,
+        "dA1": 2,
+        "dZ1": 1,
+        "dW1": 5,
+        "db1": 5,
+        "dA0": 4,
+    }  # m for dW/db, n[l] for dA[l-1], one for elementwise
     for key in STAGE_KEYS:
         value = bp[key].value
         for index in np.ndindex(value.shape):
@@ -81,8 +90,11 @@ def test_long_sums_are_abbreviated():
 
 def test_expand_rejects_bad_key_and_index():
     bp = hand_pass()
-    with pytest.raises(CourseInputError, match=r"index \(0, 2\) is outside dW1, which has shape "
-                                               r"\(1, 2\)"):
+    with pytest.raises(
+        CourseInputError,
+        match=r"index \(0, 2\) is outside dW1, which has shape "
+        r"\(1, 2\)",
+    ):
         derivation.expand(bp, "dW1", (0, 2))
     with pytest.raises(CourseInputError, match=re.escape("a (row, column) pair, got 3")):
         derivation.expand(bp, "dW1", 3)
@@ -100,13 +112,16 @@ def test_collapse_steps_hand_example():
     assert "a - y" in steps[-1][0]
 
 
-@pytest.mark.parametrize(("a", "y", "message"), [
-    (0.0, 1.0, "a must lie strictly between 0 and 1, got 0.0"),
-    (1.0, 0.0, "got 1.0"),
-    (float("nan"), 0.0, "got nan"),
-    (0.5, 2.0, "y must be a label in \\[0, 1\\], got 2.0"),
-    ("0.5", 0.0, "a must be a real number, got str"),
-])
+@pytest.mark.parametrize(
+    ("a", "y", "message"),
+    [
+        (0.0, 1.0, "a must lie strictly between 0 and 1, got 0.0"),
+        (1.0, 0.0, "got 1.0"),
+        (float("nan"), 0.0, "got nan"),
+        (0.5, 2.0, "y must be a label in \\[0, 1\\], got 2.0"),
+        ("0.5", 0.0, "a must be a real number, got str"),
+    ],
+)
 def test_collapse_steps_rejects(a, y, message):
     with pytest.raises(CourseInputError, match=message):
         derivation.collapse_steps(a, y)
@@ -116,8 +131,11 @@ def test_output_gradient_collapses_only_for_sigmoid_with_cross_entropy():
     z = np.linspace(-6, 6, 25).reshape(1, -1)
     y = np.ones_like(z)
     assert derivation.output_gradient(z, y, "sigmoid", "cross_entropy")["collapses"]
-    for output, loss in (("sigmoid", "squared_error"), ("tanh", "cross_entropy"),
-                         ("tanh", "squared_error")):
+    for output, loss in (
+        ("sigmoid", "squared_error"),
+        ("tanh", "cross_entropy"),
+        ("tanh", "squared_error"),
+    ):
         assert not derivation.output_gradient(z, y, output, loss)["collapses"], (output, loss)
 
 

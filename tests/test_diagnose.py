@@ -45,16 +45,21 @@ def equal(x, y) -> bool:
 
 def same_outputs(a: list, b: list) -> bool:
     """Independent of diagnose's comparison: equal names, shapes and values on every case."""
-    return all(set(x) == set(y) and all(equal(x[k], y[k]) for k in x)
-               for x, y in zip(a, b, strict=True))
+    return all(
+        set(x) == set(y) and all(equal(x[k], y[k]) for k in x) for x, y in zip(a, b, strict=True)
+    )
 
 
 def changed_outputs(exercise: str, fn) -> set:
     """The reference's outputs that ``fn`` changes on some case, found independently."""
     mine = outputs_on_cases(exercise, fn)
     refs = outputs_on_cases(exercise, EXERCISES[exercise].reference)
-    return {k for x, ref in zip(mine, refs, strict=True) for k in ref
-            if k not in x or not equal(x[k], ref[k])}
+    return {
+        k
+        for x, ref in zip(mine, refs, strict=True)
+        for k in ref
+        if k not in x or not equal(x[k], ref[k])
+    }
 
 
 def wrong(feedback) -> set:
@@ -82,8 +87,7 @@ def test_catalogue_is_large_with_stable_unique_ids():
 def test_each_mistake_is_written_in_its_exercise_module():
     # The README sends whoever adds a mistake to catalogue/<exercise>.py: keep that true.
     for entry in MISTAKES:
-        assert entry.apply.__module__ == f"course_lib.diagnose.catalogue.{entry.exercise}", (
-            entry.id)
+        assert entry.apply.__module__ == f"course_lib.diagnose.catalogue.{entry.exercise}", entry.id
 
 
 def test_each_mistake_has_its_stage_and_the_outputs_it_changes():
@@ -181,15 +185,18 @@ def test_each_mistake_is_named_by_its_own_id_stage_and_outputs(entry):
 def test_confusion_matrix_is_the_identity(exercise):
     entries = diagnose.mistakes_for(exercise)
     candidates = [("reference", EXERCISES[exercise].reference)] + [
-        (entry.id, entry.apply) for entry in entries]
+        (entry.id, entry.apply) for entry in entries
+    ]
     outs = {name: outputs_on_cases(exercise, fn) for name, fn in candidates}
     # No two candidates give the same outputs on the cases ...
     for (a, _), (b, _) in itertools.combinations(candidates, 2):
         assert not same_outputs(outs[a], outs[b]), f"{a} and {b} cannot be told apart"
     # ... and check names each one as itself: row i of the matrix has its 1 in column i.
     named = {name: check(exercise, fn) for name, fn in candidates}
-    matrix = [[int((f.mistake or ("reference" if f.passed else None)) == col)
-               for col, _ in candidates] for f in named.values()]
+    matrix = [
+        [int((f.mistake or ("reference" if f.passed else None)) == col) for col, _ in candidates]
+        for f in named.values()
+    ]
     assert matrix == np.eye(len(candidates), dtype=int).tolist()
 
 
@@ -203,14 +210,18 @@ def test_no_mistake_comes_close_under_the_float32_tolerance():
     # A float32 result is judged with a looser tolerance; every mistake, rounded to
     # float32, must still be told from the reference on every output it changes.
     from course_lib.diagnose.outputs import reference_results, results_of, same
+
     for entry in MISTAKES:
         theirs = results_of(entry.apply, entry.exercise)
         refs = reference_results(entry.exercise)
         for k in entry.outputs:
             assert not all(
-                same(np.asarray(mine[k]).astype(np.float32), ref[k]) if
-                isinstance(mine.get(k), np.ndarray) else False
-                for mine, ref in zip(theirs, refs, strict=True) if k in ref), (entry.id, k)
+                same(np.asarray(mine[k]).astype(np.float32), ref[k])
+                if isinstance(mine.get(k), np.ndarray)
+                else False
+                for mine, ref in zip(theirs, refs, strict=True)
+                if k in ref
+            ), (entry.id, k)
 
 
 def test_cases_are_built_to_tell_mistakes_apart():
@@ -249,17 +260,22 @@ def _arrays(obj):
 
 
 def test_a_mistake_in_one_output_is_reported_with_the_other_outputs_right():
-    feedback = check("linear_backward",
-                     diagnose.find_mistake("linear_backward.no_one_over_m_in_dW").apply)
+    feedback = check(
+        "linear_backward", diagnose.find_mistake("linear_backward.no_one_over_m_in_dW").apply
+    )
     assert feedback.outputs == {"dA_prev": True, "dW": False, "db": True}
     assert feedback.message.startswith(
-        "linear_backward: dW lacks 1/m: it is m times too large; dA_prev and db are right.")
-    feedback = check("backward_propagation",
-                     diagnose.find_mistake("backward_propagation.no_one_over_m_layer1").apply)
+        "linear_backward: dW lacks 1/m: it is m times too large; dA_prev and db are right."
+    )
+    feedback = check(
+        "backward_propagation",
+        diagnose.find_mistake("backward_propagation.no_one_over_m_layer1").apply,
+    )
     assert feedback.outputs == {"dW1": False, "db1": False, "dW2": True, "db2": True}
     assert feedback.message.startswith(
         "backward_propagation: 1/m is missing in layer 1 only: dW1 and db1 are m times too "
-        "large; dW2 and db2 are right.")
+        "large; dW2 and db2 are right."
+    )
     assert diagnose.find_mistake(feedback.mistake).stage == "dW1"
 
 
@@ -273,8 +289,14 @@ def _one_output_pairs(exercise):
 def _single_equal_to(exercise, fn):
     """The one catalogued entry whose outputs equal ``fn``'s on every case, if any."""
     outs = outputs_on_cases(exercise, fn)
-    return next((e.id for e in diagnose.mistakes_for(exercise)
-                 if same_outputs(outputs_on_cases(exercise, e.apply), outs)), None)
+    return next(
+        (
+            e.id
+            for e in diagnose.mistakes_for(exercise)
+            if same_outputs(outputs_on_cases(exercise, e.apply), outs)
+        ),
+        None,
+    )
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))
@@ -290,25 +312,33 @@ def test_mistakes_in_different_outputs_are_all_named(exercise):
         assert feedback.mistake == both.id and set(feedback.mistakes) == {a.id, b.id}
         assert a.title in feedback.message and b.title in feedback.message
         assert wrong(feedback) == set(a.outputs) | set(b.outputs)
-    assert pairs >= {"linear_backward": 30, "backward_propagation": 30,
-                     "linear_activation_backward": 3}.get(exercise, 0)
+    assert pairs >= {
+        "linear_backward": 30,
+        "backward_propagation": 30,
+        "linear_activation_backward": 3,
+    }.get(exercise, 0)
 
 
 def test_three_one_output_mistakes_are_all_named():
-    ids = ("linear_backward.dA_prev_transposed", "linear_backward.no_one_over_m_in_dW",
-           "linear_backward.db_not_kept")
+    ids = (
+        "linear_backward.dA_prev_transposed",
+        "linear_backward.no_one_over_m_in_dW",
+        "linear_backward.db_not_kept",
+    )
     three = diagnose.combination(*reversed(ids))
     assert three.id == "+".join(ids)  # named in the order of the outputs
     feedback = check("linear_backward", three.apply)
     assert feedback.mistakes == ids and feedback.mistake == three.id
-    assert feedback.message.startswith("linear_backward: three mistakes at once. First, "
-                                       "dA_prev is transposed")
+    assert feedback.message.startswith(
+        "linear_backward: three mistakes at once. First, dA_prev is transposed"
+    )
     assert "Right on every test case" not in feedback.message
 
 
 def test_pairs_are_named_in_the_order_of_the_pass():
-    both = diagnose.combination("backward_propagation.db1_not_kept",
-                                "backward_propagation.dW2_transposed")
+    both = diagnose.combination(
+        "backward_propagation.db1_not_kept", "backward_propagation.dW2_transposed"
+    )
     assert both.id == "backward_propagation.dW2_transposed+backward_propagation.db1_not_kept"
     assert both.stage == "dW2"
     feedback = check("backward_propagation", both.apply)
@@ -341,9 +371,11 @@ def test_several_unknown_outputs_the_first_in_full_the_others_in_a_few_words():
     assert feedback.mistake is None and feedback.unexplained == tuple(feedback.outputs)
     first, _, others = feedback.message.partition(" Also wrong: ")
     assert "grads['dA2'][0, 0] is" in first and "grads['dW3']" not in first
-    assert others == ("grads['dW3'], grads['db3'], grads['dA1'], grads['dW2'], grads['db2'], "
-                      "grads['dA0'] and grads['db1'] (exactly -1 times the expected on every "
-                      "test case) and grads['dW1'] (shape (4, 5), expected (5, 4)).")
+    assert others == (
+        "grads['dW3'], grads['db3'], grads['dA1'], grads['dW2'], grads['db2'], "
+        "grads['dA0'] and grads['db1'] (exactly -1 times the expected on every "
+        "test case) and grads['dW1'] (shape (4, 5), expected (5, 4))."
+    )
 
 
 def test_combination_refuses_mistakes_of_different_exercises():
@@ -351,8 +383,9 @@ def test_combination_refuses_mistakes_of_different_exercises():
         diagnose.combination("dAL.sign_flipped", "linear_backward.dW_transposed")
     with pytest.raises(CourseInputError, match="one exercise"):
         diagnose.combination("dAL.sign_flipped")
-    assert diagnose.combination("linear_backward.no_one_over_m",
-                                "linear_backward.m_from_rows") is None  # both change dW
+    assert (
+        diagnose.combination("linear_backward.no_one_over_m", "linear_backward.m_from_rows") is None
+    )  # both change dW
 
 
 # ----------------------------------------------------------------------------- correct code passes
@@ -372,17 +405,21 @@ def lb_matmul(dZ, cache):
 def lb_einsum(dZ, cache):
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    return (np.einsum("kj,ki->ji", W, dZ), np.einsum("ki,ji->kj", dZ, A_prev) / m,
-            np.einsum("ki->k", dZ)[:, None] / m)
+    return (
+        np.einsum("kj,ki->ji", W, dZ),
+        np.einsum("ki,ji->kj", dZ, A_prev) / m,
+        np.einsum("ki->k", dZ)[:, None] / m,
+    )
 
 
 def lb_loops(dZ, cache):
     A_prev, W, _ = cache
     (n, m), n_prev = dZ.shape, A_prev.shape[0]
-    dA_prev = [[sum(W[k, j] * dZ[k, i] for k in range(n)) for i in range(m)]
-               for j in range(n_prev)]
-    dW = [[sum(dZ[k, i] * A_prev[j, i] for i in range(m)) / m for j in range(n_prev)]
-          for k in range(n)]
+    dA_prev = [[sum(W[k, j] * dZ[k, i] for k in range(n)) for i in range(m)] for j in range(n_prev)]
+    dW = [
+        [sum(dZ[k, i] * A_prev[j, i] for i in range(m)) / m for j in range(n_prev)]
+        for k in range(n)
+    ]
     db = [[sum(dZ[k, i] for i in range(m)) / m] for k in range(n)]
     return np.array(dA_prev), np.array(dW), np.array(db)
 
@@ -403,8 +440,10 @@ def sb_loops(dA, Z):
     def prime(z):
         s = 1 / (1 + math.exp(-z))
         return s * (1 - s)
-    return np.array([[dA[r, c] * prime(Z[r, c]) for c in range(Z.shape[1])]
-                     for r in range(Z.shape[0])])
+
+    return np.array(
+        [[dA[r, c] * prime(Z[r, c]) for c in range(Z.shape[1])] for r in range(Z.shape[0])]
+    )
 
 
 def sb_float32(dA, Z):
@@ -435,8 +474,12 @@ def tb_cosh(dA, Z):
 
 
 def tb_loops(dA, Z):
-    return np.array([[dA[r, c] * (1 - math.tanh(Z[r, c]) ** 2) for c in range(Z.shape[1])]
-                     for r in range(Z.shape[0])])
+    return np.array(
+        [
+            [dA[r, c] * (1 - math.tanh(Z[r, c]) ** 2) for c in range(Z.shape[1])]
+            for r in range(Z.shape[0])
+        ]
+    )
 
 
 def tb_float32(dA, Z):
@@ -487,7 +530,8 @@ def lmb_course_style(AL, Y, caches, layer=lab_composed):
     Y = Y.reshape(AL.shape)
     dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = layer(
-        dAL, caches[L - 1], "sigmoid")
+        dAL, caches[L - 1], "sigmoid"
+    )
     for l in reversed(range(L - 1)):
         dA_prev, dW, db = layer(grads["dA" + str(l + 1)], caches[l], "relu")
         grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
@@ -533,9 +577,13 @@ def bp_einsum(parameters, cache, X, Y):
     m = X.shape[1]
     dZ2 = (cache["A2"] - Y) / m  # 1/m folded into dZ2: the same dW and db
     dZ1 = np.einsum("kj,ki->ji", parameters["W2"], dZ2) * (1 - np.tanh(cache["Z1"]) ** 2)
-    return {"dW1": np.einsum("ji,ni->jn", dZ1, X), "db1": dZ1.sum(axis=1, keepdims=True),
-            "dW2": np.einsum("ki,ji->kj", dZ2, cache["A1"]),
-            "db2": dZ2.sum(axis=1, keepdims=True), "dZ1": dZ1}  # an extra key is fine
+    return {
+        "dW1": np.einsum("ji,ni->jn", dZ1, X),
+        "db1": dZ1.sum(axis=1, keepdims=True),
+        "dW2": np.einsum("ki,ji->kj", dZ2, cache["A1"]),
+        "db2": dZ2.sum(axis=1, keepdims=True),
+        "dZ1": dZ1,
+    }  # an extra key is fine
 
 
 def bp_loops(parameters, cache, X, Y):
@@ -544,8 +592,12 @@ def bp_loops(parameters, cache, X, Y):
     dZ2 = [A2[0, i] - Y[0, i] for i in range(m)]
     dZ1 = [[W2[0, j] * dZ2[i] * (1 - A1[j, i] ** 2) for i in range(m)] for j in range(n_h)]
     return {
-        "dW1": np.array([[sum(dZ1[j][i] * X[x, i] for i in range(m)) / m for x in range(n_x)]
-                         for j in range(n_h)]),
+        "dW1": np.array(
+            [
+                [sum(dZ1[j][i] * X[x, i] for i in range(m)) / m for x in range(n_x)]
+                for j in range(n_h)
+            ]
+        ),
         "db1": np.array([[sum(dZ1[j]) / m] for j in range(n_h)]),
         "dW2": np.array([[sum(dZ2[i] * A1[j, i] for i in range(m)) / m for j in range(n_h)]]),
         "db2": np.array([[sum(dZ2) / m]]),
@@ -558,8 +610,14 @@ def bp_float32(parameters, cache, X, Y):
 
 
 CORRECT = {
-    "linear_backward": [lb_dot, lb_matmul, lb_einsum, lb_loops, lb_float32,
-                        assignment.linear_backward],
+    "linear_backward": [
+        lb_dot,
+        lb_matmul,
+        lb_einsum,
+        lb_loops,
+        lb_float32,
+        assignment.linear_backward,
+    ],
     "sigmoid_backward": [sb_exp, sb_loops, sb_float32],
     "relu_backward": [rb_course_style, rb_mask, rb_multiply, rb_float32],
     "tanh_backward": [tb_cosh, tb_loops, tb_float32],
@@ -570,9 +628,11 @@ CORRECT = {
 }
 
 
-@pytest.mark.parametrize(("exercise", "fn"),
-                         [(e, fn) for e, fns in CORRECT.items() for fn in fns],
-                         ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(
+    ("exercise", "fn"),
+    [(e, fn) for e, fns in CORRECT.items() for fn in fns],
+    ids=lambda v: getattr(v, "__name__", v),
+)
 def test_correct_implementations_written_differently_pass(exercise, fn):
     feedback = check(exercise, fn)
     assert feedback.passed, str(feedback)
@@ -604,11 +664,16 @@ WRONG = [
     ("sigmoid_backward", lambda dA, Z: dA * 0.25),
     ("tanh_backward", lambda dA, Z: dA * (1 - np.tanh(Z) ** 2) + 1e-3),
     ("dAL", lambda AL, Y: -Y / AL),
-    ("L_model_backward",
-     lambda AL, Y, caches: {k: v * 0.5 for k, v in lmb_course_style(AL, Y, caches).items()}),
-    ("backward_propagation",
-     lambda p, c, X, Y: {k: np.random.RandomState(0).randn(*v.shape)
-                         for k, v in bp_dot(p, c, X, Y).items()}),
+    (
+        "L_model_backward",
+        lambda AL, Y, caches: {k: v * 0.5 for k, v in lmb_course_style(AL, Y, caches).items()},
+    ),
+    (
+        "backward_propagation",
+        lambda p, c, X, Y: {
+            k: np.random.RandomState(0).randn(*v.shape) for k, v in bp_dot(p, c, X, Y).items()
+        },
+    ),
 ]
 
 
@@ -630,29 +695,33 @@ def test_the_first_differing_entry_the_largest_and_the_relative_difference_are_g
     yours, expected = dA * (Z < 0), assignment.relu_backward(dA, Z)
     i, j = np.argwhere(~np.isclose(yours, expected))[0]
     assert f"dZ[{i}, {j}] is {yours[i, j]:.6g} but {expected[i, j]:.6g} is expected" in (
-        feedback.message)
+        feedback.message
+    )
     gap = np.abs(yours - expected)
     assert f"the largest difference is {gap.max():.6g}" in feedback.message
-    relative = np.linalg.norm(yours - expected) / (np.linalg.norm(yours)
-                                                  + np.linalg.norm(expected))
+    relative = np.linalg.norm(yours - expected) / (np.linalg.norm(yours) + np.linalg.norm(expected))
     assert f"is {relative:.6g}." in feedback.message
 
 
 def test_a_constant_factor_is_reported():
-    feedback = check("linear_backward", lambda dZ, c: (lambda r: (r[0], r[1] * dZ.shape[1] ** 2,
-                                                                  r[2]))(lb_dot(dZ, c)))
+    feedback = check(
+        "linear_backward",
+        lambda dZ, c: (lambda r: (r[0], r[1] * dZ.shape[1] ** 2, r[2]))(lb_dot(dZ, c)),
+    )
     assert feedback.mistake is None
     assert "dW is exactly" not in feedback.message  # m**2 differs per case: no one factor
-    feedback = check("linear_backward", lambda dZ, c: (lambda r: (r[0], r[1], r[2] * 3))(
-        lb_dot(dZ, c)))
+    feedback = check(
+        "linear_backward", lambda dZ, c: (lambda r: (r[0], r[1], r[2] * 3))(lb_dot(dZ, c))
+    )
     assert "db is exactly 3 times the expected" in feedback.message
     assert "dA_prev and dW" in feedback.message  # the right ones
     feedback = check("dAL", lambda AL, Y: 2 * dal_divide(AL, Y))
     assert "exactly 2 times the expected" in feedback.message
     feedback = check("dAL", lambda AL, Y: dal_divide(AL, Y) * AL.shape[1] ** 2)
     assert feedback.mistake is None and "exactly" not in feedback.message
-    feedback = check("linear_backward", lambda dZ, c: (lambda r: (r[0] * dZ.shape[1], r[1],
-                                                                  r[2]))(lb_dot(dZ, c)))
+    feedback = check(
+        "linear_backward", lambda dZ, c: (lambda r: (r[0] * dZ.shape[1], r[1], r[2]))(lb_dot(dZ, c))
+    )
     assert "On every test case dA_prev is m times the expected" in feedback.message
 
 
@@ -662,8 +731,7 @@ def test_a_constant_factor_is_reported():
 @pytest.mark.parametrize("exercise", list(EXERCISES))
 def test_the_shipped_stub_is_not_implemented_yet(exercise):
     feedback = check(exercise, stub)
-    assert feedback == Feedback(
-        False, None, f"{exercise}: not implemented yet.", feedback.hint)
+    assert feedback == Feedback(False, None, f"{exercise}: not implemented yet.", feedback.hint)
     assert "NotImplementedError" in feedback.hint
     assert feedback.status == "not implemented"
 
@@ -692,7 +760,9 @@ def test_a_function_that_never_returns_is_stopped_in_one_sentence():
     assert re.fullmatch(
         r"relu_backward: relu_backward ran past the time limit of 0\.2 s on test case 1 of 2 "
         r"\(n\[l\] = 3, m = 5\) and was stopped at the line `(while True:|pass)`: look for "
-        r"a loop whose condition never becomes false\.", feedback.message), feedback.message
+        r"a loop whose condition never becomes false\.",
+        feedback.message,
+    ), feedback.message
     assert feedback.status == "not correct" and "in relu_backward" in feedback.traceback
 
 
@@ -706,8 +776,11 @@ def test_the_whole_check_has_a_budget():
     start = time.monotonic()
     feedback = check("relu_backward", slow, budget=diagnose.running.guarded.Budget(0.5))
     assert time.monotonic() - start < 2
-    assert re.search(r"slow was stopped.* after [0-9.]+ s, when the 0\.5 s allowed for the whole "
-                     r"check ran out on test case [12] of 2", feedback.message), feedback.message
+    assert re.search(
+        r"slow was stopped.* after [0-9.]+ s, when the 0\.5 s allowed for the whole "
+        r"check ran out on test case [12] of 2",
+        feedback.message,
+    ), feedback.message
 
 
 def test_a_matrix_product_that_does_not_fit_is_explained_with_the_line_and_traceback():
@@ -753,30 +826,50 @@ def test_any_other_exception_is_reported_not_raised():
 def test_importing_a_helper_of_the_original_course_is_answered_in_one_sentence():
     def relu_backward(dA, Z):
         from dnn_utils import relu_backward as theirs  # noqa: F401
+
         return dA
 
     feedback = check("relu_backward", relu_backward)
-    assert feedback.message.startswith("relu_backward: relu_backward imports dnn_utils, a "
-                                       "helper module of the original course")
+    assert feedback.message.startswith(
+        "relu_backward: relu_backward imports dnn_utils, a helper module of the original course"
+    )
     assert "course_lib.assignment import sigmoid_backward, relu_backward" in feedback.message
     feedback = check("linear_backward", lambda dZ, c: __import__("testCases"))
     assert "imports testCases" in feedback.message
 
 
-@pytest.mark.parametrize(("exercise", "fn", "words"), [
-    ("sigmoid_backward", lambda dA, Z: None, "returned None: is the `return` line missing?"),
-    ("sigmoid_backward", lambda dA, Z: (dA * Z).tolist(), "returned a list of 3 items, not a "
-                                                         "NumPy array"),
-    ("sigmoid_backward", lambda dA, Z: 0.5, "returned a single number, not a NumPy array"),
-    ("linear_backward", lambda dZ, c: list(lb_dot(dZ, c)),
-     "returned a list of 3 items; it should return the tuple (dA_prev, dW, db)"),
-    ("linear_backward", lambda dZ, c: lb_dot(dZ, c)[:2],
-     "returned a tuple of 2 items; it should return 3: (dA_prev, dW, db)"),
-    ("linear_backward", lambda dZ, c: lb_dot(dZ, c)[1],
-     "returned a ndarray; it should return the tuple"),
-    ("L_model_backward", lambda AL, Y, caches: list(lmb_course_style(AL, Y, caches).values()),
-     "it should return the dict grads"),
-])
+@pytest.mark.parametrize(
+    ("exercise", "fn", "words"),
+    [
+        ("sigmoid_backward", lambda dA, Z: None, "returned None: is the `return` line missing?"),
+        (
+            "sigmoid_backward",
+            lambda dA, Z: (dA * Z).tolist(),
+            "returned a list of 3 items, not a NumPy array",
+        ),
+        ("sigmoid_backward", lambda dA, Z: 0.5, "returned a single number, not a NumPy array"),
+        (
+            "linear_backward",
+            lambda dZ, c: list(lb_dot(dZ, c)),
+            "returned a list of 3 items; it should return the tuple (dA_prev, dW, db)",
+        ),
+        (
+            "linear_backward",
+            lambda dZ, c: lb_dot(dZ, c)[:2],
+            "returned a tuple of 2 items; it should return 3: (dA_prev, dW, db)",
+        ),
+        (
+            "linear_backward",
+            lambda dZ, c: lb_dot(dZ, c)[1],
+            "returned a ndarray; it should return the tuple",
+        ),
+        (
+            "L_model_backward",
+            lambda AL, Y, caches: list(lmb_course_style(AL, Y, caches).values()),
+            "it should return the dict grads",
+        ),
+    ],
+)
 def test_wrong_return_types_are_explained(exercise, fn, words):
     feedback = check(exercise, fn)
     assert not feedback.passed and feedback.mistake is None
@@ -789,16 +882,20 @@ def test_wrong_parts_inside_the_result_are_explained_naming_the_output():
         return {**bp_dot(p, c, X, Y), "db2": float(np.sum(c["A2"] - Y) / X.shape[1])}
 
     feedback = check("backward_propagation", bp_scalar_db2)
-    assert ("bp_scalar_db2 returned grads['db2'] as a single number, not a NumPy array of "
-            "shape (1, 1) (a sum with keepdims=True keeps the column shape)") in feedback.message
+    assert (
+        "bp_scalar_db2 returned grads['db2'] as a single number, not a NumPy array of "
+        "shape (1, 1) (a sum with keepdims=True keeps the column shape)"
+    ) in feedback.message
     assert feedback.outputs == {"dW1": True, "db1": True, "dW2": True, "db2": False}
     assert feedback.message.endswith("Right on every test case: dW1, db1 and dW2.")
 
     def bp_list_dW1(p, c, X, Y):
         return {**bp_dot(p, c, X, Y), "dW1": bp_dot(p, c, X, Y)["dW1"].tolist()}
 
-    assert "returned grads['dW1'] as a list of 4 items, not a NumPy array" in check(
-        "backward_propagation", bp_list_dW1).message
+    assert (
+        "returned grads['dW1'] as a list of 4 items, not a NumPy array"
+        in check("backward_propagation", bp_list_dW1).message
+    )
 
     def lmb_missing(AL, Y, caches):
         grads = lmb_course_style(AL, Y, caches)
@@ -816,7 +913,8 @@ def test_nan_and_inf_are_reported_naming_the_output():
 
     feedback = check("linear_backward", lb_nan_db)
     assert "lb_nan_db returned db holding nan at db[0, 0] (its first NaN or inf)" in (
-        feedback.message)
+        feedback.message
+    )
     assert wrong(feedback) == {"db"} and feedback.unexplained == ("db",)
     feedback = check("dAL", lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)) / (Y - Y))
     assert "compute_dAL returned dAL holding" in feedback.message
@@ -832,7 +930,8 @@ def test_wrong_shapes_are_explained():
     assert feedback.mistake is None
     assert "grads['dW2'] with shape (4, 1), expected (1, 4)" in feedback.message
     assert "transposed shape" in feedback.message and "exactly the transpose" not in (
-        feedback.message)
+        feedback.message
+    )
 
     def bp_db2_flat(p, c, X, Y):
         grads = bp_dot(p, c, X, Y)
@@ -858,9 +957,11 @@ def test_printed_output_is_shown_by_test_case_not_swallowed(capsys):
     feedback = check("relu_backward", relu_backward)
     assert feedback.passed
     assert capsys.readouterr().out == ""  # kept in the feedback, not in the cell's output
-    assert feedback.printed == ("--- test case 1 of 2 (n[l] = 3, m = 5) ---\ndA shape (3, 5)\n"
-                                "--- test case 2 of 2 (n[l] = 4, m = 7, some Z exactly 0) ---\n"
-                                "dA shape (4, 7)")
+    assert feedback.printed == (
+        "--- test case 1 of 2 (n[l] = 3, m = 5) ---\ndA shape (3, 5)\n"
+        "--- test case 2 of 2 (n[l] = 4, m = 7, some Z exactly 0) ---\n"
+        "dA shape (4, 7)"
+    )
     assert "Your function printed:\n--- test case 1 of 2" in str(feedback)
     assert "<pre style='margin: 2px 0'>--- test case 1" in feedback._repr_html_()
 
@@ -896,10 +997,18 @@ def test_warnings_from_student_code_do_not_leak():
 
 
 HOSTILE = [
-    lambda dA, Z: None, lambda dA, Z: [1, 2], lambda dA, Z: dA[:1], lambda dA, Z: dA * np.nan,
-    lambda dA, Z: "dZ", lambda dA, Z: dA.astype(complex), lambda dA, Z: dA > 0,
-    lambda dA, Z: np.array(object()), lambda dA, Z: {"dZ": dA}, lambda dA, Z: dA[..., None],
-    lambda dA, Z: print(dA) or dA * (Z > 0), lambda dA, Z: Z.resize((1,)),
+    lambda dA, Z: None,
+    lambda dA, Z: [1, 2],
+    lambda dA, Z: dA[:1],
+    lambda dA, Z: dA * np.nan,
+    lambda dA, Z: "dZ",
+    lambda dA, Z: dA.astype(complex),
+    lambda dA, Z: dA > 0,
+    lambda dA, Z: np.array(object()),
+    lambda dA, Z: {"dZ": dA},
+    lambda dA, Z: dA[..., None],
+    lambda dA, Z: print(dA) or dA * (Z > 0),
+    lambda dA, Z: Z.resize((1,)),
 ]
 
 
@@ -932,9 +1041,11 @@ def test_feedback_text_is_deterministic_and_complete():
     assert f"Mistake id: {entry.id}" in text
     assert text.splitlines()[-1] == f"Hint: {entry.hint}"
     assert repr(check("linear_backward", lb_dot)) == (
-        "[passed] linear_backward: correct on all 3 test cases.")
+        "[passed] linear_backward: correct on all 3 test cases."
+    )
     assert repr(check("linear_backward", stub)).startswith(
-        "[to do] linear_backward: not implemented yet.\nHint: ")
+        "[to do] linear_backward: not implemented yet.\nHint: "
+    )
 
 
 def test_the_notebooks_demo_reads_as_before():
@@ -946,7 +1057,8 @@ def test_the_notebooks_demo_reads_as_before():
         "[known mistake] dAL: the two terms are added: the derivative of log(1 - AL) lost its "
         "minus sign. (Your outputs equal this mistake's outputs on both test cases.)\n"
         "Mistake id: dAL.inner_sign\n"
-        "Hint: d/da log(1 - a) has a minus sign from the chain rule (the inner 1 - a).")
+        "Hint: d/da log(1 - a) has a minus sign from the chain rule (the inner 1 - a)."
+    )
 
 
 def test_feedback_html_shows_the_verdict_in_words_and_escapes_the_text():
@@ -956,8 +1068,15 @@ def test_feedback_html_shows_the_verdict_in_words_and_escapes_the_text():
     assert "Correct" in check("linear_backward", lb_dot)._repr_html_()
     known = check("dAL", diagnose.find_mistake("dAL.sign_flipped").apply)._repr_html_()
     assert "Known mistake" in known and "<code>dAL.sign_flipped</code>" in known
-    odd = Feedback(False, None, "a <b> & `x < y`", "", traceback="Traceback <x>",
-                   notes=("n <1>",), printed="p & q")
+    odd = Feedback(
+        False,
+        None,
+        "a <b> & `x < y`",
+        "",
+        traceback="Traceback <x>",
+        notes=("n <1>",),
+        printed="p & q",
+    )
     html = odd._repr_html_()
     assert "a &lt;b&gt; &amp; <code>x &lt; y</code>" in html
     assert "<pre style='margin: 2px 0'>Traceback &lt;x&gt;</pre>" in html

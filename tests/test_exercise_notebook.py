@@ -22,36 +22,36 @@ pytestmark = pytest.mark.slow
 # Solutions written for this test; each replaces the source of the cell tagged
 # "exercise:<name>", and later ones use the earlier ones as a student's would.
 SOLUTIONS = {
-    "sigmoid_backward": '''
+    "sigmoid_backward": """
 def sigmoid_backward(dA, cache):
     s = sigmoid(cache)
     return dA * s * (1 - s)
-''',
-    "relu_backward": '''
+""",
+    "relu_backward": """
 def relu_backward(dA, cache):
     return np.where(cache > 0, dA, 0.0)
-''',
-    "tanh_backward": '''
+""",
+    "tanh_backward": """
 def tanh_backward(dA, cache):
     return dA * (1 - np.tanh(cache) ** 2)
-''',
-    "linear_backward": '''
+""",
+    "linear_backward": """
 def linear_backward(dZ, cache):
     A_prev, W, b = cache
     m = A_prev.shape[1]
     return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
-''',
-    "linear_activation_backward": '''
+""",
+    "linear_activation_backward": """
 def linear_activation_backward(dA, cache, activation):
     linear_cache, Z = cache
     step = {"sigmoid": sigmoid_backward, "relu": relu_backward}[activation]
     return linear_backward(step(dA, Z), linear_cache)
-''',
-    "dAL": '''
+""",
+    "dAL": """
 def compute_dAL(AL, Y):
     return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
-''',
-    "L_model_backward": '''
+""",
+    "L_model_backward": """
 def L_model_backward(AL, Y, caches):
     L = len(caches)
     grads = {}
@@ -62,15 +62,15 @@ def L_model_backward(AL, Y, caches):
             dA, caches[l - 1], activation)
         grads[f"dA{l - 1}"] = dA
     return grads
-''',
-    "backward_propagation": '''
+""",
+    "backward_propagation": """
 def backward_propagation(parameters, cache, X, Y):
     m = X.shape[1]
     dZ2 = cache["A2"] - Y
     dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
     return {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
             "dW2": dZ2 @ cache["A1"].T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
-''',
+""",
 }
 
 
@@ -80,16 +80,20 @@ def tagged(nb, prefix: str) -> dict:
     for cell in nb.cells:
         for tag in cell.metadata.get("tags", []):
             if tag.startswith(prefix):
-                found[tag[len(prefix):]] = cell
+                found[tag[len(prefix) :]] = cell
     return found
 
 
 def execute(nb):
     """Run ``nb`` top to bottom on a fresh kernel, failing on any error."""
     nb = copy.deepcopy(nb)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120,
-                            kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
     client.execute()
     return nb
 
@@ -105,8 +109,13 @@ def check_texts(nb) -> dict:
 
 
 def no_stderr(nb):
-    streams = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-               if o.output_type == "stream" and o.name == "stderr"]
+    streams = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream" and o.name == "stderr"
+    ]
     assert not streams, streams
 
 
@@ -145,28 +154,28 @@ def test_with_solutions_every_check_passes(shipped):
 
 # Code a student may write, put into the stub cells: the kernel must run on past each.
 HOSTILE = {
-    "sigmoid_backward": '''
+    "sigmoid_backward": """
 def sigmoid_backward(dA, cache):
     while True:  # never returns
         pass
-''',
-    "relu_backward": '''
+""",
+    "relu_backward": """
 def relu_backward(dA, cache):
     print("dA has shape", dA.shape)
     dA[cache <= 0] = 0  # changes the caller's dA
     return dA
-''',
-    "tanh_backward": '''
+""",
+    "tanh_backward": """
 def tanh_backward(dA, cache):
     from dnn_utils import tanh_backward as theirs
     return theirs(dA, cache)
-''',
-    "linear_backward": '''
+""",
+    "linear_backward": """
 def linear_backward(dZ, cache):
     A_prev, W, b = cache
     dA_prev = W @ dZ
     return dA_prev, dZ @ A_prev.T, dZ
-''',
+""",
 }
 
 
@@ -180,7 +189,8 @@ def test_hostile_code_gets_one_feedback_per_check_and_the_kernel_runs_on(shipped
     texts = check_texts(ran)
     assert texts["sigmoid_backward"].startswith(
         "[not correct] sigmoid_backward: sigmoid_backward ran past the time limit of 3 s on "
-        "test case 1 of 2"), texts["sigmoid_backward"]
+        "test case 1 of 2"
+    ), texts["sigmoid_backward"]
     relu = texts["relu_backward"]
     assert relu.startswith("[passed] relu_backward: correct on both test cases."), relu
     assert "Note: relu_backward changed its argument dA in place" in relu
@@ -195,10 +205,15 @@ def test_hostile_code_gets_one_feedback_per_check_and_the_kernel_runs_on(shipped
 
 NOTEBOOK_10 = NOTEBOOK.parent / "10_your_code_stage_by_stage.ipynb"
 # Notebook 10's stubs and the solutions above that fill them (its compute_dAL is 08's dAL).
-YOURS = {"compute_dAL": "dAL", "sigmoid_backward": "sigmoid_backward",
-         "relu_backward": "relu_backward", "linear_backward": "linear_backward",
-         "linear_activation_backward": "linear_activation_backward",
-         "L_model_backward": "L_model_backward", "backward_propagation": "backward_propagation"}
+YOURS = {
+    "compute_dAL": "dAL",
+    "sigmoid_backward": "sigmoid_backward",
+    "relu_backward": "relu_backward",
+    "linear_backward": "linear_backward",
+    "linear_activation_backward": "linear_activation_backward",
+    "L_model_backward": "L_model_backward",
+    "backward_propagation": "backward_propagation",
+}
 
 
 def shown(nb, tag: str) -> str:
@@ -212,8 +227,13 @@ def shown(nb, tag: str) -> str:
 
 def execute_10(nb):
     nb = copy.deepcopy(nb)
-    NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK_10.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK_10.parent)}},
+    ).execute()
     return nb
 
 
@@ -238,9 +258,12 @@ def test_notebook_10_as_shipped_runs_the_course_functions_and_shows_a_mistake(sh
     assert "your functions in the pass: none yet" in passed
     assert shown(ran, "your-summary") == "Every stage agrees with the reference."
     assert shown(ran, "your-whole-pass") == "None of these written yet.\n"
-    demo = "\n".join(o["data"]["text/plain"] for c in ran.cells for o in c.get("outputs", [])
-                     if o.output_type == "execute_result" and "First departure" in
-                     o["data"]["text/plain"])
+    demo = "\n".join(
+        o["data"]["text/plain"]
+        for c in ran.cells
+        for o in c.get("outputs", [])
+        if o.output_type == "execute_result" and "First departure" in o["data"]["text/plain"]
+    )
     assert "First departure: dA1 (stage 5)." in demo and "Hint: " in demo
     # What is stored in the file is what a fresh run produces.
     for tag in ("your-pass", "your-summary", "your-whole-pass"):
@@ -253,8 +276,10 @@ def test_notebook_10_with_correct_functions_every_stage_agrees(shipped_10):
         cell.source = SOLUTIONS[YOURS[name]].strip()
     ran = execute_10(solved)
     no_stderr(ran)
-    assert "your functions in the pass: compute_dAL, sigmoid_backward, relu_backward, " \
-           "linear_backward" in shown(ran, "your-pass")
+    assert (
+        "your functions in the pass: compute_dAL, sigmoid_backward, relu_backward, "
+        "linear_backward" in shown(ran, "your-pass")
+    )
     assert shown(ran, "your-summary") == "Every stage agrees with the reference."
     whole = shown(ran, "your-whole-pass")
     for name in ("linear_activation_backward", "L_model_backward", "backward_propagation"):
@@ -264,11 +289,11 @@ def test_notebook_10_with_correct_functions_every_stage_agrees(shipped_10):
 
 def test_notebook_10_names_a_mistake_in_the_students_own_function(shipped_10):
     mistaken = copy.deepcopy(shipped_10)
-    tagged(mistaken, "yours:")["linear_backward"].source = '''
+    tagged(mistaken, "yours:")["linear_backward"].source = """
 def linear_backward(dZ, cache):
     A_prev, W, b = cache
     return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)
-'''.strip()
+""".strip()
     ran = execute_10(mistaken)
     no_stderr(ran)
     table = shown(ran, "your-pass")

@@ -114,8 +114,11 @@ def test_gradient_check_refuses_unknown_keys_empty_and_bad_shapes():
         gradcheck.gradient_check({"dW3": np.zeros((1, 1))}, X, Y, p)
     with pytest.raises(CourseInputError, match="empty"):
         gradcheck.gradient_check({}, X, Y, p)
-    with pytest.raises(CourseInputError, match=r"grads\['dW1'\] has shape \(3, 4\), expected "
-                                               r"\(4, 3\)"):
+    with pytest.raises(
+        CourseInputError,
+        match=r"grads\['dW1'\] has shape \(3, 4\), expected "
+        r"\(4, 3\)",
+    ):
         gradcheck.gradient_check({"dW1": np.zeros((3, 4))}, X, Y, p)
 
 
@@ -146,8 +149,10 @@ def test_describe_words_each_verdict():
     assert gradcheck.describe(0.4, gradcheck.FAILS) == "4.0e-01, FAILS (pass mark 1e-7)"
     text = gradcheck.describe(4.4e-6, gradcheck.WITHIN_ROUNDING, 1.9e-11, 2e-10)
     assert text.startswith("4.4e-06, passes within rounding") and "1.9e-11" in text
-    assert gradcheck.describe(float("nan"), gradcheck.NOT_MEASURABLE, reason="why") == \
-        "not measurable: why"
+    assert (
+        gradcheck.describe(float("nan"), gradcheck.NOT_MEASURABLE, reason="why")
+        == "not measurable: why"
+    )
 
 
 # Stepper configurations (hidden, m, seed, saturate) where the check used to call correct
@@ -205,8 +210,9 @@ def test_saturated_dA2_is_not_measurable_and_says_why():
     report = gradcheck.gradient_check({"dA2": bp["dA2"].value}, X, Y, p, "relu")
     assert report.verdict("dA2") == gradcheck.NOT_MEASURABLE
     assert not report.passed and report.first_failure is None
-    assert re.search(r"not measurable: A2\[0, \d\] = [0-9.e-]+ is within 1e-8 of 0 or 1",
-                     report.describe("dA2"))
+    assert re.search(
+        r"not measurable: A2\[0, \d\] = [0-9.e-]+ is within 1e-8 of 0 or 1", report.describe("dA2")
+    )
     assert np.isnan(gradcheck.numerical_stage_gradients(X, Y, p, "relu", ("dA2",))["dA2"]).all()
 
 
@@ -240,5 +246,8 @@ def test_a_sample_of_the_stepper_configurations_all_pass(hidden, saturate):
             verdicts = report.verdicts
             if saturate:
                 assert verdicts.pop("dA2") == gradcheck.NOT_MEASURABLE
-            assert set(verdicts.values()) <= {gradcheck.PASSES, gradcheck.WITHIN_ROUNDING}, \
-                (m, seed, str(report))
+            assert set(verdicts.values()) <= {gradcheck.PASSES, gradcheck.WITHIN_ROUNDING}, (
+                m,
+                seed,
+                str(report),
+            )

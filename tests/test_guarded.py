@@ -155,7 +155,8 @@ def test_an_exception_gives_one_sentence_and_a_traceback_of_the_students_lines_o
     assert out.kind == "raised"
     assert out.message.startswith(
         "relu_backward raised CourseInputError at the line `dZ = assignment.relu_backward(dA, "
-        "Z.T)`: relu_backward(dA, Z): dA has shape (2, 3) but Z has shape (3, 2)")
+        "Z.T)`: relu_backward(dA, Z): dA has shape (2, 3) but Z has shape (3, 2)"
+    )
     assert "\n" not in out.message and out.message.endswith(".")
     files = re.findall(r'File "([^"]+)"', out.traceback)
     assert files == [__file__]
@@ -194,8 +195,9 @@ def test_the_stub_is_not_implemented():
 
     out = call(relu_backward, (1, 2))
     assert out.kind == "not implemented"
-    assert out.message == ("relu_backward is not implemented yet: replace "
-                           "`raise NotImplementedError` with your code.")
+    assert out.message == (
+        "relu_backward is not implemented yet: replace `raise NotImplementedError` with your code."
+    )
     out = call(linear_activation_backward, (1, 2))
     assert out.kind == "not implemented"
     assert "it calls relu_backward, which still raises NotImplementedError" in out.message
@@ -254,8 +256,9 @@ def test_numpy_warnings_are_collected_and_numpys_global_state_is_untouched(capsy
         warnings.simplefilter("always")
         out = call(cost, (np.array([[0.0, 0.5]]),))
     assert out.ok and out.value[0, 0] == np.inf
-    assert out.warnings == ("RuntimeWarning: divide by zero encountered in log at the line "
-                            "`return -np.log(A)`",)
+    assert out.warnings == (
+        "RuntimeWarning: divide by zero encountered in log at the line `return -np.log(A)`",
+    )
     assert "cost warned: RuntimeWarning: divide by zero" in out.report()
     assert escaped == [] and capsys.readouterr() == ("", "")
     assert np.geterr() == before
@@ -273,8 +276,9 @@ def test_changing_dA_in_place_is_reported_and_the_callers_arrays_are_untouched()
     out = call(relu_backward, (dA, Z))
     assert out.ok and out.mutated == ("dA",)
     np.testing.assert_array_equal(out.value, [[1, 0], [0, 4]])
-    assert out.mutation.startswith("relu_backward changed its argument dA in place "
-                                   "(dA[0, 1] was -2, now 0); ")
+    assert out.mutation.startswith(
+        "relu_backward changed its argument dA in place (dA[0, 1] was -2, now 0); "
+    )
     np.testing.assert_array_equal(dA, [[1, -2], [3, 4]])
 
 
@@ -311,8 +315,10 @@ def test_a_changed_dict_entry_and_a_new_key_are_named():
 
     out = call(update_parameters, (parameters, {"dW1": np.ones((2, 3))}, 0.5))
     assert out.mutated == ("parameters", "grads")
-    assert out.mutation.startswith("update_parameters changed its arguments parameters and "
-                                   "grads in place (parameters['W1'][0, 0] was 1, now 0.5)")
+    assert out.mutation.startswith(
+        "update_parameters changed its arguments parameters and "
+        "grads in place (parameters['W1'][0, 0] was 1, now 0.5)"
+    )
     out = call(lambda grads: grads.update(dW2=0), ({"dW1": 1},))
     assert "(grads gained the key 'dW2')" in out.mutation
 
@@ -329,9 +335,16 @@ def test_a_function_that_changes_nothing_is_not_reported():
 # ----------------------------------------------------------------------------- arguments
 
 
-@pytest.mark.parametrize("kwargs", [{"time_limit": 0}, {"time_limit": -1},
-                                    {"time_limit": float("nan")}, {"time_limit": True},
-                                    {"time_limit": "3"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"time_limit": 0},
+        {"time_limit": -1},
+        {"time_limit": float("nan")},
+        {"time_limit": True},
+        {"time_limit": "3"},
+    ],
+)
 def test_a_bad_time_limit_is_refused(kwargs):
     with pytest.raises(CourseInputError, match="time_limit"):
         call(lambda: 1, (), **kwargs)
@@ -350,35 +363,70 @@ def test_a_result_passed_instead_of_the_function_is_refused():
 F32 = np.ones((3, 1), dtype=np.float32)
 
 
-@pytest.mark.parametrize("value,shape,sentence", [
-    (None, (3, 1), "f returned None instead of db: is the `return` line missing?"),
-    ([1.0, 2.0], (3, 1), "f returned db as a list of 2 items, not a NumPy array of shape (3, 1)."),
-    ((F32, F32), None, "f returned db as a tuple of 2 items, not a NumPy array."),
-    (2.5, (3, 1), "f returned db as a single number, not a NumPy array of shape (3, 1) "
-                  "(a sum with keepdims=True keeps the column shape)."),
-    ("db", (3, 1), "f returned db as a string, not a NumPy array of shape (3, 1)."),
-    (np.ones((3, 1)) > 0, (3, 1), "f returned db holding values of type bool, not real "
-                                  "numbers (a comparison such as `Z > 0` gives True/False)."),
-    (np.ones((3, 1)) * 1j, (3, 1), "f returned db holding values of type complex128, not real "
-                                   "numbers."),
-    (np.ones((1, 3)), (3, 1), "f returned db with shape (1, 3), expected (3, 1): that is the "
-                              "transposed shape (check the order of the factors and the .T)."),
-    (np.ones(3), (3, 1), "f returned db with shape (3,), expected (3, 1): it is 1-D and lost "
-                         "its column (a sum with keepdims=True keeps it)."),
-    (np.ones(4), (1, None), "f returned db with shape (4,), expected (1, any): it is 1-D and "
-                            "lost its row (a sum with keepdims=True keeps it)."),
-    (np.ones((2, 1)), (3, 1), "f returned db with shape (2, 1), expected (3, 1)."),
-    (np.array([[1.0], [np.nan], [np.inf]]), (3, 1),
-     "f returned db holding nan at db[1, 0] (its first NaN or inf)."),
-    (np.array([[1.0], [2.0], [-np.inf]]), (3, 1),
-     "f returned db holding -inf at db[2, 0] (its first NaN or inf)."),
-    (np.array(np.nan), None, "f returned db holding nan at db (its first NaN or "
-                                            "inf)."),
-    (F32, (3, 1), None),
-    (np.ones((3, 1), dtype=int), (3, 1), None),
-    (np.ones((3, 7)), (3, None), None),
-    (np.ones((3, 3)), None, None),
-])
+@pytest.mark.parametrize(
+    "value,shape,sentence",
+    [
+        (None, (3, 1), "f returned None instead of db: is the `return` line missing?"),
+        (
+            [1.0, 2.0],
+            (3, 1),
+            "f returned db as a list of 2 items, not a NumPy array of shape (3, 1).",
+        ),
+        ((F32, F32), None, "f returned db as a tuple of 2 items, not a NumPy array."),
+        (
+            2.5,
+            (3, 1),
+            "f returned db as a single number, not a NumPy array of shape (3, 1) "
+            "(a sum with keepdims=True keeps the column shape).",
+        ),
+        ("db", (3, 1), "f returned db as a string, not a NumPy array of shape (3, 1)."),
+        (
+            np.ones((3, 1)) > 0,
+            (3, 1),
+            "f returned db holding values of type bool, not real "
+            "numbers (a comparison such as `Z > 0` gives True/False).",
+        ),
+        (
+            np.ones((3, 1)) * 1j,
+            (3, 1),
+            "f returned db holding values of type complex128, not real numbers.",
+        ),
+        (
+            np.ones((1, 3)),
+            (3, 1),
+            "f returned db with shape (1, 3), expected (3, 1): that is the "
+            "transposed shape (check the order of the factors and the .T).",
+        ),
+        (
+            np.ones(3),
+            (3, 1),
+            "f returned db with shape (3,), expected (3, 1): it is 1-D and lost "
+            "its column (a sum with keepdims=True keeps it).",
+        ),
+        (
+            np.ones(4),
+            (1, None),
+            "f returned db with shape (4,), expected (1, any): it is 1-D and "
+            "lost its row (a sum with keepdims=True keeps it).",
+        ),
+        (np.ones((2, 1)), (3, 1), "f returned db with shape (2, 1), expected (3, 1)."),
+        (
+            np.array([[1.0], [np.nan], [np.inf]]),
+            (3, 1),
+            "f returned db holding nan at db[1, 0] (its first NaN or inf).",
+        ),
+        (
+            np.array([[1.0], [2.0], [-np.inf]]),
+            (3, 1),
+            "f returned db holding -inf at db[2, 0] (its first NaN or inf).",
+        ),
+        (np.array(np.nan), None, "f returned db holding nan at db (its first NaN or inf)."),
+        (F32, (3, 1), None),
+        (np.ones((3, 1), dtype=int), (3, 1), None),
+        (np.ones((3, 7)), (3, None), None),
+        (np.ones((3, 3)), None, None),
+    ],
+)
 def test_describe_output(value, shape, sentence):
     assert describe_output(value, function="f", output="db", expected_shape=shape) == sentence
 

@@ -33,8 +33,9 @@ def _check_bundle(picture):
     assert bundle["text/plain"] == repr(picture) == picture.alt
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG")
-    alt = re.fullmatch(r'<img alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)".*>',
-                       bundle["text/html"])
+    alt = re.fullmatch(
+        r'<img alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)".*>', bundle["text/html"]
+    )
     assert alt, bundle["text/html"][:200]
     assert html.unescape(alt[1]) == picture.alt
     assert base64.b64decode(alt[2]) == png
@@ -133,14 +134,26 @@ def test_fan_out_labels_every_weight_of_the_chosen_input():
 def test_one_okabe_ito_palette_defined_in_figures_and_picked_by_name():
     # The eight Okabe-Ito colours, as published; the figures' colours are these, by name.
     assert figures.OKABE_ITO == {
-        "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
-        "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
-        "reddish purple": "#CC79A7", "black": "#000000",
+        "orange": "#E69F00",
+        "sky blue": "#56B4E9",
+        "bluish green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish purple": "#CC79A7",
+        "black": "#000000",
     }
     names = ("BLUE", "ORANGE", "GREEN", "VERMILLION", "PURPLE", "SKY", "YELLOW", "BLACK", "GREY")
     assert [getattr(nf, n) for n in names] == [getattr(figures, n) for n in names]
     assert (nf.BLUE, nf.ORANGE, nf.GREEN, nf.VERMILLION, nf.PURPLE, nf.SKY, nf.GREY) == (
-        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#777777")
+        "#0072B2",
+        "#E69F00",
+        "#009E73",
+        "#D55E00",
+        "#CC79A7",
+        "#56B4E9",
+        "#777777",
+    )
     # No second copy: notebook_figures spells out none of the palette's colours.
     source = Path(nf.__file__).read_text().upper()
     for name, colour in {**figures.OKABE_ITO, "grey": figures.GREY}.items():
@@ -159,8 +172,10 @@ def test_stepper_still_draws_the_stage_the_stepper_shows(index):
     assert figures.graph_alt(index) in picture.alt
     assert figures.matrix_alt(stage.value, stage.key, stage.kind) in picture.alt
     assert "Gradient check: relative error below 1e-7, passes (pass mark 1e-7)." in picture.alt
-    assert picture.title == f"A still of the stepper at stage {index} of 9, {stage.title} " \
+    assert (
+        picture.title == f"A still of the stepper at stage {index} of 9, {stage.title} "
         "(hidden relu, m = 5, seed 0)"
+    )
 
 
 def test_the_still_of_a_saturated_stage_says_why_it_cannot_be_checked():

@@ -15,9 +15,15 @@ def test_fmt_gives_plain_stable_text():
     assert "np.float64" not in nh.fmt(np.float64(1.5))
 
 
-@pytest.mark.parametrize(("err", "text"), [
-    (2.6e-11, "below 1e-10"), (0.0, "exactly 0"), (1e-10, "below 1e-9"), (0.5, "below 1e0"),
-])
+@pytest.mark.parametrize(
+    ("err", "text"),
+    [
+        (2.6e-11, "below 1e-10"),
+        (0.0, "exactly 0"),
+        (1e-10, "below 1e-9"),
+        (0.5, "below 1e0"),
+    ],
+)
 def test_below_names_the_next_power_of_ten(err, text):
     assert nh.below(err) == text
 
@@ -147,9 +153,16 @@ def test_escape_latex_drops_what_would_break_text_mode():
     assert nh.escape_latex("per-example dL/dZ2, n_h x m") == "per-example dL/dZ2, n_h x m"
 
 
-@pytest.mark.parametrize(("name", "latex"), [
-    ("dW1", "dW^{[1]}"), ("A2", "A^{[2]}"), ("db2", "db^{[2]}"), ("X", "X"), ("L", "L"),
-])
+@pytest.mark.parametrize(
+    ("name", "latex"),
+    [
+        ("dW1", "dW^{[1]}"),
+        ("A2", "A^{[2]}"),
+        ("db2", "db^{[2]}"),
+        ("X", "X"),
+        ("L", "L"),
+    ],
+)
 def test_course_latex(name, latex):
     assert nh.course_latex(name) == latex
 
@@ -166,7 +179,8 @@ def test_numbers_have_one_format_each():
 def test_cost_rises_names_each_rise_between_records():
     assert nh.cost_rises([0.7, 0.5, 0.55, 0.4, 0.41]) == [
         "between iterations 100 and 200, from 0.5000 to 0.5500",
-        "between iterations 300 and 400, from 0.4000 to 0.4100"]
+        "between iterations 300 and 400, from 0.4000 to 0.4100",
+    ]
     assert nh.cost_rises([0.7, 0.6, 0.5]) == []
 
 
@@ -194,8 +208,9 @@ def test_the_relative_error_rule_is_gradchecks():
 def test_gradcheck_table_prints_the_verdicts_stably():
     from course_lib import gradcheck
 
-    report = gradcheck.GradCheckReport({"dW1": 3e-10, "dW2": 0.2, "dA2": float("nan")},
-                                       reasons={"dA2": "saturated"})
+    report = gradcheck.GradCheckReport(
+        {"dW1": 3e-10, "dW2": 0.2, "dA2": float("nan")}, reasons={"dA2": "saturated"}
+    )
     lines = nh.gradcheck_table(report).text.splitlines()
     assert lines[0] == "pass mark 1e-7"
     assert lines[3].split() == ["dW1", "below", "1e-7", "passes"]
@@ -240,5 +255,6 @@ def test_comparison_table_and_summary_of_a_demonstrated_mistake():
     assert summary[4].startswith("Hint: ")
     clean = compare({})
     assert nh.comparison_summary(clean).text == "Every stage agrees with the reference."
-    assert all(line.split()[-1] == "right" for line in
-               nh.comparison_table(clean).text.splitlines()[3:])
+    assert all(
+        line.split()[-1] == "right" for line in nh.comparison_table(clean).text.splitlines()[3:]
+    )

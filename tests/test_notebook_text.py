@@ -20,15 +20,20 @@ NAMES = [p.name for p in NUMBERED]
 # What a student should never meet: the names of the tools that test the notebooks.
 TOOL_TEXT = re.compile(r"nbval|pytest|sanitiz|make notebooks|NBVAL_|IGNORE_OUTPUT", re.I)
 # Cell tags the notebooks may carry: nbval's own, and those the tests find cells by.
-TAGS = re.compile(r"nbval-ignore-output|nbval-skip|raises-exception|demo|catalogue|"
-                  r"(exercise|check|yours):\w+|your-pass|your-summary|your-whole-pass")
+TAGS = re.compile(
+    r"nbval-ignore-output|nbval-skip|raises-exception|demo|catalogue|"
+    r"(exercise|check|yours):\w+|your-pass|your-summary|your-whole-pass"
+)
 LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
 # A number as prose writes it: 12288, 12,288, 0.2649, 89.7%, 1e-7.
 NUMBER = re.compile(r"(?<![\w.\[])\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?%?(?![\w\]])")
 # A number that names something rather than quotes a value: notebook 05, stage 9, eq. 4.
-REFERENCE = re.compile(r"(?:notebooks?|stages?|equations?|eq\.|weeks?|week-|exercises?|"
-                       r"layers?|lines?|[\[|#]|and|to)\s*$", re.I)
+REFERENCE = re.compile(
+    r"(?:notebooks?|stages?|equations?|eq\.|weeks?|week-|exercises?|"
+    r"layers?|lines?|[\[|#]|and|to)\s*$",
+    re.I,
+)
 # In code every run of digits counts: X[:, :30] writes 30.
 CODE_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?")
 
@@ -44,8 +49,11 @@ def text_of(output: dict) -> list[str]:
     if output["output_type"] == "error":
         return [output["ename"], output["evalue"], *output["traceback"]]
     data = output.get("data", {})
-    return [BASE64.sub("base64,", "".join(data[k])) for k in
-            ("text/plain", "text/html", "text/latex", "text/markdown") if k in data]
+    return [
+        BASE64.sub("base64,", "".join(data[k]))
+        for k in ("text/plain", "text/html", "text/latex", "text/markdown")
+        if k in data
+    ]
 
 
 def visible(nb: dict):
@@ -65,7 +73,7 @@ def numbers(text: str) -> list[str]:
         token = match.group()
         if re.fullmatch(r"\d", token) or re.fullmatch(r"0\d", token):  # 0-9; notebook 01
             continue
-        if REFERENCE.search(text[max(0, match.start() - 12):match.start()]):
+        if REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
         found.append(token)
     return found
@@ -95,11 +103,19 @@ def test_cells_carry_only_known_tags(name):
 
 def test_measured_output_is_tagged_not_compared():
     """The one output that changes from run to run, 06's timing, is tagged; nothing else is."""
-    ignored = {name: [i for i, c in enumerate(load(NOTEBOOKS_DIR / name)["cells"])
-                      if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])]
-               for name in NAMES}
-    timing = [i for i, c in enumerate(load(NOTEBOOKS_DIR / NAMES[6])["cells"])
-              if "measure_dA0_cost" in "".join(c["source"])]
+    ignored = {
+        name: [
+            i
+            for i, c in enumerate(load(NOTEBOOKS_DIR / name)["cells"])
+            if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])
+        ]
+        for name in NAMES
+    }
+    timing = [
+        i
+        for i, c in enumerate(load(NOTEBOOKS_DIR / NAMES[6])["cells"])
+        if "measure_dA0_cost" in "".join(c["source"])
+    ]
     assert ignored[NAMES[6]] == timing
     # The live stepper (07, 10) is a widget: stored without output, shown when run.
     for name in (NAMES[7], NAMES[10]):
@@ -133,8 +149,12 @@ def sources(nb: dict, skip_measured: bool = True) -> set[str]:
 def test_every_number_the_prose_quotes_is_in_the_code_or_printed_by_it(name):
     nb = load(NOTEBOOKS_DIR / name)
     known = sources(nb)
-    quoted = [(i, n) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
-              for n in numbers(prose("".join(cell["source"])))]
+    quoted = [
+        (i, n)
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "markdown"
+        for n in numbers(prose("".join(cell["source"])))
+    ]
     assert [(i, n) for i, n in quoted if n not in known] == []
 
 
@@ -171,8 +191,12 @@ def test_numbers_in_a_figure_title_are_the_ones_the_notebook_prints(name):
             if cell["cell_type"] == "code":
                 others.update(CODE_NUMBER.findall("".join(cell["source"])))
                 if j != i:
-                    others.update(n.lstrip("-") for o in cell.get("outputs", [])
-                                  for t in text_of(o) for n in numbers(t))
+                    others.update(
+                        n.lstrip("-")
+                        for o in cell.get("outputs", [])
+                        for t in text_of(o)
+                        for n in numbers(t)
+                    )
         missing = [n for n in numbers(title) if n.lstrip("-") not in others]
         assert missing == [], (name, i, title)
 
@@ -210,8 +234,9 @@ def test_one_pass_mark_everywhere():
         code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
         if any("gradient_check" in c for c in code):
             shown = [t for _, t in visible(nb)]
-            assert any(t.startswith("relative error = " + gradcheck.RELATIVE_ERROR)
-                       for t in shown), name
+            assert any(
+                t.startswith("relative error = " + gradcheck.RELATIVE_ERROR) for t in shown
+            ), name
             checking = [c for c in code if "gradient_check" in c]
             assert not any(re.search(r"\b1e-[67]\b", c) for c in checking), name
 

@@ -76,10 +76,11 @@ def test_pyproject_declares_the_package_python_and_a_test_extra():
     assert "test" in project["optional-dependencies"]
     # Subpackages are found, not listed: a listed top package would ship without them.
     assert pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == [
-        "course_lib", "course_lib.*"]
+        "course_lib",
+        "course_lib.*",
+    ]
     names = {requirement_name(r) for r in project["optional-dependencies"]["test"]}
-    assert {"pytest", "hypothesis", "nbval", "playwright", "ruff",
-            "jupyter-repo2docker"} <= names
+    assert {"pytest", "hypothesis", "nbval", "playwright", "ruff", "jupyter-repo2docker"} <= names
 
 
 @pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
@@ -89,7 +90,8 @@ def test_conda_files_name_the_same_packages_as_pyproject(path):
     declared = {requirement_name(r) for r in pyproject_requirements()}
     assert set(pins) == declared, (
         f"only in {path}: {sorted(set(pins) - declared)}; "
-        f"only in pyproject.toml: {sorted(declared - set(pins))}")
+        f"only in pyproject.toml: {sorted(declared - set(pins))}"
+    )
 
 
 @pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
@@ -102,7 +104,8 @@ def test_conda_pins_satisfy_pyproject_lower_bounds(path):
         if version is None:
             continue  # a missing package is reported by the test above
         assert req.specifier.contains(version, prereleases=True), (
-            f"{path} pins {req.name}={version}, outside pyproject's {spec!r}")
+            f"{path} pins {req.name}={version}, outside pyproject's {spec!r}"
+        )
 
 
 def test_binder_environment_matches_the_root_one():
@@ -116,10 +119,22 @@ def test_binder_post_build_stops_on_error_and_installs_the_package():
     lines = [ln.strip() for ln in path.read_text().splitlines()]
     assert lines[0].startswith("#!"), "binder/postBuild needs a shebang line"
     code = [ln for ln in lines if ln and not ln.startswith("#")]
-    set_e = next((i for i, ln in enumerate(code)
-                  if re.match(r"set\s+-[a-z]*e", ln) or ln.startswith("set -o errexit")), None)
-    install = next((i for i, ln in enumerate(code)
-                    if re.search(r"pip install\b.*(\s|^)\.(\s|$|\[)", ln + " ")), None)
+    set_e = next(
+        (
+            i
+            for i, ln in enumerate(code)
+            if re.match(r"set\s+-[a-z]*e", ln) or ln.startswith("set -o errexit")
+        ),
+        None,
+    )
+    install = next(
+        (
+            i
+            for i, ln in enumerate(code)
+            if re.search(r"pip install\b.*(\s|^)\.(\s|$|\[)", ln + " ")
+        ),
+        None,
+    )
     assert set_e is not None, "binder/postBuild must stop on the first error (set -e)"
     assert install is not None, "binder/postBuild must pip install the package (.)"
     assert set_e < install, "set -e must come before the install"
@@ -135,8 +150,11 @@ def test_readme_opens_with_the_two_set_up_commands():
 def test_ci_runs_make_test():
     path = ROOT / ".ci" / "run"
     assert os.access(path, os.X_OK), ".ci/run must be executable"
-    code = [ln.strip() for ln in path.read_text().splitlines()
-            if ln.strip() and not ln.strip().startswith("#")]
+    code = [
+        ln.strip()
+        for ln in path.read_text().splitlines()
+        if ln.strip() and not ln.strip().startswith("#")
+    ]
     assert "make test" in code
 
 

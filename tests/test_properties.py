@@ -18,8 +18,12 @@ from course_lib import assignment, gradcheck, slide
 from course_lib.activations import HIDDEN_ACTIVATIONS
 from course_lib.stages import STAGE_KEYS, backward_stages
 
-SETTINGS = settings(max_examples=30, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.filter_too_much],
+)
 
 # Any stage whose gradient is this small is skipped by the gradient-check property: the
 # centred difference has an absolute error floor near 1e-10, so a relative error of a
@@ -42,10 +46,12 @@ def nets(draw, hidden: str):
     n_x, n_h, m = draw(st.lists(st.integers(2, 7), min_size=3, max_size=3, unique=True))
     n_y = draw(st.integers(1, 2).filter(lambda n: n != n_h))
     X = draw(matrix((n_x, m), 0.1, 1.0))
-    p = {"W1": draw(matrix((n_h, n_x))) / np.sqrt(n_x),
-         "b1": draw(matrix((n_h, 1), 0.05, 0.5)),
-         "W2": draw(matrix((n_y, n_h))) / np.sqrt(n_h),
-         "b2": draw(matrix((n_y, 1), 0.05, 0.5))}
+    p = {
+        "W1": draw(matrix((n_h, n_x))) / np.sqrt(n_x),
+        "b1": draw(matrix((n_h, 1), 0.05, 0.5)),
+        "W2": draw(matrix((n_y, n_h))) / np.sqrt(n_h),
+        "b2": draw(matrix((n_y, 1), 0.05, 0.5)),
+    }
     Y = draw(arrays(np.float64, (n_y, m), elements=st.sampled_from([0.0, 1.0])))
     if hidden == "relu":
         assume(np.abs(p["W1"] @ X + p["b1"]).min() > RELU_MARGIN)
@@ -54,11 +60,13 @@ def nets(draw, hidden: str):
 
 def for_each_hidden(test):
     """Run a property once per hidden activation, each with its own examples."""
+
     @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
     @SETTINGS
     @given(data=st.data())
     def wrapper(hidden, data):
         test(hidden, *data.draw(nets(hidden)))
+
     wrapper.__name__ = test.__name__
     wrapper.__doc__ = test.__doc__
     return wrapper
@@ -72,12 +80,16 @@ def test_slide_equals_assignment_for_every_stage_the_slide_has(hidden, X, Y, p):
 
     A1, c1 = assignment.linear_activation_forward(X, p["W1"], p["b1"], hidden)
     A2, c2 = assignment.linear_activation_forward(A1, p["W2"], p["b2"], "sigmoid")
-    dA1, dW2, db2 = assignment.linear_activation_backward(assignment.output_dA(A2, Y), c2,
-                                                          "sigmoid")
+    dA1, dW2, db2 = assignment.linear_activation_backward(
+        assignment.output_dA(A2, Y), c2, "sigmoid"
+    )
     _, dW1, db1 = assignment.linear_activation_backward(dA1, c1, hidden)
     dZ2 = assignment.sigmoid_backward(assignment.output_dA(A2, Y), c2.Z)
-    dZ1 = {"relu": assignment.relu_backward, "tanh": assignment.tanh_backward,
-           "sigmoid": assignment.sigmoid_backward}[hidden](dA1, c1.Z)
+    dZ1 = {
+        "relu": assignment.relu_backward,
+        "tanh": assignment.tanh_backward,
+        "sigmoid": assignment.sigmoid_backward,
+    }[hidden](dA1, c1.Z)
     split = {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
     np.testing.assert_allclose(cache["A2"], A2, rtol=0, atol=1e-15)

@@ -39,8 +39,12 @@ from course_lib import assignment, data, slide
 def tanh_net():
     X = np.array([[LN2, -LN2]])
     Y = np.array([[1.0, 1.0]])
-    p = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[5 * LN3 / 3]]), "b2": np.array([[0.0]])}
+    p = {
+        "W1": np.array([[1.0]]),
+        "b1": np.array([[0.0]]),
+        "W2": np.array([[5 * LN3 / 3]]),
+        "b2": np.array([[0.0]]),
+    }
     return X, Y, p
 
 
@@ -103,8 +107,12 @@ def test_six_equations_relu_hand_example():
 def test_sigmoid_hidden_derivative_is_A1_times_one_minus_A1():
     # A1 = 1/2 everywhere -> g' = 1/4; W2 = [[2]], dZ2 = A2 - Y = [[1/2 - 0]] -> dZ1 = 2 * 1/2 / 4.
     X = np.array([[0.0]])
-    p = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[2.0]]), "b2": np.array([[-1.0]])}
+    p = {
+        "W1": np.array([[1.0]]),
+        "b1": np.array([[0.0]]),
+        "W2": np.array([[2.0]]),
+        "b2": np.array([[-1.0]]),
+    }
     _, cache = slide.forward_propagation(X, p, hidden="sigmoid")  # Z2 = 2 * 1/2 - 1 = 0
     close(cache["A2"], [[0.5]])
     out = slide.six_equations(p, cache, X, np.array([[0.0]]), hidden="sigmoid")
@@ -121,8 +129,9 @@ def test_tanh_and_sigmoid_derivatives_come_from_A1_in_the_cache(hidden):
     for k in reference:
         np.testing.assert_array_equal(again[k], reference[k])
     without_Z1 = {k: v for k, v in cache.items() if k != "Z1"}
-    np.testing.assert_array_equal(slide.six_equations(p, without_Z1, X, Y, hidden)["dW1"],
-                                  reference["dW1"])
+    np.testing.assert_array_equal(
+        slide.six_equations(p, without_Z1, X, Y, hidden)["dW1"], reference["dW1"]
+    )
 
 
 def test_relu_derivative_comes_from_the_cached_A1_as_the_slide_writes_it():
@@ -180,8 +189,13 @@ def test_slide_does_not_use_the_assignment():
     tree = ast.parse(Path(slide.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported <= {"__future__", "numpy", "course_lib.activations", "course_lib.checks",
-                        "course_lib.training"}
+    assert imported <= {
+        "__future__",
+        "numpy",
+        "course_lib.activations",
+        "course_lib.checks",
+        "course_lib.training",
+    }
 
 
 # ----------------------------------------------------------------------------- the week-3 API
@@ -203,14 +217,19 @@ WEEK_3 = {
 @pytest.mark.parametrize(("name", "arguments"), WEEK_3.items(), ids=list(WEEK_3))
 def test_the_week_3_functions_take_the_assignments_arguments_in_its_order(name, arguments):
     params = list(inspect.signature(getattr(slide, name)).parameters.values())
-    assert [p.name for p in params[:len(arguments)]] == arguments
-    assert all(p.default is not p.empty for p in params[len(arguments):])  # extras optional
+    assert [p.name for p in params[: len(arguments)]] == arguments
+    assert all(p.default is not p.empty for p in params[len(arguments) :])  # extras optional
 
 
 def test_the_defaults_are_the_assignments():
-    defaults = {name: {p.name: p.default for p in inspect.signature(getattr(slide, name))
-                       .parameters.values() if p.default is not p.empty}
-                for name in ("update_parameters", "nn_model", "forward_propagation")}
+    defaults = {
+        name: {
+            p.name: p.default
+            for p in inspect.signature(getattr(slide, name)).parameters.values()
+            if p.default is not p.empty
+        }
+        for name in ("update_parameters", "nn_model", "forward_propagation")
+    }
     assert defaults["update_parameters"] == {"learning_rate": 1.2}
     assert defaults["nn_model"] == {"num_iterations": 10000, "print_cost": False}
     assert defaults["forward_propagation"] == {"hidden": "tanh"}
@@ -236,11 +255,19 @@ def test_initialize_parameters_prints_the_courses_numbers():
     p = slide.initialize_parameters(2, 4, 1)
     assert sorted(p) == ["W1", "W2", "b1", "b2"]
     assert p["W1"][0, 0] == pytest.approx(-0.00416758, abs=5e-9)
-    np.testing.assert_allclose(p["W1"], [[-0.00416758, -0.00056267], [-0.02136196, 0.01640271],
-                                         [-0.01793436, -0.00841747], [0.00502881, -0.01245288]],
-                               atol=5e-9)
-    np.testing.assert_allclose(p["W2"], [[-0.01057952, -0.00909008, 0.00551454, 0.02292208]],
-                               atol=5e-9)
+    np.testing.assert_allclose(
+        p["W1"],
+        [
+            [-0.00416758, -0.00056267],
+            [-0.02136196, 0.01640271],
+            [-0.01793436, -0.00841747],
+            [0.00502881, -0.01245288],
+        ],
+        atol=5e-9,
+    )
+    np.testing.assert_allclose(
+        p["W2"], [[-0.01057952, -0.00909008, 0.00551454, 0.02292208]], atol=5e-9
+    )
     np.testing.assert_array_equal(p["b1"], np.zeros((4, 1)))
     np.testing.assert_array_equal(p["b2"], np.zeros((1, 1)))
 
@@ -301,12 +328,19 @@ def test_update_parameters_defaults_to_the_assignments_learning_rate():
 def test_predict_on_the_courses_test_input():
     # The course's predict_test_case; its printed predictions mean is 0.666666666667.
     X = np.random.RandomState(1).randn(2, 3)
-    p = {"W1": np.array([[-0.00615039, 0.0169021], [-0.02311792, 0.03137121],
-                         [-0.0169217, -0.01752545], [0.00935436, -0.05018221]]),
-         "W2": np.array([[-0.0104319, -0.04019007, 0.01607211, 0.04440255]]),
-         "b1": np.array([[-8.97523455e-07], [8.15562092e-06], [6.04810633e-07],
-                         [-2.54560700e-06]]),
-         "b2": np.array([[9.14954378e-05]])}
+    p = {
+        "W1": np.array(
+            [
+                [-0.00615039, 0.0169021],
+                [-0.02311792, 0.03137121],
+                [-0.0169217, -0.01752545],
+                [0.00935436, -0.05018221],
+            ]
+        ),
+        "W2": np.array([[-0.0104319, -0.04019007, 0.01607211, 0.04440255]]),
+        "b1": np.array([[-8.97523455e-07], [8.15562092e-06], [6.04810633e-07], [-2.54560700e-06]]),
+        "b2": np.array([[9.14954378e-05]]),
+    }
     predictions = slide.predict(p, X)
     assert predictions.dtype == np.bool_ and predictions.shape == (1, 3)  # A2 > 0.5, as returned
     assert np.mean(predictions) == pytest.approx(2 / 3)
@@ -340,7 +374,8 @@ def test_nn_model_learns_the_flower_and_the_cost_falls(capsys):
     parameters = slide.nn_model(X, Y, 4, num_iterations=3001, print_cost=True)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        f"Cost after iteration {i}" for i in (0, 1000, 2000, 3000)]
+        f"Cost after iteration {i}" for i in (0, 1000, 2000, 3000)
+    ]
     costs = [float(line.split(": ")[1]) for line in lines]
     assert costs[0] == pytest.approx(math.log(2), abs=1e-3)  # A2 is about 1/2 at the start
     assert np.all(np.diff(costs) < 0)

@@ -47,8 +47,17 @@ def test_hand_example_values():
 def test_kinds_per_example_dL_and_averaged_dJ():
     bp = hand_pass()
     kinds = {s.key: s.kind for s in bp.stages}
-    assert kinds == {"dA2": "dL", "dZ2": "dL", "dW2": "dJ", "db2": "dJ", "dA1": "dL",
-                     "dZ1": "dL", "dW1": "dJ", "db1": "dJ", "dA0": "dL"}
+    assert kinds == {
+        "dA2": "dL",
+        "dZ2": "dL",
+        "dW2": "dJ",
+        "db2": "dJ",
+        "dA1": "dL",
+        "dZ1": "dL",
+        "dW1": "dJ",
+        "db1": "dJ",
+        "dA0": "dL",
+    }
 
 
 def test_slide_columns_where_the_slide_has_no_equation():
@@ -106,9 +115,17 @@ def test_shapes_follow_parameters_on_a_non_square_net():
     bp = backward_stages(X, Y, p)
     assert bp.m == 7
     shapes = {s.key: s.shape for s in bp.stages}
-    assert shapes == {"dA2": (2, 7), "dZ2": (2, 7), "dW2": (2, 5), "db2": (2, 1),
-                      "dA1": (5, 7), "dZ1": (5, 7), "dW1": (5, 3), "db1": (5, 1),
-                      "dA0": (3, 7)}
+    assert shapes == {
+        "dA2": (2, 7),
+        "dZ2": (2, 7),
+        "dW2": (2, 5),
+        "db2": (2, 1),
+        "dA1": (5, 7),
+        "dZ1": (5, 7),
+        "dW1": (5, 3),
+        "db1": (5, 1),
+        "dA0": (3, 7),
+    }
 
 
 def test_values_equal_the_assignment_functions():
@@ -119,8 +136,15 @@ def test_values_equal_the_assignment_functions():
     dA2 = assignment.output_dA(A2, Y)
     dA1, dW2, db2 = assignment.linear_activation_backward(dA2, c2, "sigmoid")
     dA0, dW1, db1 = assignment.linear_activation_backward(dA1, c1, "tanh")
-    for key, value in {"dA2": dA2, "dA1": dA1, "dW2": dW2, "db2": db2,
-                       "dA0": dA0, "dW1": dW1, "db1": db1}.items():
+    for key, value in {
+        "dA2": dA2,
+        "dA1": dA1,
+        "dW2": dW2,
+        "db2": db2,
+        "dA0": dA0,
+        "dW1": dW1,
+        "db1": db1,
+    }.items():
         np.testing.assert_array_equal(bp[key].value, value)
     np.testing.assert_array_equal(bp.forward["A2"], A2)
 
@@ -135,8 +159,9 @@ def test_one_over_m_in_dZ_scales_the_slide_dZ_and_leaves_dW_db():
         assert avg[key].max_abs_diff <= 1e-15  # compared after scaling by m
         np.testing.assert_array_equal(avg[key].value, per[key].value)  # the split is unchanged
     for key in ("dW2", "db2", "dW1", "db1"):
-        np.testing.assert_allclose(avg[key].slide_value, per[key].slide_value,
-                                   rtol=1e-15, atol=1e-16)
+        np.testing.assert_allclose(
+            avg[key].slide_value, per[key].slide_value, rtol=1e-15, atol=1e-16
+        )
 
 
 def test_records_are_immutable():
@@ -155,8 +180,12 @@ def test_unknown_stage_key():
 def test_saturation_warning_is_kept_as_a_note_not_raised():
     # Z2 = 30 gives 1 - A2 about 9e-14, so |dA2| = 1/(1 - A2) exceeds the 1e10 warning level.
     X = np.array([[1.0]])
-    p = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]]),
-         "W2": np.array([[30.0]]), "b2": np.array([[0.0]])}
+    p = {
+        "W1": np.array([[1.0]]),
+        "b1": np.array([[0.0]]),
+        "W2": np.array([[30.0]]),
+        "b2": np.array([[0.0]]),
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bp = backward_stages(X, np.array([[0.0]]), p, hidden="relu")

@@ -27,9 +27,30 @@ from course_lib.student import mistake_functions, suited_hidden
 from course_lib.widgets.render import finite_difference_note
 
 HOSTILE = [
-    None, "", "x" * 1_000_000, "relu" * 100, float("nan"), float("inf"), -float("inf"), 1e308,
-    -1, 10**100, -(10**100), 2.5, True, False, [1, 2], {"value": 3}, (4, 5), b"relu",
-    np.array([1, 2]), np.float64("nan"), object(), "1e5", "__import__('os')", "3; rm -rf /",
+    None,
+    "",
+    "x" * 1_000_000,
+    "relu" * 100,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e308,
+    -1,
+    10**100,
+    -(10**100),
+    2.5,
+    True,
+    False,
+    [1, 2],
+    {"value": 3},
+    (4, 5),
+    b"relu",
+    np.array([1, 2]),
+    np.float64("nan"),
+    object(),
+    "1e5",
+    "__import__('os')",
+    "3; rm -rf /",
 ]
 
 
@@ -255,11 +276,25 @@ def test_an_unreadable_prediction_reveals_nothing_and_says_why(stepper):
     assert "two numbers" in message and "sign" in message
 
 
-@pytest.mark.parametrize("text,shape", [
-    ("(4, 5)", (4, 5)), ("4,5", (4, 5)), ("4x5", (4, 5)), (" 4 X 5 ", (4, 5)), ("4 5", (4, 5)),
-    ("(1,)", None), ("(4, 5, 6)", None), ("4.0, 5", None), ("-4, 5", None), ("", None),
-    ("(" * 10_000, None), ("__import__('os').system('x')", None), (45, None), (None, None),
-])
+@pytest.mark.parametrize(
+    "text,shape",
+    [
+        ("(4, 5)", (4, 5)),
+        ("4,5", (4, 5)),
+        ("4x5", (4, 5)),
+        (" 4 X 5 ", (4, 5)),
+        ("4 5", (4, 5)),
+        ("(1,)", None),
+        ("(4, 5, 6)", None),
+        ("4.0, 5", None),
+        ("-4, 5", None),
+        ("", None),
+        ("(" * 10_000, None),
+        ("__import__('os').system('x')", None),
+        (45, None),
+        (None, None),
+    ],
+)
 def test_parse_shape_reads_two_numbers_and_never_evaluates(text, shape):
     parsed, message = parse_shape(text)
     assert parsed == shape
@@ -282,8 +317,9 @@ def test_saturated_layer_puts_Z2_in_range_without_touching_the_input():
     assert np.all(np.abs(Z2) <= SATURATED_Z2[1] + 1e-9)
 
 
-@pytest.mark.parametrize("m,seed,hidden", [(1, 0, "relu"), (5, 0, "relu"), (20, 9, "tanh"),
-                                           (2, 4, "sigmoid")])
+@pytest.mark.parametrize(
+    "m,seed,hidden", [(1, 0, "relu"), (5, 0, "relu"), (20, 9, "tanh"), (2, 4, "sigmoid")]
+)
 def test_the_saturated_demo_blows_up_dA2_while_A2_minus_Y_stays_finite(m, seed, hidden):
     s = Stepper(Config(hidden=hidden, m=m, seed=seed))
     assert s.set_saturate(True) == ""
@@ -313,8 +349,18 @@ def test_to_int_clamps_whole_numbers_and_refuses_the_rest():
         assert value is None and "whole number" in message and len(message) < 200
 
 
-@pytest.mark.parametrize("setter", ["jump", "set_hidden", "set_m", "set_seed", "set_one_over_m",
-                                    "set_saturate", "set_predict_mode"])
+@pytest.mark.parametrize(
+    "setter",
+    [
+        "jump",
+        "set_hidden",
+        "set_m",
+        "set_seed",
+        "set_one_over_m",
+        "set_saturate",
+        "set_predict_mode",
+    ],
+)
 def test_hostile_values_never_raise_and_leave_a_valid_state(setter):
     s = Stepper()
     for value in HOSTILE:
@@ -345,9 +391,12 @@ def test_hostile_entries_and_predictions_never_raise():
 
 
 def correct_split() -> dict:
-    return {"compute_dAL": assignment.output_dA, "sigmoid_backward": assignment.sigmoid_backward,
-            "relu_backward": assignment.relu_backward,
-            "linear_backward": assignment.linear_backward}
+    return {
+        "compute_dAL": assignment.output_dA,
+        "sigmoid_backward": assignment.sigmoid_backward,
+        "relu_backward": assignment.relu_backward,
+        "linear_backward": assignment.linear_backward,
+    }
 
 
 def test_the_plain_stepper_compares_nothing(stepper):
@@ -373,8 +422,11 @@ def test_a_students_pass_is_compared_once_per_configuration_not_per_step():
 
 def test_the_comparison_runs_on_the_configurations_own_net():
     s = Stepper(student=mistake_functions("linear_backward.no_one_over_m"))
-    for change in (lambda: s.set_m(9), lambda: s.set_saturate(True),
-                   lambda: s.set_one_over_m("dZ")):
+    for change in (
+        lambda: s.set_m(9),
+        lambda: s.set_saturate(True),
+        lambda: s.set_one_over_m("dZ"),
+    ):
         change()
         r = s.comparison
         assert r.first_wrong == "dW2" and r.mistake == "linear_backward.no_one_over_m"
@@ -398,14 +450,16 @@ def test_a_students_function_that_changes_its_arguments_cannot_change_the_number
     assert any("in place" in report or "changed" in report for report in s.comparison.reports)
 
 
-@pytest.mark.parametrize("functions,hidden", [
-    ({"backward_propagation": slide.backward_propagation}, "tanh"),
-    ({"tanh_backward": assignment.tanh_backward}, "tanh"),
-    ({"L_model_backward": assignment.L_model_backward}, "relu"),
-    ({"linear_backward": assignment.linear_backward}, "relu"),
-])
-def test_a_student_starts_under_a_hidden_activation_their_functions_take_part_in(functions,
-                                                                                  hidden):
+@pytest.mark.parametrize(
+    "functions,hidden",
+    [
+        ({"backward_propagation": slide.backward_propagation}, "tanh"),
+        ({"tanh_backward": assignment.tanh_backward}, "tanh"),
+        ({"L_model_backward": assignment.L_model_backward}, "relu"),
+        ({"linear_backward": assignment.linear_backward}, "relu"),
+    ],
+)
+def test_a_student_starts_under_a_hidden_activation_their_functions_take_part_in(functions, hidden):
     s = Stepper(student=functions)
     assert s.config.hidden == hidden and s.comparison.clean, str(s.comparison)
     assert Stepper(Config(hidden="sigmoid"), student=functions).config.hidden == "sigmoid"
@@ -470,8 +524,14 @@ def test_hostile_mistake_values_are_refused_and_change_nothing():
     s = Stepper()
     s.set_mistake("dAL.sign_flipped")
     before = s.state
-    for value in [*HOSTILE, "dAL", "dAL.sign_flipped ", "NONE", "none\x00",
-                  "linear_backward.no_one_over_m" * 1000]:
+    for value in [
+        *HOSTILE,
+        "dAL",
+        "dAL.sign_flipped ",
+        "NONE",
+        "none\x00",
+        "linear_backward.no_one_over_m" * 1000,
+    ]:
         message = s.set_mistake(value)
         assert "Show a mistake must be none or a catalogued mistake" in message
         assert len(message) < 200 and s.state == before

@@ -11,25 +11,43 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "strip_widget_views.py"
-VIEW = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2,
-                                                     "version_minor": 0},
-        "text/plain": ["VBox(...)"]}
+VIEW = {
+    "application/vnd.jupyter.widget-view+json": {
+        "model_id": "abc",
+        "version_major": 2,
+        "version_minor": 0,
+    },
+    "text/plain": ["VBox(...)"],
+}
 
 
 def test_widget_views_go_and_every_other_output_stays(tmp_path):
-    widget_only = new_code_cell("app()", execution_count=1,
-                                outputs=[new_output("execute_result", VIEW, execution_count=1)])
-    mixed = new_code_cell("print(1); app()", execution_count=2, outputs=[
-        new_output("stream", name="stdout", text="1\n"),
-        new_output("display_data", VIEW),
-    ])
-    plain = new_code_cell("1 + 1", execution_count=3, outputs=[
-        new_output("execute_result", {"text/plain": "2"}, execution_count=3)])
+    widget_only = new_code_cell(
+        "app()", execution_count=1, outputs=[new_output("execute_result", VIEW, execution_count=1)]
+    )
+    mixed = new_code_cell(
+        "print(1); app()",
+        execution_count=2,
+        outputs=[
+            new_output("stream", name="stdout", text="1\n"),
+            new_output("display_data", VIEW),
+        ],
+    )
+    plain = new_code_cell(
+        "1 + 1",
+        execution_count=3,
+        outputs=[new_output("execute_result", {"text/plain": "2"}, execution_count=3)],
+    )
     path = tmp_path / "nb.ipynb"
     nbformat.write(new_notebook(cells=[widget_only, mixed, plain]), path)
 
-    run = subprocess.run([sys.executable, str(SCRIPT), str(path)], capture_output=True,
-                         text=True, timeout=60, check=True)
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "widget views removed" in run.stdout
 
     cells = nbformat.read(path, as_version=4).cells

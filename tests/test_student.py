@@ -51,24 +51,34 @@ def expected_first_wrong(mistake, seed=0):
         dA1, dW2, db2 = mistake.apply(dA2, cache2, "sigmoid")
         grads = {"dA2": dA2, "dW2": dW2, "db2": db2, "dA1": dA1}
         if np.shape(dA1) == A1.shape:
-            grads.update(zip(("dA0", "dW1", "db1"), mistake.apply(dA1, cache1, hidden),
-                             strict=True))
+            grads.update(
+                zip(("dA0", "dW1", "db1"), mistake.apply(dA1, cache1, hidden), strict=True)
+            )
     else:
         try:
-            grads = assignment.two_layer_backward(A2, Y, cache1, cache2, hidden,
-                                                  {name: mistake.apply})
+            grads = assignment.two_layer_backward(
+                A2, Y, cache1, cache2, hidden, {name: mistake.apply}
+            )
         except (CourseInputError, ValueError):  # a wrong shape passed on: stop there
             return first_bad_until_failure(mistake, name, ref, cache1, cache2, A2, Y, hidden)
-    seen = {"L_model_backward": ("dA1", "dW2", "db2", "dA0", "dW1", "db1"),
-            "backward_propagation": ("dW2", "db2", "dW1", "db1")}.get(name, STAGE_KEYS)
-    return next((k for k in STAGE_KEYS
-                 if k in seen and k in grads and differs(grads[k], ref[k].value)), None)
+    seen = {
+        "L_model_backward": ("dA1", "dW2", "db2", "dA0", "dW1", "db1"),
+        "backward_propagation": ("dW2", "db2", "dW1", "db1"),
+    }.get(name, STAGE_KEYS)
+    return next(
+        (k for k in STAGE_KEYS if k in seen and k in grads and differs(grads[k], ref[k].value)),
+        None,
+    )
 
 
 # The stages each call of a split step computes, in call order.
-KEYS_OF = {"compute_dAL": [("dA2",)], "sigmoid_backward": [("dZ2",), ("dZ1",)],
-           "relu_backward": [("dZ1",)], "tanh_backward": [("dZ1",)],
-           "linear_backward": [("dA1", "dW2", "db2"), ("dA0", "dW1", "db1")]}
+KEYS_OF = {
+    "compute_dAL": [("dA2",)],
+    "sigmoid_backward": [("dZ2",), ("dZ1",)],
+    "relu_backward": [("dZ1",)],
+    "tanh_backward": [("dZ1",)],
+    "linear_backward": [("dA1", "dW2", "db2"), ("dA0", "dW1", "db1")],
+}
 
 
 def first_bad_until_failure(mistake, name, ref, cache1, cache2, A2, Y, hidden):
@@ -130,6 +140,7 @@ def test_a_later_stage_right_on_its_own_inherits_the_error():
 def test_a_wrong_step_is_wrong_here_and_the_steps_it_feeds_inherit():
     def relu_backward(dA, Z):
         return dA  # the derivative left out
+
     r = compare({"relu_backward": relu_backward}, hidden="relu")
     assert [s.verdict for s in r.stages[:5]] == [RIGHT] * 5
     assert r["dZ1"].verdict == WRONG_HERE and r["dZ1"].function == "relu_backward"
@@ -185,10 +196,12 @@ def L_model_backward_course(AL, Y, caches):
     grads, L = {}, len(caches)
     dAL = compute_dAL(AL, Y.reshape(AL.shape))
     grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward_course(
-        dAL, caches[L - 1], "sigmoid")
+        dAL, caches[L - 1], "sigmoid"
+    )
     for l in reversed(range(L - 1)):
-        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = \
+        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = (
             linear_activation_backward_course(grads[f"dA{l + 1}"], caches[l], "relu")
+        )
     return grads
 
 
@@ -205,12 +218,20 @@ def backward_propagation_course(parameters, cache, X, Y):
 
 
 CORRECT = [
-    ({"linear_backward": linear_backward_einsum, "relu_backward": relu_backward_loops,
-      "sigmoid_backward": sigmoid_backward_course, "compute_dAL": compute_dAL}, "relu"),
-    ({"linear_backward": linear_backward_einsum, "sigmoid_backward": sigmoid_backward_course},
-     "sigmoid"),
-    ({"tanh_backward": tanh_backward_float32, "linear_backward": linear_backward_einsum},
-     "tanh"),
+    (
+        {
+            "linear_backward": linear_backward_einsum,
+            "relu_backward": relu_backward_loops,
+            "sigmoid_backward": sigmoid_backward_course,
+            "compute_dAL": compute_dAL,
+        },
+        "relu",
+    ),
+    (
+        {"linear_backward": linear_backward_einsum, "sigmoid_backward": sigmoid_backward_course},
+        "sigmoid",
+    ),
+    ({"tanh_backward": tanh_backward_float32, "linear_backward": linear_backward_einsum}, "tanh"),
     ({"linear_activation_backward": linear_activation_backward_course}, "relu"),
     ({"linear_activation_backward": linear_activation_backward_course}, "sigmoid"),
     ({"L_model_backward": L_model_backward_course}, "relu"),
@@ -218,8 +239,9 @@ CORRECT = [
 ]
 
 
-@pytest.mark.parametrize("functions, hidden", CORRECT,
-                         ids=[f"{'+'.join(f)}-{h}" for f, h in CORRECT])
+@pytest.mark.parametrize(
+    "functions, hidden", CORRECT, ids=[f"{'+'.join(f)}-{h}" for f, h in CORRECT]
+)
 @pytest.mark.parametrize("seed", [0, 7])
 def test_correct_code_written_differently_is_clean_at_every_stage(functions, hidden, seed):
     r = compare(functions, hidden=hidden, seed=seed)
@@ -233,8 +255,7 @@ def test_a_function_that_cannot_serve_the_hidden_activation_is_said_so():
     r = compare({"backward_propagation": backward_propagation_course}, hidden="relu")
     assert r.first_wrong is None and r.mistake is None
     assert "tanh" in r.unsupported and "hidden='tanh'" in r.unsupported
-    r = compare({"linear_activation_backward": linear_activation_backward_course},
-                hidden="tanh")
+    r = compare({"linear_activation_backward": linear_activation_backward_course}, hidden="tanh")
     assert r.first_wrong is None and "tanh" in r.unsupported
     r = compare({"L_model_backward": L_model_backward_course}, hidden="sigmoid")
     assert "relu" in r.unsupported
@@ -316,12 +337,16 @@ def test_bad_arguments_from_the_caller_are_named():
 
 
 def test_a_function_the_hidden_layer_leaves_out_is_named_as_unused():
-    r = compare({"relu_backward": relu_backward_loops,
-                 "tanh_backward": tanh_backward_float32}, hidden="tanh")
+    r = compare(
+        {"relu_backward": relu_backward_loops, "tanh_backward": tanh_backward_float32},
+        hidden="tanh",
+    )
     assert r.unused == ("relu_backward",) and r.first_wrong is None
     assert "relu_backward not used: the hidden layer is tanh" in summary(r)
-    r = compare({"L_model_backward": L_model_backward_course,
-                 "linear_backward": linear_backward_einsum}, hidden="relu")
+    r = compare(
+        {"L_model_backward": L_model_backward_course, "linear_backward": linear_backward_einsum},
+        hidden="relu",
+    )
     assert r.unused == ("linear_backward",)
 
 

@@ -25,15 +25,20 @@ def linear_accuracy(X, Y) -> float:
     return float(np.mean((A @ w > 0) == (Y.ravel() > 0.5)))
 
 
-@pytest.mark.parametrize(("name", "n_h", "learning_rate", "iterations", "accuracy"), [
-    ("xor", 4, 0.5, 600, 1.0),
-    ("flower", 8, 0.5, 1000, 0.78),
-])
+@pytest.mark.parametrize(
+    ("name", "n_h", "learning_rate", "iterations", "accuracy"),
+    [
+        ("xor", 4, 0.5, 600, 1.0),
+        ("flower", 8, 0.5, 1000, 0.78),
+    ],
+)
 def test_two_layer_model_lowers_the_cost_and_reaches_the_accuracy(
-        name, n_h, learning_rate, iterations, accuracy):
+    name, n_h, learning_rate, iterations, accuracy
+):
     X, Y = data.make_dataset(name, m=200, seed=0)
-    p, costs = assignment.two_layer_model(X, Y, (2, n_h, 1), learning_rate=learning_rate,
-                                          num_iterations=iterations)
+    p, costs = assignment.two_layer_model(
+        X, Y, (2, n_h, 1), learning_rate=learning_rate, num_iterations=iterations
+    )
     assert len(costs) == iterations // 100
     assert costs[0] == pytest.approx(np.log(2), abs=1e-3)  # tiny weights: A2 is about 1/2
     assert all(later < earlier for earlier, later in zip(costs, costs[1:], strict=False))
@@ -52,15 +57,15 @@ def test_two_layer_model_is_deterministic():
 
 def test_L_layer_model_lowers_the_cost_and_reaches_the_accuracy():
     X, Y = data.make_moons(m=200, seed=0)
-    p, costs = assignment.L_layer_model(X, Y, [2, 8, 4, 1], learning_rate=0.3,
-                                        num_iterations=600)
+    p, costs = assignment.L_layer_model(X, Y, [2, 8, 4, 1], learning_rate=0.3, num_iterations=600)
     assert len(costs) == 6
     assert all(later < earlier for earlier, later in zip(costs, costs[1:], strict=False))
     assert costs[-1] < 0.15
     assert float(np.mean(assignment.predict(X, p) == Y)) >= 0.99
     assert linear_accuracy(X, Y) < 0.9
-    again, costs_again = assignment.L_layer_model(X, Y, [2, 8, 4, 1], learning_rate=0.3,
-                                                  num_iterations=600)
+    again, costs_again = assignment.L_layer_model(
+        X, Y, [2, 8, 4, 1], learning_rate=0.3, num_iterations=600
+    )
     assert costs_again == costs
     np.testing.assert_array_equal(again["W3"], p["W3"])
 

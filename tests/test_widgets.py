@@ -74,13 +74,18 @@ def expansion_on_screen(app) -> str:
 
 def client_update(widget, state: dict) -> None:
     """Send a state update as a browser does; the kernel's comm handler calls this."""
-    widget._handle_msg({"content": {"data": {"method": "update", "state": state,
-                                             "buffer_paths": []}}, "buffers": []})
+    widget._handle_msg(
+        {
+            "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+            "buffers": [],
+        }
+    )
 
 
 def client_click(button) -> None:
-    button._handle_msg({"content": {"data": {"method": "custom",
-                                             "content": {"event": "click"}}}, "buffers": []})
+    button._handle_msg(
+        {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
+    )
 
 
 def walk(widget):
@@ -114,14 +119,24 @@ def test_app_is_one_widget_tree_with_the_dom_contract():
     assert [b.description for b in buttons].count("Next") == 1
     assert [b.description for b in buttons].count("Previous") == 1
     assert all(b.description and not b.icon for b in buttons), "icon-only buttons"
-    dropdowns = [w for w in tree if isinstance(w, widgets.Dropdown)
-                 and w.description == "Hidden activation"]
+    dropdowns = [
+        w for w in tree if isinstance(w, widgets.Dropdown) and w.description == "Hidden activation"
+    ]
     assert len(dropdowns) == 1 and list(dropdowns[0].options) == ["relu", "tanh", "sigmoid"]
     sliders = [w for w in tree if isinstance(w, ui.StageSlider)]
     assert [(w.description, w.min, w.max) for w in sliders] == [("Stage", 1, 9)]
-    by_class = {c: [w for w in tree if c in getattr(w, "_dom_classes", ())]
-                for c in ("stage-label", "stage-equation", "stage-values", "stage-checks",
-                          "stage-error", "entry-expansion", "course-app")}
+    by_class = {
+        c: [w for w in tree if c in getattr(w, "_dom_classes", ())]
+        for c in (
+            "stage-label",
+            "stage-equation",
+            "stage-values",
+            "stage-checks",
+            "stage-error",
+            "entry-expansion",
+            "course-app",
+        )
+    }
     assert all(len(found) == 1 for found in by_class.values()), by_class
     equation = by_class["stage-equation"][0]
     assert isinstance(equation.children[0], widgets.HTMLMath) and "$" in equation.children[0].value
@@ -215,10 +230,12 @@ def owned(node):
         yield from (w, w.layout)
 
 
-@pytest.mark.parametrize("student", [None, {"relu_backward": lambda dA, Z: dA}],
-                         ids=["plain", "with a student's pass"])
+@pytest.mark.parametrize(
+    "student", [None, {"relu_backward": lambda dA, Z: dA}], ids=["plain", "with a student's pass"]
+)
 def test_a_click_sends_the_title_first_then_each_widget_once_in_the_views_order(
-        graphs, monkeypatch, student):
+    graphs, monkeypatch, student
+):
     sent = []  # comm ids of the state updates, in the order they leave
 
     class Recording(BaseComm):
@@ -252,15 +269,23 @@ def test_only_the_graph_cache_imports_figures_and_only_when_it_draws():
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (
-                    node.module == "course_lib.figures"
-                    or node.module == "course_lib" and "figures" in {a.name for a in node.names}):
+                node.module == "course_lib.figures"
+                or node.module == "course_lib"
+                and "figures" in {a.name for a in node.names}
+            ):
                 assert path.name == "graph_cache.py", path.name
                 assert node not in tree.body, "figures imported at the top of graph_cache"
         if path.name == "render.py":  # the renderers are pure: strings in, HTML out
-            tops = {n.split(".")[0] for node in ast.walk(tree)
-                    if isinstance(node, ast.Import | ast.ImportFrom)
-                    for n in ([node.module] if isinstance(node, ast.ImportFrom)
-                              else [a.name for a in node.names])}
+            tops = {
+                n.split(".")[0]
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+                for n in (
+                    [node.module]
+                    if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names]
+                )
+            }
             assert not tops & {"ipywidgets", "IPython", "matplotlib"}, tops
 
 
@@ -369,7 +394,8 @@ def test_a_bad_prediction_text_gets_a_friendly_message(app):
 
 
 def test_an_exception_in_a_callback_shows_the_friendly_message_and_the_app_recovers(
-        app, monkeypatch, caplog):
+    app, monkeypatch, caplog
+):
     def broken(stepper):
         raise RuntimeError("simulated failure in a view")
 
@@ -389,8 +415,10 @@ def test_an_exception_in_a_callback_shows_the_friendly_message_and_the_app_recov
 
 
 def test_a_failing_setting_is_caught_too(app, monkeypatch):
-    monkeypatch.setattr("course_lib.stepper.machine.compute",
-                        lambda config: (_ for _ in ()).throw(ValueError("no numbers")))
+    monkeypatch.setattr(
+        "course_lib.stepper.machine.compute",
+        lambda config: (_ for _ in ()).throw(ValueError("no numbers")),
+    )
     app.views["config"]["seed"].value = 123
     assert ui.FRIENDLY_ERROR in shown(app)["error"]
     assert app.stepper.config.seed == 0  # the state did not move to a half-built configuration
@@ -402,21 +430,34 @@ def test_a_failing_setting_is_caught_too(app, monkeypatch):
 
 
 HOSTILE_STATES = [
-    ("slider", {"max": 10_000}), ("slider", {"max": 10_000, "value": 5_000}),
-    ("slider", {"min": -5, "value": -5}), ("slider", {"value": "9; import os"}),
-    ("slider", {"value": None}), ("slider", {"value": 1e308}),
-    ("config.hidden", {"index": 99}), ("config.hidden", {"index": None}),
+    ("slider", {"max": 10_000}),
+    ("slider", {"max": 10_000, "value": 5_000}),
+    ("slider", {"min": -5, "value": -5}),
+    ("slider", {"value": "9; import os"}),
+    ("slider", {"value": None}),
+    ("slider", {"value": 1e308}),
+    ("config.hidden", {"index": 99}),
+    ("config.hidden", {"index": None}),
     ("config.hidden", {"index": "relu"}),
-    ("config.m", {"max": 10**9, "value": 10**9}), ("config.m", {"value": -7}),
-    ("config.m", {"value": "x" * 100_000}), ("config.m", {"value": float("nan")}),
-    ("config.seed", {"min": -10**12, "value": -10**12}), ("config.seed", {"value": [1, 2]}),
-    ("config.one_over_m", {"index": 7}), ("config.one_over_m", {"index": None}),
-    ("config.saturate", {"value": "yes"}), ("config.saturate", {"value": None}),
-    ("entry.row", {"max": 10**6, "value": 10**6}), ("entry.col", {"min": -99, "value": -99}),
+    ("config.m", {"max": 10**9, "value": 10**9}),
+    ("config.m", {"value": -7}),
+    ("config.m", {"value": "x" * 100_000}),
+    ("config.m", {"value": float("nan")}),
+    ("config.seed", {"min": -(10**12), "value": -(10**12)}),
+    ("config.seed", {"value": [1, 2]}),
+    ("config.one_over_m", {"index": 7}),
+    ("config.one_over_m", {"index": None}),
+    ("config.saturate", {"value": "yes"}),
+    ("config.saturate", {"value": None}),
+    ("entry.row", {"max": 10**6, "value": 10**6}),
+    ("entry.col", {"min": -99, "value": -99}),
     ("entry.row", {"value": {"__class__": "x"}}),
-    ("predict.mode", {"value": 1}), ("predict.shape", {"value": "(" * 1_000_000}),
-    ("predict.sign", {"index": 42}), ("predict.sign", {"index": None}),
-    ("next", {"disabled": False}), ("label", {"value": "<script>alert(1)</script>"}),
+    ("predict.mode", {"value": 1}),
+    ("predict.shape", {"value": "(" * 1_000_000}),
+    ("predict.sign", {"index": 42}),
+    ("predict.sign", {"index": None}),
+    ("next", {"disabled": False}),
+    ("label", {"value": "<script>alert(1)</script>"}),
 ]
 
 
@@ -427,10 +468,10 @@ def _widget(app, path):
     return node
 
 
-@pytest.mark.parametrize("path,state", HOSTILE_STATES, ids=[f"{p}-{i}" for i, (p, _) in
-                                                             enumerate(HOSTILE_STATES)])
-def test_hostile_client_states_are_clamped_or_refused_and_the_app_keeps_working(app, path,
-                                                                                state):
+@pytest.mark.parametrize(
+    "path,state", HOSTILE_STATES, ids=[f"{p}-{i}" for i, (p, _) in enumerate(HOSTILE_STATES)]
+)
+def test_hostile_client_states_are_clamped_or_refused_and_the_app_keeps_working(app, path, state):
     widget = _widget(app, path)
     client_update(widget, state)  # never raises: the comm handler logs a refused trait
     c = app.stepper.config
@@ -554,11 +595,21 @@ def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graph
 def test_with_the_graphs_cached_a_kernel_never_imports_matplotlib(tmp_path):
     # A new page's kernel builds the app; importing matplotlib took longer than the build.
     env = {**os.environ, "COURSE_LIB_CACHE": str(tmp_path)}
-    script = ("import sys; from course_lib import widgets; widgets.app(); "
-              "print('matplotlib' in sys.modules)")
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                           text=True, timeout=120, check=True).stdout.strip()
-            for _ in range(2)]
+    script = (
+        "import sys; from course_lib import widgets; widgets.app(); "
+        "print('matplotlib' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    ]
     assert runs == ["True", "False"]  # the first draws and fills the cache
 
 
@@ -626,8 +677,12 @@ def visible(widget) -> bool:
 
 def markers(app) -> list:
     """The words of each mark laid over the graph."""
-    return [html.unescape(m) for m in
-            re.findall(r'class="graph-marker".*?<span[^>]*>(.*?)</span>', app.views["graph"].value)]
+    return [
+        html.unescape(m)
+        for m in re.findall(
+            r'class="graph-marker".*?<span[^>]*>(.*?)</span>', app.views["graph"].value
+        )
+    ]
 
 
 def test_the_plain_app_shows_no_second_pass_and_offers_every_catalogued_mistake(app, graphs):
@@ -643,15 +698,24 @@ def test_the_plain_app_shows_no_second_pass_and_offers_every_catalogued_mistake(
     assert "linear_backward: " + find_mistake("linear_backward.no_one_over_m").title in labels
     tree = list(walk(app.root))
     assert {"student-values", "mistake-note", "student-summary"} <= {
-        c for w in tree for c in getattr(w, "_dom_classes", ())}
+        c for w in tree for c in getattr(w, "_dom_classes", ())
+    }
     assert dropdown in tree
 
 
 def test_a_students_mistake_is_marked_judged_stage_by_stage_and_named_where_it_is_made(graphs):
     app = student_app(graphs, {"linear_backward": linear_backward_without_one_over_m_in_dW})
-    expected = {"dA2": "agrees", "dZ2": "agrees", "dW2": "wrong here", "db2": "agrees",
-                "dA1": "agrees", "dZ1": "agrees", "dW1": "wrong here", "db1": "agrees",
-                "dA0": "agrees"}
+    expected = {
+        "dA2": "agrees",
+        "dZ2": "agrees",
+        "dW2": "wrong here",
+        "db2": "agrees",
+        "dA1": "agrees",
+        "dZ1": "agrees",
+        "dW1": "wrong here",
+        "db1": "agrees",
+        "dA0": "agrees",
+    }
     title = find_mistake("linear_backward.no_one_over_m_in_dW").title
     for k, key in enumerate(STAGE_KEYS, start=1):
         app.views["slider"].value = k
@@ -682,15 +746,17 @@ def test_a_mistake_in_the_middle_shows_inheriting_stages(graphs):
     for k in range(1, 10):
         app.views["slider"].value = k
         words.append(verdict(app).split(": ", 1)[1])
-    assert words == ["agrees"] * 5 + ["wrong here"] + [
-        "inherits the error from stage 6 (dZ1)"] * 3
+    assert words == ["agrees"] * 5 + ["wrong here"] + ["inherits the error from stage 6 (dZ1)"] * 3
     assert markers(app) == ["first departs; mistake made here"]
 
 
 def test_correct_functions_agree_at_every_stage_and_nothing_is_marked(graphs):
-    functions = {"compute_dAL": assignment.output_dA, "linear_backward": assignment.linear_backward,
-                 "sigmoid_backward": assignment.sigmoid_backward,
-                 "relu_backward": assignment.relu_backward}
+    functions = {
+        "compute_dAL": assignment.output_dA,
+        "linear_backward": assignment.linear_backward,
+        "sigmoid_backward": assignment.sigmoid_backward,
+        "relu_backward": assignment.relu_backward,
+    }
     app = student_app(graphs, functions)
     for k, key in enumerate(STAGE_KEYS, start=1):
         app.views["slider"].value = k
@@ -709,8 +775,9 @@ def test_the_app_call_takes_a_students_functions():
 def test_a_whole_pass_function_hides_stages_and_the_catalogue_places_its_mistake(graphs):
     app = student_app(graphs, mistake_functions("backward_propagation.sigma_prime_twice"))
     assert app.stepper.config.hidden == "tanh"  # the course's backward_propagation's
-    assert verdict(app) == ("Your dA2: not observable: backward_propagation returns only "
-                            "grads dW1, db1, dW2, db2")
+    assert verdict(app) == (
+        "Your dA2: not observable: backward_propagation returns only grads dW1, db1, dW2, db2"
+    )
     app.views["slider"].value = 2
     assert verdict(app).startswith("Your dZ2: wrong here: the mistake is made at this stage")
     assert "made here, at stage 2 (dZ2)" in words(app.views["mistake_note"])
@@ -727,8 +794,10 @@ def test_a_function_the_hidden_activation_leaves_out_is_said_to_take_no_part(gra
     app = student_app(graphs, {"relu_backward": assignment.relu_backward})
     app.views["config"]["hidden"].value = "tanh"
     for view in ("summary", "student"):
-        assert "relu_backward takes no part in the pass with a tanh hidden layer: choose relu" \
+        assert (
+            "relu_backward takes no part in the pass with a tanh hidden layer: choose relu"
             in words(app.views[view])
+        )
 
 
 def hangs(dZ, cache):
@@ -744,11 +813,12 @@ def returns_none(dZ, cache):
     return None
 
 
-@pytest.mark.parametrize("function,said", [(raises, "my own bug"), (hangs, "0.2"),
-                                           (returns_none, "None")],
-                         ids=["raises", "hangs", "returns None"])
-def test_hostile_student_functions_are_reported_and_the_app_keeps_working(graphs, function,
-                                                                           said):
+@pytest.mark.parametrize(
+    "function,said",
+    [(raises, "my own bug"), (hangs, "0.2"), (returns_none, "None")],
+    ids=["raises", "hangs", "returns None"],
+)
+def test_hostile_student_functions_are_reported_and_the_app_keeps_working(graphs, function, said):
     app = student_app(graphs, {"linear_backward": function}, time_limit=0.2)
     app.views["slider"].value = 3
     assert verdict(app).startswith("Your dW2: not reached:") and said in verdict(app)
@@ -789,8 +859,10 @@ def test_mistake_mode_marks_and_names_every_catalogued_mistake(app, graphs, mist
         assert app.views["config"]["hidden"].value == suited
     assert "No code of yours runs here" in words(app.views["summary"])
     assert mistake.title in words(app.views["summary"])
-    assert markers(app) and all(m in ("first departs", "mistake made here",
-                                      "first departs; mistake made here") for m in markers(app))
+    assert markers(app) and all(
+        m in ("first departs", "mistake made here", "first departs; mistake made here")
+        for m in markers(app)
+    )
     app.views["slider"].value = STAGE_KEYS.index(r.mistake_stage) + 1
     note = words(app.views["mistake_note"])
     assert f"made here, at stage {app.stepper.index} ({r.mistake_stage})" in note
@@ -806,9 +878,18 @@ def test_mistake_mode_marks_and_names_every_catalogued_mistake(app, graphs, mist
     assert_works(app)
 
 
-@pytest.mark.parametrize("state", [{"index": 10_000}, {"index": -1}, {"index": None},
-                                   {"index": "dAL.sign_flipped"}, {"value": "os.system"},
-                                   {"_options_labels": ["x", "y"]}, {"index": 1.5}])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"index": 10_000},
+        {"index": -1},
+        {"index": None},
+        {"index": "dAL.sign_flipped"},
+        {"value": "os.system"},
+        {"_options_labels": ["x", "y"]},
+        {"index": 1.5},
+    ],
+)
 def test_hostile_mistake_values_are_refused_with_a_message_and_change_nothing(app, state):
     client_update(app.views["mistake"], {"index": 2})
     before = app.stepper.state
@@ -888,12 +969,21 @@ def test_an_entry_picked_in_the_table_is_selected_and_expanded(app):
     assert "The row must be from 0 to 0; using 0." in shown(app)["error"]
 
 
-@pytest.mark.parametrize("state", [
-    {"entry": None}, {"entry": [1]}, {"entry": [1, 2, 3]}, {"entry": ["0", "x"]},
-    {"entry": [1.5, 0]}, {"entry": {"__class__": "x"}}, {"entry": "__import__('os')"},
-    {"data": {"hidden": False, "rows": [["<img src=x onerror=alert(1)>"]]}},
-    {"data": None}, {"_esm": "export default {render() { alert(1) }}"},
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"entry": None},
+        {"entry": [1]},
+        {"entry": [1, 2, 3]},
+        {"entry": ["0", "x"]},
+        {"entry": [1.5, 0]},
+        {"entry": {"__class__": "x"}},
+        {"entry": "__import__('os')"},
+        {"data": {"hidden": False, "rows": [["<img src=x onerror=alert(1)>"]]}},
+        {"data": None},
+        {"_esm": "export default {render() { alert(1) }}"},
+    ],
+)
 def test_hostile_table_states_are_refused_or_ignored_and_the_app_keeps_working(app, state):
     app.views["slider"].value = 5
     client_update(app.views["values"], {"entry": [2, 3]})
@@ -931,13 +1021,19 @@ def test_long_expansions_are_cut_into_pieces_that_wrap_and_keep_every_term(app):
 
 def test_the_browser_views_are_small_local_files_with_no_imports():
     js = sorted((REPO / "course_lib" / "widgets" / "js").glob("*.*"))
-    assert {p.name for p in js} >= {"linked_tables.js", "linked_tables.css", "stage_label.js",
-                                    "stage_slider.js", "app.css"}
+    assert {p.name for p in js} >= {
+        "linked_tables.js",
+        "linked_tables.css",
+        "stage_label.js",
+        "stage_slider.js",
+        "app.css",
+    }
     for path in js:
         source = path.read_text()
         assert len(source.splitlines()) < 300, path.name
-        assert "://" not in source and not re.search(r"^\s*import\b|\bimport\(", source,
-                                                       re.MULTILINE), path.name
+        assert "://" not in source and not re.search(
+            r"^\s*import\b|\bimport\(", source, re.MULTILINE
+        ), path.name
         assert not re.search(r"innerHTML|insertAdjacentHTML|eval\(|new Function", source)
     for cls in (ui.LinkedTables, ui.StageLabel, ui.StageSlider):
         assert "export default" in str(cls._esm)  # read from the file, not a URL

@@ -95,8 +95,9 @@ class SlideBackwardArgs(NamedTuple):
     activation: Activation  # the hidden layer's
 
 
-def check_slide_backward(parameters, cache, X, Y, hidden, one_over_m,
-                         where: str = "backward_propagation") -> SlideBackwardArgs:
+def check_slide_backward(
+    parameters, cache, X, Y, hidden, one_over_m, where: str = "backward_propagation"
+) -> SlideBackwardArgs:
     """Every argument of the slide's backward pass, in one call."""
     activation = check_hidden(hidden)
     check_one_over_m(one_over_m)
@@ -180,8 +181,11 @@ def check_layer_count(parameters) -> int:
         raise CourseInputError(
             f"parameters must be a dict of W1, b1, ..., got {type(parameters).__name__}"
         )
-    layers = [int(k[1:]) for k in parameters
-              if isinstance(k, str) and k[:1] in "Wb" and k[1:].isdigit() and k[1:] != "0"]
+    layers = [
+        int(k[1:])
+        for k in parameters
+        if isinstance(k, str) and k[:1] in "Wb" and k[1:].isdigit() and k[1:] != "0"
+    ]
     L = max(layers, default=0)
     expected = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")]
     missing = [k for k in expected if k not in parameters]
@@ -280,8 +284,10 @@ def check_update(parameters, grads, learning_rate, where: str = "update_paramete
         expect_finite(f"dW{l}", dW, where=where)
         db_where = where + f" (shaped like b{l}: (n[{l}], 1), n[{l}] = rows of W{l})"
         pairs[f"W{l}"] = (W, dW)
-        pairs[f"b{l}"] = (as_bias(f"b{l}", parameters[f"b{l}"], W.shape[0], where=where),
-                          as_bias(f"db{l}", grads[f"db{l}"], W.shape[0], where=db_where))
+        pairs[f"b{l}"] = (
+            as_bias(f"b{l}", parameters[f"b{l}"], W.shape[0], where=where),
+            as_bias(f"db{l}", grads[f"db{l}"], W.shape[0], where=db_where),
+        )
     return lr, pairs
 
 
@@ -290,8 +296,11 @@ def check_update(parameters, grads, learning_rate, where: str = "update_paramete
 
 def check_layer_sizes(n_x, n_h, n_y) -> list:
     """``[n_x, n_h, n_y]`` of a 2-layer net as positive ints, each named in its error."""
-    return [check_int("n_x", n_x, low=1, high=10**6), check_int("n_h", n_h, low=1, high=10**5),
-            check_int("n_y", n_y, low=1, high=10**5)]
+    return [
+        check_int("n_x", n_x, low=1, high=10**6),
+        check_int("n_h", n_h, low=1, high=10**5),
+        check_int("n_y", n_y, low=1, high=10**5),
+    ]
 
 
 def check_draw(seed, scheme) -> tuple:

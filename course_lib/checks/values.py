@@ -49,8 +49,7 @@ def as_matrix(name: str, value, *, where: str = "") -> np.ndarray:
             raise CourseInputError(f"{name}{ctx} must be a 2-D numeric array: {exc}") from None
     if arr.dtype.kind not in "iuf":
         raise CourseInputError(
-            f"{name}{ctx} must hold real numbers, got dtype {arr.dtype} "
-            f"(kind {arr.dtype.kind!r})"
+            f"{name}{ctx} must hold real numbers, got dtype {arr.dtype} (kind {arr.dtype.kind!r})"
         )
     if arr.ndim != 2:
         hint = ""
@@ -214,9 +213,13 @@ def check_int(name: str, value, *, low: int, high: int) -> int:
 def check_real(name: str, value, *, positive: bool = False) -> float:
     """Return ``value`` as a finite real float (> 0 if ``positive``, else >= 0), or raise."""
     wanted = "a positive finite number" if positive else "a finite number >= 0"
-    if (isinstance(value, bool)
-            or not isinstance(value, (int, float, np.integer, np.floating))
-            or not np.isfinite(value) or value < 0 or (positive and value == 0)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+        or value < 0
+        or (positive and value == 0)
+    ):
         raise CourseInputError(f"{name} must be {wanted}, got {value!r}")
     return float(value)
 

@@ -30,8 +30,13 @@ from course_lib.diagnose.outputs import (
 from course_lib.diagnose.running import BUDGET, TIME_LIMIT, display_name, run_student
 
 
-def check(exercise: str, student_fn, *, time_limit: float | None = TIME_LIMIT,
-          budget: guarded.Budget | None = None) -> Feedback:
+def check(
+    exercise: str,
+    student_fn,
+    *,
+    time_limit: float | None = TIME_LIMIT,
+    budget: guarded.Budget | None = None,
+) -> Feedback:
     """Run ``student_fn`` on the exercise's test cases and say what is right or wrong.
 
     exercise : a key of ``EXERCISES`` (``"linear_backward"``, ``"sigmoid_backward"``,
@@ -50,13 +55,19 @@ def check(exercise: str, student_fn, *, time_limit: float | None = TIME_LIMIT,
     if not callable(student_fn):
         raise CourseInputError(
             f"student_fn must be the function you wrote (pass it without calling it), "
-            f"got {type(student_fn).__name__}")
+            f"got {type(student_fn).__name__}"
+        )
     cases = cases_of(ex.name)
     problem = _signature_problem(ex, student_fn, cases[0])
     if problem is not None:
         return problem
-    ran = run_student(ex, student_fn, cases, time_limit=time_limit,
-                      budget=budget if budget is not None else guarded.Budget(BUDGET))
+    ran = run_student(
+        ex,
+        student_fn,
+        cases,
+        time_limit=time_limit,
+        budget=budget if budget is not None else guarded.Budget(BUDGET),
+    )
     feedback = ran.failure or _judge(ex, cases, ran.outs, display_name(ex, student_fn))
     return replace(feedback, notes=ran.notes, printed=ran.printed_text(cases))
 
@@ -65,13 +76,13 @@ def _judge(ex, cases, outs, fn_name: str) -> Feedback:
     """Each output right or wrong on its own, and the mistakes that explain the wrong ones."""
     refs = reference_results(ex.name)
     student = [parts(ex, out, names=list(ref)) for out, ref in zip(outs, refs, strict=True)]
-    outputs = {k: all(same(mine[k], ref[k]) for mine, ref in zip(student, refs, strict=True)
-                      if k in ref)
-               for k in output_names(ex.name)}
+    outputs = {
+        k: all(same(mine[k], ref[k]) for mine, ref in zip(student, refs, strict=True) if k in ref)
+        for k in output_names(ex.name)
+    }
     wrong = tuple(k for k, ok in outputs.items() if not ok)
     if not wrong:
-        return Feedback(True, None, f"{ex.name}: correct on {every_case(len(cases))}.", "",
-                        outputs)
+        return Feedback(True, None, f"{ex.name}: correct on {every_case(len(cases))}.", "", outputs)
     named = name_mistakes(ex.name, student, refs, wrong)
     return verdict(ex, cases, outs, student, refs, outputs, named, fn_name)
 
@@ -80,10 +91,12 @@ def _signature_problem(ex, fn, case) -> Feedback | None:
     try:
         inspect.signature(fn).bind(*case.args)
     except TypeError as exc:
-        return Feedback(False, None,
-                        f"{ex.name}: your function cannot be called the way the exercise "
-                        f"calls it ({exc}).",
-                        f"Keep the stub's parameters as they are: {ex.call}")
+        return Feedback(
+            False,
+            None,
+            f"{ex.name}: your function cannot be called the way the exercise calls it ({exc}).",
+            f"Keep the stub's parameters as they are: {ex.call}",
+        )
     except ValueError:  # no signature to inspect (a builtin): just call it
         return None
     return None

@@ -29,9 +29,12 @@ def explains(entry: Mistake, student, refs, wrong) -> bool:
     theirs = results_of(entry.apply, entry.exercise)
     if theirs is None or not entry.outputs or not set(entry.outputs) <= wrong:
         return False
-    return all(same(mine.get(k, MISSING), their.get(k, MISSING))
-               for mine, their, ref in zip(student, theirs, refs, strict=True)
-               for k in entry.outputs if k in ref)
+    return all(
+        same(mine.get(k, MISSING), their.get(k, MISSING))
+        for mine, their, ref in zip(student, theirs, refs, strict=True)
+        for k in entry.outputs
+        if k in ref
+    )
 
 
 def name_mistakes(exercise: str, student, refs, wrong: tuple[str, ...]) -> tuple[Mistake, ...]:
@@ -109,11 +112,15 @@ def combination(*mistake_ids: str) -> Mistake | None:
     None when two of them change a common output (``check`` never names such a set).
     """
     entries = [find_mistake(i) for i in mistake_ids]
-    if (len(entries) < 2 or len({e.exercise for e in entries}) != 1
-            or len({e.id for e in entries}) != len(entries)):
+    if (
+        len(entries) < 2
+        or len({e.exercise for e in entries}) != 1
+        or len({e.id for e in entries}) != len(entries)
+    ):
         raise CourseInputError(
             f"a combination needs two or more different mistakes of one exercise, got "
-            f"{list(mistake_ids)!r}")
+            f"{list(mistake_ids)!r}"
+        )
     entries = naming_order(entries)
     touched = [set(e.outputs) for e in entries]
     if sum(map(len, touched)) != len(set().union(*touched)) or not all(touched):
@@ -122,11 +129,19 @@ def combination(*mistake_ids: str) -> Mistake | None:
 
     def apply(*args):
         case = Case("", args, 0)
-        return merge(exercise, run(exercise.reference, case),
-                     [(run(e.apply, case), e.outputs) for e in entries])
+        return merge(
+            exercise,
+            run(exercise.reference, case),
+            [(run(e.apply, case), e.outputs) for e in entries],
+        )
 
     stages = [e.stage for e in entries if e.stage is not None]
     stage = min(stages, key=STAGE_KEYS.index) if stages else None
-    return Mistake("+".join(e.id for e in entries), exercise.name,
-                   "; and ".join(e.title for e in entries), " ".join(e.hint for e in entries),
-                   apply, stage)
+    return Mistake(
+        "+".join(e.id for e in entries),
+        exercise.name,
+        "; and ".join(e.title for e in entries),
+        " ".join(e.hint for e in entries),
+        apply,
+        stage,
+    )

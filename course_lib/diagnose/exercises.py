@@ -118,8 +118,9 @@ def _deep_cases():
             parameters[f"b{l}"] = rng.randn(dims[l], 1) * 0.1
         AL, caches = assignment.L_model_forward(X, parameters)
         # The course's caches are plain tuples; students unpack and index them as such.
-        caches = [((c.linear_cache.A_prev, c.linear_cache.W, c.linear_cache.b), c.Z)
-                  for c in caches]
+        caches = [
+            ((c.linear_cache.A_prev, c.linear_cache.W, c.linear_cache.b), c.Z) for c in caches
+        ]
         Y = (rng.rand(1, m) > 0.5).astype(np.float64)
         Y[0, :2] = (1.0, 0.0)
         cases.append(Case(f"layer sizes {dims}, L = {len(dims) - 1}, m = {m}", (AL, Y, caches), m))
@@ -133,8 +134,9 @@ def _slide_cases():
         Y = Y.copy()
         Y[0, :2] = (1.0, 0.0)
         _, cache = slide.forward_propagation(X, parameters, "tanh")
-        cases.append(Case(f"n_x = {n_x}, n_h = {n_h}, n_y = 1, m = {m}",
-                          (parameters, cache, X, Y), m))
+        cases.append(
+            Case(f"n_x = {n_x}, n_h = {n_h}, n_y = 1, m = {m}", (parameters, cache, X, Y), m)
+        )
     return tuple(cases)
 
 
@@ -145,41 +147,95 @@ def _slide_reference(parameters, cache, X, Y):
     return slide.backward_propagation(parameters, cache, X, Y, hidden="tanh")
 
 
-_SHAPE_HINT = ("Work out the shape of every array on paper first, then write each output "
-               "from its formula and compare one entry by hand.")
+_SHAPE_HINT = (
+    "Work out the shape of every array on paper first, then write each output "
+    "from its formula and compare one entry by hand."
+)
 
-EXERCISES: dict[str, Exercise] = {e.name: e for e in (
-    Exercise("sigmoid_backward", "dZ = sigmoid_backward(dA, cache)  # cache is Z", "array",
-             ("dZ",), assignment.sigmoid_backward, lambda: _activation_cases(False),
-             "dZ = dA * g'(Z), entry by entry; for the sigmoid, g'(Z) = s (1 - s) with "
-             "s = sigmoid(Z)."),
-    Exercise("relu_backward", "dZ = relu_backward(dA, cache)  # cache is Z", "array",
-             ("dZ",), assignment.relu_backward, lambda: _activation_cases(True),
-             "dZ = dA * g'(Z), entry by entry; g'(Z) is 1 where Z > 0 and 0 elsewhere."),
-    Exercise("tanh_backward", "dZ = tanh_backward(dA, cache)  # cache is Z", "array",
-             ("dZ",), assignment.tanh_backward, lambda: _activation_cases(False),
-             "dZ = dA * g'(Z), entry by entry, with g = tanh."),
-    Exercise("linear_backward", "dA_prev, dW, db = linear_backward(dZ, cache)  "
-             "# cache is (A_prev, W, b)", "tuple", ("dA_prev", "dW", "db"),
-             assignment.linear_backward, _linear_cases, _SHAPE_HINT),
-    Exercise("linear_activation_backward", "dA_prev, dW, db = linear_activation_backward("
-             "dA, cache, activation)  # cache is (linear_cache, Z)", "tuple",
-             ("dA_prev", "dW", "db"), assignment.linear_activation_backward, _layer_cases,
-             "First the activation step (dA -> dZ), then the linear step (dZ -> dA_prev, dW, "
-             "db); check each of your two building blocks on its own first."),
-    Exercise("dAL", "dAL = compute_dAL(AL, Y)", "array", ("dAL",), assignment.output_dA,
-             _dAL_cases, "dAL is the derivative of one example's loss "
-             "L = -(y log a + (1-y) log(1-a)) with respect to a, entry by entry."),
-    Exercise("L_model_backward", "grads = L_model_backward(AL, Y, caches)", "dict", (),
-             assignment.L_model_backward, _deep_cases,
-             "Start from dAL, go through the output layer (sigmoid) once, then through the "
-             "hidden layers (ReLU) from l = L-1 down to 1; grads[\"dA\" + str(l-1)] holds "
-             "layer l's dA_prev."),
-    Exercise("backward_propagation", "grads = backward_propagation(parameters, cache, X, Y)",
-             "dict", (), _slide_reference, _slide_cases,
-             "Write the six equations one per line, in order, with the hidden activation tanh; "
-             "check each array's shape against the parameter it belongs to."),
-)}
+EXERCISES: dict[str, Exercise] = {
+    e.name: e
+    for e in (
+        Exercise(
+            "sigmoid_backward",
+            "dZ = sigmoid_backward(dA, cache)  # cache is Z",
+            "array",
+            ("dZ",),
+            assignment.sigmoid_backward,
+            lambda: _activation_cases(False),
+            "dZ = dA * g'(Z), entry by entry; for the sigmoid, g'(Z) = s (1 - s) with "
+            "s = sigmoid(Z).",
+        ),
+        Exercise(
+            "relu_backward",
+            "dZ = relu_backward(dA, cache)  # cache is Z",
+            "array",
+            ("dZ",),
+            assignment.relu_backward,
+            lambda: _activation_cases(True),
+            "dZ = dA * g'(Z), entry by entry; g'(Z) is 1 where Z > 0 and 0 elsewhere.",
+        ),
+        Exercise(
+            "tanh_backward",
+            "dZ = tanh_backward(dA, cache)  # cache is Z",
+            "array",
+            ("dZ",),
+            assignment.tanh_backward,
+            lambda: _activation_cases(False),
+            "dZ = dA * g'(Z), entry by entry, with g = tanh.",
+        ),
+        Exercise(
+            "linear_backward",
+            "dA_prev, dW, db = linear_backward(dZ, cache)  # cache is (A_prev, W, b)",
+            "tuple",
+            ("dA_prev", "dW", "db"),
+            assignment.linear_backward,
+            _linear_cases,
+            _SHAPE_HINT,
+        ),
+        Exercise(
+            "linear_activation_backward",
+            "dA_prev, dW, db = linear_activation_backward("
+            "dA, cache, activation)  # cache is (linear_cache, Z)",
+            "tuple",
+            ("dA_prev", "dW", "db"),
+            assignment.linear_activation_backward,
+            _layer_cases,
+            "First the activation step (dA -> dZ), then the linear step (dZ -> dA_prev, dW, "
+            "db); check each of your two building blocks on its own first.",
+        ),
+        Exercise(
+            "dAL",
+            "dAL = compute_dAL(AL, Y)",
+            "array",
+            ("dAL",),
+            assignment.output_dA,
+            _dAL_cases,
+            "dAL is the derivative of one example's loss "
+            "L = -(y log a + (1-y) log(1-a)) with respect to a, entry by entry.",
+        ),
+        Exercise(
+            "L_model_backward",
+            "grads = L_model_backward(AL, Y, caches)",
+            "dict",
+            (),
+            assignment.L_model_backward,
+            _deep_cases,
+            "Start from dAL, go through the output layer (sigmoid) once, then through the "
+            'hidden layers (ReLU) from l = L-1 down to 1; grads["dA" + str(l-1)] holds '
+            "layer l's dA_prev.",
+        ),
+        Exercise(
+            "backward_propagation",
+            "grads = backward_propagation(parameters, cache, X, Y)",
+            "dict",
+            (),
+            _slide_reference,
+            _slide_cases,
+            "Write the six equations one per line, in order, with the hidden activation tanh; "
+            "check each array's shape against the parameter it belongs to.",
+        ),
+    )
+}
 
 
 def exercise_named(name) -> Exercise:

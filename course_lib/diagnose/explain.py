@@ -50,8 +50,11 @@ def verdict(ex, cases, outs, student, refs, outputs: dict, named, fn_name: str) 
         reasons: dict[str, list] = {}  # outputs wrong in the same way are listed together
         for k in unknown[1:]:
             reasons.setdefault(brief(ex, k, cases, student, refs), []).append(label_of(ex, k))
-        details += " Also wrong: " + listing(
-            f"{listing(labels)} ({reason})" for reason, labels in reasons.items()) + "."
+        details += (
+            " Also wrong: "
+            + listing(f"{listing(labels)} ({reason})" for reason, labels in reasons.items())
+            + "."
+        )
     if not named:
         message = f"{ex.name}: {UNKNOWN}. {details}"
     else:
@@ -66,7 +69,7 @@ def verdict(ex, cases, outs, student, refs, outputs: dict, named, fn_name: str) 
 
 
 def every_case(n: int) -> str:
-    """"both test cases" or "all 3 test cases"."""
+    """ "both test cases" or "all 3 test cases"."""
     return "both test cases" if n == 2 else f"all {n} test cases"
 
 
@@ -77,8 +80,10 @@ def _named(ex, named, n: int, right, partly: bool) -> str:
     evidence = f"(Your outputs equal {these} outputs on {every_case(n)}.)"
     if partly:
         which = [k for m in named for k in m.outputs]
-        evidence = (f"(Your {listing(which)} {'equals' if len(which) == 1 else 'equal'} "
-                    f"{these} on {every_case(n)}.)")
+        evidence = (
+            f"(Your {listing(which)} {'equals' if len(which) == 1 else 'equal'} "
+            f"{these} on {every_case(n)}.)"
+        )
     if len(named) == 1:
         also = f"; {listing(right)} {_are(right)} right" if right else ""
         return f"{ex.name}: {named[0].title}{also}. {evidence}"
@@ -99,20 +104,28 @@ def explain_output(ex, name, cases, outs, student, refs, fn_name) -> str:
             continue
         got, want, label = mine[name], ref[name], label_of(ex, name)
         if got is MISSING:
-            return (f"{where(k, cases)}, grads has no key {name!r}; your keys are "
-                    f"{sorted(map(str, out))}.")
-        problem = describe_output(got, function=fn_name, output=label,
-                                  expected_shape=want.shape)
+            return (
+                f"{where(k, cases)}, grads has no key {name!r}; your keys are "
+                f"{sorted(map(str, out))}."
+            )
+        problem = describe_output(got, function=fn_name, output=label, expected_shape=want.shape)
         if problem is not None:
             return f"{where(k, cases)}, {problem}{_transpose_note(got, want)}"
-        return (f"{where(k, cases)}, {_difference(label, got, want)}"
-                f"{factor_note(label, name, cases, student, refs)}")
+        return (
+            f"{where(k, cases)}, {_difference(label, got, want)}"
+            f"{factor_note(label, name, cases, student, refs)}"
+        )
     raise AssertionError(f"explain_output called on an output that is right: {name}")
 
 
 def _transpose_note(got, want) -> str:
-    if (isinstance(got, np.ndarray) and got.ndim == 2 and got.shape == want.shape[::-1]
-            and got.dtype.kind in "iuf" and same(got.T, want)):
+    if (
+        isinstance(got, np.ndarray)
+        and got.ndim == 2
+        and got.shape == want.shape[::-1]
+        and got.dtype.kind in "iuf"
+        and same(got.T, want)
+    ):
         return " It is exactly the transpose of the expected."
     return ""
 
@@ -132,10 +145,12 @@ def _difference(label, got, want) -> str:
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(gap), gap.shape))
     norms = np.linalg.norm(got64) + np.linalg.norm(want)
     relative = np.linalg.norm(got64 - want) / norms if norms else 0.0
-    return (f"{_at(label, first)} is {_num(got[first])} but {_num(want[first])} is expected; "
-            f"the largest difference is {_num(gap[worst])} (at {_at(label, worst)}), and the "
-            f"relative difference |yours - expected| / (|yours| + |expected|) is "
-            f"{_num(relative)}.")
+    return (
+        f"{_at(label, first)} is {_num(got[first])} but {_num(want[first])} is expected; "
+        f"the largest difference is {_num(gap[worst])} (at {_at(label, worst)}), and the "
+        f"relative difference |yours - expected| / (|yours| + |expected|) is "
+        f"{_num(relative)}."
+    )
 
 
 def _at(label, index) -> str:
@@ -145,9 +160,11 @@ def _at(label, index) -> str:
 def brief(ex, name, cases, student, refs) -> str:
     """What is wrong with output ``name``, in a few words (``-1 times the expected on every
     test case``, ``shape (4, 5), expected (5, 4)``)."""
-    k, got, want = next((k, mine[name], ref[name]) for k, (mine, ref) in
-                        enumerate(zip(student, refs, strict=True), 1)
-                        if name in ref and not same(mine[name], ref[name]))
+    k, got, want = next(
+        (k, mine[name], ref[name])
+        for k, (mine, ref) in enumerate(zip(student, refs, strict=True), 1)
+        if name in ref and not same(mine[name], ref[name])
+    )
     if got is MISSING:
         return "missing"
     if not isinstance(got, np.ndarray) or got.dtype.kind not in "iuf":
@@ -183,8 +200,12 @@ def _factor(name, cases, student, refs) -> str | None:
         if name not in ref:  # grads of a net with fewer layers
             continue
         got, want = mine[name], ref[name]
-        if not (isinstance(got, np.ndarray) and got.shape == want.shape
-                and got.dtype.kind in "iuf" and np.all(np.isfinite(got))):
+        if not (
+            isinstance(got, np.ndarray)
+            and got.shape == want.shape
+            and got.dtype.kind in "iuf"
+            and np.all(np.isfinite(got))
+        ):
             return None
         rtol = tolerance(got, want)[0] * 10
         nonzero = want != 0

@@ -36,16 +36,23 @@ def not_run(ex, outcome, error, fn, k: int, cases) -> Feedback:
         # The guard's sentence names the student's line it stopped at; keep that part.
         stopped = re.search(r"was stopped( at the line `[^`]*`)?", outcome.message)
         at = (stopped.group(1) or "") if stopped else ""
-        return Feedback(False, None,
-                        f"{ex.name}: {outcome.name} ran past the time limit of "
-                        f"{outcome.time_limit:.3g} s {_on_case(k, cases)} and was stopped{at}: "
-                        f"look for a loop whose condition never becomes false.",
-                        "Run your function on a small input with a print inside the loop "
-                        "to see why it does not end.")
+        return Feedback(
+            False,
+            None,
+            f"{ex.name}: {outcome.name} ran past the time limit of "
+            f"{outcome.time_limit:.3g} s {_on_case(k, cases)} and was stopped{at}: "
+            f"look for a loop whose condition never becomes false.",
+            "Run your function on a small input with a print inside the loop "
+            "to see why it does not end.",
+        )
     if outcome.kind == guarded.BUDGET:
-        return Feedback(False, None, f"{ex.name}: {outcome.message.rstrip('.')} "
-                        f"{_on_case(k, cases)}.", "Your function is much slower than it "
-                        "needs to be: the course's solution takes milliseconds.")
+        return Feedback(
+            False,
+            None,
+            f"{ex.name}: {outcome.message.rstrip('.')} {_on_case(k, cases)}.",
+            "Your function is much slower than it "
+            "needs to be: the course's solution takes milliseconds.",
+        )
     if outcome.kind == guarded.IMPORT:
         return Feedback(False, None, f"{ex.name}: {outcome.message}", "")
     if isinstance(error, NotImplementedError):
@@ -61,12 +68,18 @@ def not_implemented(ex, fn, exc) -> Feedback:
     raiser = frames[-1].f_code if frames else None
     if raiser is not None and raiser is not getattr(fn, "__code__", raiser):
         name = raiser.co_name
-        message = (f"{ex.name}: {NOT_IMPLEMENTED}: it calls {name}, which still raises "
-                   f"NotImplementedError.")
+        message = (
+            f"{ex.name}: {NOT_IMPLEMENTED}: it calls {name}, which still raises "
+            f"NotImplementedError."
+        )
         return Feedback(False, None, message, f"Write {name} first (its exercise is above).")
-    return Feedback(False, None, f"{ex.name}: {NOT_IMPLEMENTED}.",
-                    "Replace `raise NotImplementedError` with your code, then run the cell "
-                    "with the function and this cell again.")
+    return Feedback(
+        False,
+        None,
+        f"{ex.name}: {NOT_IMPLEMENTED}.",
+        "Replace `raise NotImplementedError` with your code, then run the cell "
+        "with the function and this cell again.",
+    )
 
 
 _LIBRARY_DIRS = tuple(
@@ -85,8 +98,10 @@ def _student_line(exc) -> str:
 def raised(ex, exc, at: str) -> Feedback:
     """The student's function raised ``exc`` on the case described by ``at``."""
     explanation, hint = _plain_words(exc, ex)
-    message = (f"{ex.name} raised {type(exc).__name__}. {at}, your function stopped"
-               f"{_student_line(exc)}: {explanation}")
+    message = (
+        f"{ex.name} raised {type(exc).__name__}. {at}, your function stopped"
+        f"{_student_line(exc)}: {explanation}"
+    )
     return Feedback(False, None, message, hint)
 
 
@@ -96,38 +111,50 @@ def _plain_words(exc, ex) -> tuple[str, str]:
     broadcast = re.search(r"broadcast together with (?:remapped )?shapes (.+?)\s*$", text)
     if isinstance(exc, ValueError) and broadcast:
         shapes = " and ".join(broadcast.group(1).split())
-        return (f"an elementwise operation (`*`, `+`, `-` or `/`) between arrays of shapes "
-                f"{shapes}, which do not fit together.",
-                "Entry-by-entry operations need equal shapes (or a size-1 axis). If this "
-                "should be a matrix product, use `@` or `np.dot`; otherwise print the shapes "
-                "on that line and compare them with the formula.")
+        return (
+            f"an elementwise operation (`*`, `+`, `-` or `/`) between arrays of shapes "
+            f"{shapes}, which do not fit together.",
+            "Entry-by-entry operations need equal shapes (or a size-1 axis). If this "
+            "should be a matrix product, use `@` or `np.dot`; otherwise print the shapes "
+            "on that line and compare them with the formula.",
+        )
     aligned = re.search(r"shapes (\(.*?\)) and (\(.*?\)) not aligned", text)
     core = re.search(r"size (\d+) is different from (\d+)", text)
     if isinstance(exc, ValueError) and (aligned or (core and "matmul" in text)):
-        detail = (f"shapes {aligned.group(1)} and {aligned.group(2)}" if aligned
-                  else f"inner sizes {core.group(2)} and {core.group(1)}")
-        return (f"a matrix product (`@` or `np.dot`) whose inner sizes do not match ({detail}).",
-                "In A @ B the columns of A must equal the rows of B. Check the order of the "
-                "factors and which one is transposed; if you meant an entry-by-entry "
-                "product, use `*`." + _PRODUCTS.get(ex.name, ""))
+        detail = (
+            f"shapes {aligned.group(1)} and {aligned.group(2)}"
+            if aligned
+            else f"inner sizes {core.group(2)} and {core.group(1)}"
+        )
+        return (
+            f"a matrix product (`@` or `np.dot`) whose inner sizes do not match ({detail}).",
+            "In A @ B the columns of A must equal the rows of B. Check the order of the "
+            "factors and which one is transposed; if you meant an entry-by-entry "
+            "product, use `*`." + _PRODUCTS.get(ex.name, ""),
+        )
     if isinstance(exc, KeyError):
-        return (f"it looked up the key {exc.args[0]!r}, which is not there.",
-                "Print the keys of the dict you index (`print(sorted(d))`). "
-                + _KEYS.get(ex.name, ""))
+        return (
+            f"it looked up the key {exc.args[0]!r}, which is not there.",
+            "Print the keys of the dict you index (`print(sorted(d))`). " + _KEYS.get(ex.name, ""),
+        )
     if isinstance(exc, CourseInputError):
-        return (f"a course_lib function refused its arguments: {text}",
-                "Check what you pass to it against its docstring.")
-    return (f"{type(exc).__name__}: {text}",
-            "Read the error and the line it points to; print the shapes of the arrays there.")
+        return (
+            f"a course_lib function refused its arguments: {text}",
+            "Check what you pass to it against its docstring.",
+        )
+    return (
+        f"{type(exc).__name__}: {text}",
+        "Read the error and the line it points to; print the shapes of the arrays there.",
+    )
 
 
 _PRODUCTS = {  # the products of the exercise, and the transpose students leave out
     "linear_backward": " W has shape (n[l], n[l-1]) and dZ (n[l], m): is it W or W.T that "
-                       "fits in front of dZ?",
+    "fits in front of dZ?",
     "linear_activation_backward": " W has shape (n[l], n[l-1]) and dZ (n[l], m): is it W or "
-                                  "W.T that fits in front of dZ?",
+    "W.T that fits in front of dZ?",
     "backward_propagation": " W2 has shape (n_y, n_h) and dZ2 (n_y, m): is it W2 or W2.T "
-                            "that fits in front of dZ2?",
+    "that fits in front of dZ2?",
 }
 
 _KEYS = {
@@ -156,11 +183,12 @@ def container_problem(ex, out) -> str | None:
     if ex.kind == "tuple":
         wanted = f"({', '.join(ex.outputs)})"
         if not isinstance(out, tuple):
-            return (f"your function returned {describe(out)}; it should return the tuple "
-                    f"{wanted}.")
+            return f"your function returned {describe(out)}; it should return the tuple {wanted}."
         if len(out) != len(ex.outputs):
-            return (f"your function returned a tuple of {len(out)} items; it should return "
-                    f"{len(ex.outputs)}: {wanted}.")
+            return (
+                f"your function returned a tuple of {len(out)} items; it should return "
+                f"{len(ex.outputs)}: {wanted}."
+            )
     if ex.kind == "dict" and not isinstance(out, dict):
         return f"your function returned {describe(out)}; it should return the dict grads."
     return None

@@ -52,8 +52,12 @@ class Feedback:
         return "not correct"
 
     def __str__(self) -> str:
-        label = {"passed": "[passed]", "mistake": "[known mistake]",
-                 "not implemented": "[to do]", "not correct": "[not correct]"}[self.status]
+        label = {
+            "passed": "[passed]",
+            "mistake": "[known mistake]",
+            "not implemented": "[to do]",
+            "not correct": "[not correct]",
+        }[self.status]
         lines = [f"{label} {self.message}"]
         if self.mistake:
             lines.append(f"Mistake id: {self.mistake}")
@@ -88,8 +92,10 @@ class Feedback:
             parts.append(_pre(self.traceback))
         if self.printed:
             parts.append("<div><em>Your function printed:</em></div>" + _pre(self.printed))
-        return (f"<div style='border-left: 6px solid {colour}; padding: 4px 10px; "
-                f"margin: 4px 0'>" + "".join(parts) + "</div>")
+        return (
+            f"<div style='border-left: 6px solid {colour}; padding: 4px 10px; "
+            f"margin: 4px 0'>" + "".join(parts) + "</div>"
+        )
 
 
 def _html_text(text: str) -> str:

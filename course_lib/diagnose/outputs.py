@@ -106,8 +106,9 @@ def results_of(fn, exercise: str) -> tuple[dict, ...] | None:
     for case, ref in zip(cases_of(exercise), reference_results(exercise), strict=True):
         try:
             out = run(fn, case)
-            mine = parts(ex, out, names=list(dict.fromkeys([*ref, *out])) if
-                         ex.kind == "dict" else None)
+            mine = parts(
+                ex, out, names=list(dict.fromkeys([*ref, *out])) if ex.kind == "dict" else None
+            )
         except Exception:  # a catalogue entry that fails on a case can name nothing
             return None
         found.append(mine)
@@ -118,6 +119,10 @@ def differing(exercise: str, per_case) -> tuple[str, ...]:
     """The reference's outputs in which ``per_case`` (named outputs on each case) differs
     from it on some case, in ``output_names`` order."""
     refs = reference_results(exercise)
-    wrong = {k for mine, ref in zip(per_case, refs, strict=True) for k in ref
-             if not same(mine.get(k, MISSING), ref[k])}
+    wrong = {
+        k
+        for mine, ref in zip(per_case, refs, strict=True)
+        for k in ref
+        if not same(mine.get(k, MISSING), ref[k])
+    }
     return tuple(k for k in output_names(exercise) if k in wrong)

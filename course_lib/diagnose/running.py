@@ -38,8 +38,10 @@ class Run:
     def printed_text(self, cases) -> str:
         if not self.printed:
             return ""
-        return "\n".join(f"--- {where(k, cases).removeprefix('On ')} ---\n{text.rstrip()}"
-                         for k, text in self.printed)
+        return "\n".join(
+            f"--- {where(k, cases).removeprefix('On ')} ---\n{text.rstrip()}"
+            for k, text in self.printed
+        )
 
 
 def display_name(ex, fn) -> str:
@@ -56,8 +58,7 @@ def run_student(ex, fn, cases, *, time_limit: float | None, budget: guarded.Budg
     run = Run()
     for k, case in enumerate(cases, 1):
         errors.clear()
-        outcome = guarded.call(recorded, case.args, name=name, time_limit=time_limit,
-                               budget=budget)
+        outcome = guarded.call(recorded, case.args, name=name, time_limit=time_limit, budget=budget)
         _keep(run, k, outcome)
         if not outcome.ok:
             error = errors[-1] if errors else None
@@ -68,8 +69,12 @@ def run_student(ex, fn, cases, *, time_limit: float | None, budget: guarded.Budg
             return run
         problem = container_problem(ex, outcome.value)
         if problem is not None:
-            run.failure = Feedback(False, None, f"{ex.name}: not correct. {where(k, cases)}, "
-                                   f"{problem}", f"{ex.name} returns this: {ex.call}")
+            run.failure = Feedback(
+                False,
+                None,
+                f"{ex.name}: not correct. {where(k, cases)}, {problem}",
+                f"{ex.name} returns this: {ex.call}",
+            )
             return run
         run.outs.append(outcome.value)
     return run
@@ -81,6 +86,7 @@ def _recording(fn, errors: list):
     ``functools.wraps`` keeps the parameter names, which the guard uses to name an argument
     changed in place; this wrapper's frame is library code, left out of the traceback.
     """
+
     @functools.wraps(fn)
     def recorded(*args):
         try:

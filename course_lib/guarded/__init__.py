@@ -51,5 +51,18 @@ from course_lib.guarded.kinds import (
 )
 from course_lib.guarded.words import COURSE_HELPERS, describe_output
 
-__all__ = ["BUDGET", "COURSE_HELPERS", "DEFAULT_TIME_LIMIT", "IMPORT", "NOT_IMPLEMENTED", "OK",
-           "PRINT_LIMIT", "RAISED", "TIMEOUT", "Budget", "Outcome", "call", "describe_output"]
+__all__ = [
+    "BUDGET",
+    "COURSE_HELPERS",
+    "DEFAULT_TIME_LIMIT",
+    "IMPORT",
+    "NOT_IMPLEMENTED",
+    "OK",
+    "PRINT_LIMIT",
+    "RAISED",
+    "TIMEOUT",
+    "Budget",
+    "Outcome",
+    "call",
+    "describe_output",
+]

@@ -112,8 +112,14 @@ class Outcome:
         return "\n".join(p for p in parts if p)
 
 
-def call(fn, args=(), *, name: str | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT,
-         budget: Budget | None = None) -> Outcome:
+def call(
+    fn,
+    args=(),
+    *,
+    name: str | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    budget: Budget | None = None,
+) -> Outcome:
     """Call ``fn(*args)`` on a private copy of ``args`` under a time limit; say what it did.
 
     Parameters
@@ -138,8 +144,9 @@ def call(fn, args=(), *, name: str | None = None, time_limit: float | None = DEF
     Outcome
     """
     if not callable(fn):
-        raise CourseInputError(f"fn must be a function (pass it without calling it), got "
-                               f"{type(fn).__name__}")
+        raise CourseInputError(
+            f"fn must be a function (pass it without calling it), got {type(fn).__name__}"
+        )
     if not isinstance(args, (tuple, list)):
         raise CourseInputError(f"args must be a tuple of arguments, got {type(args).__name__}")
     name = str(name or getattr(fn, "__name__", "your function"))
@@ -148,8 +155,12 @@ def call(fn, args=(), *, name: str | None = None, time_limit: float | None = DEF
     if budget is not None:
         left = budget.remaining()
         if left <= 0:
-            return Outcome(name, BUDGET, message=f"{name} was not run: the "
-                           f"{budget.seconds:.3g} s allowed for the whole check ran out.")
+            return Outcome(
+                name,
+                BUDGET,
+                message=f"{name} was not run: the "
+                f"{budget.seconds:.3g} s allowed for the whole check ran out.",
+            )
         by_budget = limit is None or left < limit
         limit = left if by_budget else limit
     pristine = copy.deepcopy(tuple(args))
@@ -157,22 +168,35 @@ def call(fn, args=(), *, name: str | None = None, time_limit: float | None = DEF
     printed = _Capped(PRINT_LIMIT)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with (contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed),
-              np.errstate(divide="warn", over="warn", invalid="warn", under="ignore")):
+        with (
+            contextlib.redirect_stdout(printed),
+            contextlib.redirect_stderr(printed),
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
+        ):
             value, error, stopped, limit, seconds = _run(fn, given, limit)
     if stopped:
         kind, message = _stopped(name, error, limit, budget if by_budget else None)
     else:
         kind, message = _explain(name, fn, error)
     names = _argument_names(fn, len(pristine))
-    changes = [(n, c) for n, b, a in zip(names, pristine, given, strict=True)
-               if (c := _change(b, a, n)) is not None]
+    changes = [
+        (n, c)
+        for n, b, a in zip(names, pristine, given, strict=True)
+        if (c := _change(b, a, n)) is not None
+    ]
     return Outcome(
-        name, kind, value if kind == OK else None, message,
-        mutation=_mutation_sentence(name, changes), mutated=tuple(n for n, _ in changes),
-        traceback=_student_traceback(error, stopped, limit), printed=printed.text(),
-        warnings=_warning_texts(caught), seconds=seconds, time_limit=limit)
-
+        name,
+        kind,
+        value if kind == OK else None,
+        message,
+        mutation=_mutation_sentence(name, changes),
+        mutated=tuple(n for n, _ in changes),
+        traceback=_student_traceback(error, stopped, limit),
+        printed=printed.text(),
+        warnings=_warning_texts(caught),
+        seconds=seconds,
+        time_limit=limit,
+    )
 
 
 # ----------------------------------------------------------------------------- the call
@@ -224,9 +248,11 @@ def _plain_call(fn, args):
 
 
 def _can_time() -> bool:
-    return (hasattr(signal, "setitimer")
-            and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) is not None)  # None: set outside Python
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) is not None
+    )  # None: set outside Python
 
 
 def _positive(label, value) -> float:
@@ -268,5 +294,3 @@ def _warning_texts(caught) -> tuple[str, ...]:
         if text not in texts:
             texts.append(text)
     return tuple(texts)
-
-

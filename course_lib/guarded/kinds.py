@@ -4,4 +4,10 @@ DEFAULT_TIME_LIMIT = 3.0  # seconds per call; the course's functions take millis
 PRINT_LIMIT = 10_000  # characters of a call's printed output kept for showing
 
 OK, RAISED, NOT_IMPLEMENTED, TIMEOUT, BUDGET, IMPORT = (
-    "ok", "raised", "not implemented", "timeout", "budget", "import")
+    "ok",
+    "raised",
+    "not implemented",
+    "timeout",
+    "budget",
+    "import",
+)

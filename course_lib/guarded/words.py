@@ -14,26 +14,40 @@ import numpy as np
 
 from course_lib.guarded.kinds import BUDGET, IMPORT, NOT_IMPLEMENTED, OK, RAISED, TIMEOUT
 
-_ACTIVATIONS = ("`from course_lib.activations import sigmoid, relu` and "
-                "`from course_lib.assignment import sigmoid_backward, relu_backward`")
-_MODEL = ("`from course_lib.assignment import initialize_parameters_deep, L_model_forward, "
-          "compute_cost, L_model_backward, update_parameters, predict`")
-_TESTS = ("`from course_lib.diagnose import check` to test your function "
-          "(`check(\"relu_backward\", relu_backward)`) and `course_lib.data.make_problem` "
-          "for test data")
-_DATA = ("`course_lib.data.make_dataset(\"flower\")` (or \"xor\", \"moons\") for a data set "
-         "and `from course_lib.activations import sigmoid`")
+_ACTIVATIONS = (
+    "`from course_lib.activations import sigmoid, relu` and "
+    "`from course_lib.assignment import sigmoid_backward, relu_backward`"
+)
+_MODEL = (
+    "`from course_lib.assignment import initialize_parameters_deep, L_model_forward, "
+    "compute_cost, L_model_backward, update_parameters, predict`"
+)
+_TESTS = (
+    "`from course_lib.diagnose import check` to test your function "
+    '(`check("relu_backward", relu_backward)`) and `course_lib.data.make_problem` '
+    "for test data"
+)
+_DATA = (
+    '`course_lib.data.make_dataset("flower")` (or "xor", "moons") for a data set '
+    "and `from course_lib.activations import sigmoid`"
+)
 # The original course's helper modules, which this project replaces, and what to use instead.
 COURSE_HELPERS = {
-    "dnn_utils": _ACTIVATIONS, "dnn_utils_v2": _ACTIVATIONS, "dnn_app_utils_v3": _MODEL,
-    "testCases": _TESTS, "testCases_v2": _TESTS, "testCases_v4a": _TESTS,
-    "public_tests": _TESTS, "planar_utils": _DATA, "lr_utils": _DATA,
+    "dnn_utils": _ACTIVATIONS,
+    "dnn_utils_v2": _ACTIVATIONS,
+    "dnn_app_utils_v3": _MODEL,
+    "testCases": _TESTS,
+    "testCases_v2": _TESTS,
+    "testCases_v4a": _TESTS,
+    "public_tests": _TESTS,
+    "planar_utils": _DATA,
+    "lr_utils": _DATA,
 }
 
 
-
-def describe_output(value, *, function: str, output: str, expected_shape=None,
-                    dtype_kinds: str = "iuf") -> str | None:
+def describe_output(
+    value, *, function: str, output: str, expected_shape=None, dtype_kinds: str = "iuf"
+) -> str | None:
     """One sentence saying why ``value`` cannot be used as ``output``; None when it can.
 
     Parameters
@@ -58,8 +72,10 @@ def describe_output(value, *, function: str, output: str, expected_shape=None,
         return f"{function} returned {output} as {_describe(value)}, not a NumPy array{shape}{tip}."
     if value.dtype.kind not in dtype_kinds:
         tip = " (a comparison such as `Z > 0` gives True/False)" if value.dtype == bool else ""
-        return (f"{function} returned {output} holding values of type {value.dtype}, "
-                f"not real numbers{tip}.")
+        return (
+            f"{function} returned {output} holding values of type {value.dtype}, "
+            f"not real numbers{tip}."
+        )
     if want is not None and not _fits(value.shape, want):
         note = ""
         if value.ndim == 2 and _fits(value.shape[::-1], want):
@@ -68,14 +84,17 @@ def describe_output(value, *, function: str, output: str, expected_shape=None,
             note = ": it is 1-D and lost its column (a sum with keepdims=True keeps it)"
         elif value.ndim == 1 and len(want) == 2 and _fits((1, *value.shape), want):
             note = ": it is 1-D and lost its row (a sum with keepdims=True keeps it)"
-        return (f"{function} returned {output} with shape {value.shape}, expected "
-                f"{_shape_text(want)}{note}.")
+        return (
+            f"{function} returned {output} with shape {value.shape}, expected "
+            f"{_shape_text(want)}{note}."
+        )
     if value.dtype.kind in "fc" and not np.isfinite(value).all():
         index = tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])
-        return (f"{function} returned {output} holding {value[index]} at "
-                f"{_at(output, index)} (its first NaN or inf).")
+        return (
+            f"{function} returned {output} holding {value[index]} at "
+            f"{_at(output, index)} (its first NaN or inf)."
+        )
     return None
-
 
 
 # ----------------------------------------------------------------------------- what it did
@@ -83,8 +102,11 @@ def describe_output(value, *, function: str, output: str, expected_shape=None,
 
 def _library_dirs() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
-    dirs = [os.path.dirname(os.path.dirname(__file__)), os.path.dirname(np.__file__),  # course_lib
-            *(paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib"))]
+    dirs = [
+        os.path.dirname(os.path.dirname(__file__)),
+        os.path.dirname(np.__file__),  # course_lib
+        *(paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+    ]
     with contextlib.suppress(AttributeError):  # some embedded Pythons lack these
         dirs += [*site.getsitepackages(), site.getusersitepackages()]
     return tuple(os.path.realpath(d) + os.sep for d in dirs if d)
@@ -130,10 +152,14 @@ def _student_traceback(error, stopped, limit) -> str:
 def _stopped(name, error, limit, budget) -> tuple[str, str]:
     where = _at_line(error)
     if budget is not None:
-        return BUDGET, (f"{name} was stopped{where} after {limit:.3g} s, when the "
-                        f"{budget.seconds:.3g} s allowed for the whole check ran out.")
-    return TIMEOUT, (f"{name} did not finish within {limit:.3g} s and was stopped{where}: "
-                     f"look for a loop whose condition never becomes false.")
+        return BUDGET, (
+            f"{name} was stopped{where} after {limit:.3g} s, when the "
+            f"{budget.seconds:.3g} s allowed for the whole check ran out."
+        )
+    return TIMEOUT, (
+        f"{name} did not finish within {limit:.3g} s and was stopped{where}: "
+        f"look for a loop whose condition never becomes false."
+    )
 
 
 def _explain(name, fn, error) -> tuple[str, str]:
@@ -143,15 +169,21 @@ def _explain(name, fn, error) -> tuple[str, str]:
     raiser = frames[-1].f_code if frames else None
     if isinstance(error, NotImplementedError) and raiser and _is_student(raiser.co_filename):
         if raiser is getattr(fn, "__code__", raiser):
-            return NOT_IMPLEMENTED, (f"{name} is not implemented yet: replace "
-                                     f"`raise NotImplementedError` with your code.")
-        return NOT_IMPLEMENTED, (f"{name} is not implemented yet: it calls {raiser.co_name}, "
-                                 f"which still raises NotImplementedError.")
+            return NOT_IMPLEMENTED, (
+                f"{name} is not implemented yet: replace "
+                f"`raise NotImplementedError` with your code."
+            )
+        return NOT_IMPLEMENTED, (
+            f"{name} is not implemented yet: it calls {raiser.co_name}, "
+            f"which still raises NotImplementedError."
+        )
     missing = str(error.name or "").split(".")[0] if isinstance(error, ImportError) else ""
     if missing in COURSE_HELPERS:
-        return IMPORT, (f"{name} imports {missing}, a helper module of the original course "
-                        f"that this project does not have: use {COURSE_HELPERS[missing]} "
-                        f"instead.")
+        return IMPORT, (
+            f"{name} imports {missing}, a helper module of the original course "
+            f"that this project does not have: use {COURSE_HELPERS[missing]} "
+            f"instead."
+        )
     try:
         text = " ".join(str(error).split())
     except Exception:  # a student's exception class whose __str__ fails
@@ -178,8 +210,10 @@ def _change(before, after, path: str) -> str | None:
         return f"{path} was {_describe(before)}, now {_describe(after)}"
     if isinstance(before, np.ndarray):
         if before.shape != after.shape or before.dtype != after.dtype:
-            return (f"{path} had shape {before.shape} and dtype {before.dtype}, now "
-                    f"{after.shape} and {after.dtype}")
+            return (
+                f"{path} had shape {before.shape} and dtype {before.dtype}, now "
+                f"{after.shape} and {after.dtype}"
+            )
         index = _first_difference(before, after)
         if index is None:
             return None
@@ -194,8 +228,10 @@ def _change(before, after, path: str) -> str | None:
         if len(before) != len(after):
             return f"{path} had {len(before)} items, now {len(after)}"
         fields = getattr(before, "_fields", None)
-        parts = ((b, a, f"{path}.{fields[i]}" if fields else f"{path}[{i}]")
-                 for i, (b, a) in enumerate(zip(before, after, strict=True)))
+        parts = (
+            (b, a, f"{path}.{fields[i]}" if fields else f"{path}[{i}]")
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+        )
     elif _same_leaf(before, after):
         return None
     else:
@@ -230,11 +266,16 @@ def _mutation_sentence(name, changes) -> str:
     if not changes:
         return ""
     names = [n for n, _ in changes]
-    which = (f"argument {names[0]}" if len(names) == 1
-             else f"arguments {', '.join(names[:-1])} and {names[-1]}")
-    return (f"{name} changed its {which} in place ({changes[0][1]}); return new arrays "
-            f"instead of changing the ones you are given (`np.array(x, copy=True)` makes "
-            f"a copy you may change).")
+    which = (
+        f"argument {names[0]}"
+        if len(names) == 1
+        else f"arguments {', '.join(names[:-1])} and {names[-1]}"
+    )
+    return (
+        f"{name} changed its {which} in place ({changes[0][1]}); return new arrays "
+        f"instead of changing the ones you are given (`np.array(x, copy=True)` makes "
+        f"a copy you may change)."
+    )
 
 
 def _describe(value) -> str:
@@ -271,4 +312,3 @@ def _fits(shape: tuple, want: tuple) -> bool:
 def _shape_text(want: tuple) -> str:
     sizes = ["any" if w is None else str(w) for w in want]
     return "(" + ", ".join(sizes) + "," * (len(sizes) == 1) + ")"
-

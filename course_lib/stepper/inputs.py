@@ -11,6 +11,7 @@ import numpy as np
 
 MAX_TEXT = 40  # longest text input a setter looks at
 
+
 def _shown(value) -> str:
     """A short, safe rendering of an untrusted value for a message."""
     try:
@@ -64,8 +65,9 @@ def parse_shape(text) -> tuple[tuple | None, str]:
         return None, f"Type the shape as two numbers, like (4, 5); got {_shown(text)}."
     if len(text) > MAX_TEXT:
         return None, f"Type the shape as two numbers, like (4, 5) (at most {MAX_TEXT} characters)."
-    match = re.fullmatch(r"\s*\(?\s*(\d{1,4})\s*(?:,|x|\*|\s)\s*(\d{1,4})\s*,?\s*\)?\s*", text,
-                         flags=re.IGNORECASE)
+    match = re.fullmatch(
+        r"\s*\(?\s*(\d{1,4})\s*(?:,|x|\*|\s)\s*(\d{1,4})\s*,?\s*\)?\s*", text, flags=re.IGNORECASE
+    )
     if not match:
         return None, f"Type the shape as two numbers, like (4, 5); got {_shown(text)}."
     return (int(match.group(1)), int(match.group(2))), ""
@@ -79,5 +81,3 @@ def sign_of(x: float) -> str:
 def clamp_entry(entry: tuple, shape: tuple) -> tuple:
     """``entry`` moved inside a matrix of ``shape``."""
     return tuple(min(max(int(i), 0), n - 1) for i, n in zip(entry, shape, strict=True))
-
-

@@ -40,9 +40,15 @@ MISTAKE_IDS = tuple(m.id for m in MISTAKES)
 
 # The array each stage is the gradient of, with its shape in the course's symbols.
 GRADIENT_OF = {
-    "dA2": ("A2", "(n_y, m)"), "dZ2": ("Z2", "(n_y, m)"), "dW2": ("W2", "(n_y, n_h)"),
-    "db2": ("b2", "(n_y, 1)"), "dA1": ("A1", "(n_h, m)"), "dZ1": ("Z1", "(n_h, m)"),
-    "dW1": ("W1", "(n_h, n_x)"), "db1": ("b1", "(n_h, 1)"), "dA0": ("X", "(n_x, m)"),
+    "dA2": ("A2", "(n_y, m)"),
+    "dZ2": ("Z2", "(n_y, m)"),
+    "dW2": ("W2", "(n_y, n_h)"),
+    "db2": ("b2", "(n_y, 1)"),
+    "dA1": ("A1", "(n_h, m)"),
+    "dZ1": ("Z1", "(n_h, m)"),
+    "dW1": ("W1", "(n_h, n_x)"),
+    "db1": ("b1", "(n_h, 1)"),
+    "dA0": ("X", "(n_x, m)"),
 }
 
 
@@ -74,8 +80,13 @@ class State:
 class Stepper:
     """The stepper's state (``state``) and the numbers it shows, cached per configuration."""
 
-    def __init__(self, config: Config | None = None, cache_size: int = CACHE_SIZE,
-                 student: dict | None = None, time_limit: float = DEFAULT_TIME_LIMIT):
+    def __init__(
+        self,
+        config: Config | None = None,
+        cache_size: int = CACHE_SIZE,
+        student: dict | None = None,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+    ):
         """student : course function names -> the student's functions (``compare``'s
         ``functions``), shown beside the reference; None or {} for the plain stepper.
         Without a ``config``, the hidden activation is one that all of them take part in.
@@ -116,8 +127,11 @@ class Stepper:
         if not functions:
             return None
         self.comparisons += (config, mistake) not in self._comparisons
-        return self._remember(self._comparisons, (config, mistake),
-                              lambda: compared(functions, computed, self.time_limit))
+        return self._remember(
+            self._comparisons,
+            (config, mistake),
+            lambda: compared(functions, computed, self.time_limit),
+        )
 
     @property
     def computed(self) -> Computed:
@@ -258,19 +272,24 @@ class Stepper:
             suited = suited_hidden(find_mistake(mistake).exercise)
             if suited != config.hidden:
                 config = replace(config, hidden=suited)
-                message = (f"This mistake is in {next(iter(mistake_functions(mistake)))} and "
-                           f"shows with a {suited} hidden layer: the hidden activation is now "
-                           f"{suited}.")
+                message = (
+                    f"This mistake is in {next(iter(mistake_functions(mistake)))} and "
+                    f"shows with a {suited} hidden layer: the hidden activation is now "
+                    f"{suited}."
+                )
         if (config, mistake) != (self.state.config, self.state.mistake):
             self._compared(config, mistake)
-            self.state = replace(self.state, config=config, mistake=mistake,
-                                 prediction=Prediction())
+            self.state = replace(
+                self.state, config=config, mistake=mistake, prediction=Prediction()
+            )
         return message
 
     def _shows(self, config: Config, mistake: str) -> bool:
         """Whether the pass under ``config`` uses the mistake's function and departs."""
-        return (config.hidden in serving(mistake_functions(mistake))
-                and self._compared(config, mistake).first_wrong is not None)
+        return (
+            config.hidden in serving(mistake_functions(mistake))
+            and self._compared(config, mistake).first_wrong is not None
+        )
 
     def select_entry(self, row, col) -> str:
         """Select entry ``(row, col)`` of the current matrix, clamped to its shape."""
@@ -311,24 +330,27 @@ class Stepper:
     def reveal(self) -> str:
         """Show the stage's values without (or after) predicting."""
         if not self.state.prediction.revealed:
-            self.state = replace(self.state, prediction=replace(self.state.prediction,
-                                                                revealed=True))
+            self.state = replace(
+                self.state, prediction=replace(self.state.prediction, revealed=True)
+            )
         return ""
 
 
-def prediction_feedback(stage: Stage, entry: tuple, shape: tuple | None,
-                        sign: str | None) -> str:
+def prediction_feedback(stage: Stage, entry: tuple, shape: tuple | None, sign: str | None) -> str:
     """Plain-text feedback on a prediction for ``stage`` (either part may be None)."""
     parts = []
     of, symbolic = GRADIENT_OF[stage.key]
     if shape is not None:
         if tuple(shape) == stage.shape:
-            parts.append(f"Shape {stage.shape}: right. {stage.key} has the shape of {of}, "
-                         f"{symbolic}.")
+            parts.append(
+                f"Shape {stage.shape}: right. {stage.key} has the shape of {of}, {symbolic}."
+            )
         else:
-            parts.append(f"Shape: not quite. You said {tuple(shape)}; {stage.key} has shape "
-                         f"{stage.shape}, the shape of {of}, {symbolic}: a gradient always has "
-                         f"the shape of what it is the gradient of.")
+            parts.append(
+                f"Shape: not quite. You said {tuple(shape)}; {stage.key} has shape "
+                f"{stage.shape}, the shape of {of}, {symbolic}: a gradient always has "
+                f"the shape of what it is the gradient of."
+            )
     if sign is not None:
         value = float(stage.value[entry])
         actual = sign_of(value)
@@ -338,4 +360,3 @@ def prediction_feedback(stage: Stage, entry: tuple, shape: tuple | None,
         else:
             parts.append(f"Sign: not this time. You said {sign}; {where} is {actual}.")
     return " ".join(parts)
-

@@ -28,9 +28,13 @@ SATURATED_Z2 = (25.0, 33.0)
 # The hidden activations under which a course function takes part in the 2-layer pass; the
 # others take part under all three. The course writes its whole passes for one activation,
 # and its linear_activation_backward knows sigmoid and relu.
-SERVES = {"relu_backward": ("relu",), "tanh_backward": ("tanh",),
-          "backward_propagation": ("tanh",), "L_model_backward": ("relu",),
-          "linear_activation_backward": ("relu", "sigmoid")}
+SERVES = {
+    "relu_backward": ("relu",),
+    "tanh_backward": ("tanh",),
+    "backward_propagation": ("tanh",),
+    "L_model_backward": ("relu",),
+    "linear_activation_backward": ("relu", "sigmoid"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,9 @@ class Computed:
 # ----------------------------------------------------------------------------- numbers
 
 
-def saturated_output_layer(X, parameters: dict, hidden: str, Y, low: float = SATURATED_Z2[0],
-                           high: float = SATURATED_Z2[1]) -> dict:
+def saturated_output_layer(
+    X, parameters: dict, hidden: str, Y, low: float = SATURATED_Z2[0], high: float = SATURATED_Z2[1]
+) -> dict:
     """New parameters whose output layer puts every ``|Z2|`` in ``[low, high]``.
 
     ``W2`` and ``b2`` are rescaled (nothing else changes) so that ``Z2`` lands on the side
@@ -76,15 +81,19 @@ def saturated_output_layer(X, parameters: dict, hidden: str, Y, low: float = SAT
     W1, b1, W2 = parameters["W1"], parameters["b1"], parameters["W2"]
     with checked_after():
         u = W2 @ ACTIVATIONS[hidden].g(W1 @ X + b1)  # (n_y, m), Z2 before bias and scaling
-    check_product_finite(u, {"X": X, "W1": W1, "b1": b1, "W2": W2},
-                         where="saturated_output_layer (W2 g(W1 X + b1))")
+    check_product_finite(
+        u, {"X": X, "W1": W1, "b1": b1, "W2": W2}, where="saturated_output_layer (W2 g(W1 X + b1))"
+    )
     direction = 1.0 if np.sum(Y == 0) >= np.sum(Y == 1) else -1.0
     mid, half = (low + high) / 2, (high - low) / 2
     span = float(u.max() - u.min())
     k = min(2 * half / span, 1e3) if span > 0 else 0.0
     u_mid = (float(u.max()) + float(u.min())) / 2
-    return dict(parameters, W2=direction * k * W2,
-                b2=np.full_like(parameters["b2"], direction * (mid - k * u_mid)))
+    return dict(
+        parameters,
+        W2=direction * k * W2,
+        b2=np.full_like(parameters["b2"], direction * (mid - k * u_mid)),
+    )
 
 
 def saturation_explanation(bp: BackwardPass) -> str:
@@ -111,8 +120,13 @@ def compute(config: Config) -> Computed:
         parameters = saturated_output_layer(X, parameters, config.hidden, Y)
     bp = backward_stages(X, Y, parameters, config.hidden, config.one_over_m)
     report = gradient_check(bp.grads(), X, Y, parameters, config.hidden)
-    return Computed(config, bp, dict(report.relative_errors),
-                    saturation_explanation(bp) if config.saturate else "", report)
+    return Computed(
+        config,
+        bp,
+        dict(report.relative_errors),
+        saturation_explanation(bp) if config.saturate else "",
+        report,
+    )
 
 
 def compared(functions: dict, computed: Computed, time_limit: float) -> Comparison:
@@ -126,14 +140,16 @@ def compared(functions: dict, computed: Computed, time_limit: float) -> Comparis
     net = (bp.X.copy(), bp.Y.copy(), {k: v.copy() for k, v in bp.parameters.items()})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaturationWarning)
-        return compare(functions, config.hidden, config.seed, m=config.m, net=net,
-                       time_limit=time_limit)
+        return compare(
+            functions, config.hidden, config.seed, m=config.m, net=net, time_limit=time_limit
+        )
 
 
 def serving(functions) -> tuple:
     """The hidden activations under which every one of ``functions`` (course names) takes
     part in the pass."""
-    return tuple(h for h in HIDDEN_ACTIVATIONS
-                 if all(h in SERVES.get(name, HIDDEN_ACTIVATIONS) for name in functions))
-
-
+    return tuple(
+        h
+        for h in HIDDEN_ACTIVATIONS
+        if all(h in SERVES.get(name, HIDDEN_ACTIVATIONS) for name in functions)
+    )

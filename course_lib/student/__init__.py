@@ -41,6 +41,20 @@ from course_lib.student.records import (
     summary,
 )
 
-__all__ = ["EXERCISE_OF", "FUNCTION_OF", "HIDDEN", "INHERITS", "NOT_REACHED", "RIGHT",
-           "WRITTEN_FOR", "WRONG_HERE", "Comparison", "StudentStage", "compare", "demonstrate",
-           "mistake_functions", "summary", "suited_hidden"]
+__all__ = [
+    "EXERCISE_OF",
+    "FUNCTION_OF",
+    "HIDDEN",
+    "INHERITS",
+    "NOT_REACHED",
+    "RIGHT",
+    "WRITTEN_FOR",
+    "WRONG_HERE",
+    "Comparison",
+    "StudentStage",
+    "compare",
+    "demonstrate",
+    "mistake_functions",
+    "summary",
+    "suited_hidden",
+]

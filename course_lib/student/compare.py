@@ -35,9 +35,16 @@ from course_lib.student.records import (
 )
 
 
-def compare(functions: dict, hidden: str = "relu", seed: int = 0, *, m: int = 5,
-            net: tuple | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
-            budget_seconds: float = BUDGET_SECONDS) -> Comparison:
+def compare(
+    functions: dict,
+    hidden: str = "relu",
+    seed: int = 0,
+    *,
+    m: int = 5,
+    net: tuple | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    budget_seconds: float = BUDGET_SECONDS,
+) -> Comparison:
     """The student's backward pass beside the reference, stage by stage.
 
     functions : course function names (``compute_dAL``, ``sigmoid_backward``,
@@ -66,8 +73,9 @@ def compare(functions: dict, hidden: str = "relu", seed: int = 0, *, m: int = 5,
         unsupported = _lab_cannot(functions, hidden, error, runner.fed)
         if unsupported:
             return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
-    own, responsible = (dict(fed), dict.fromkeys(fed, whole)) if whole else \
-        on_their_own(runner, ref, hidden)
+    own, responsible = (
+        (dict(fed), dict.fromkeys(fed, whole)) if whole else on_their_own(runner, ref, hidden)
+    )
     error = error or (runner.problems[0] if runner.problems else None)
     return _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole)
 
@@ -98,10 +106,25 @@ def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, w
             verdict = NOT_REACHED if error and function_reaches(key, fed) else HIDDEN
         else:
             verdict = RIGHT
-        diff = None if got is None or np.shape(got) != want.shape else \
-            float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want)))
-        stages.append(StudentStage(stage.index, key, want, got, function, as_fed, on_own,
-                                   verdict, last_wrong if verdict == INHERITS else None, diff))
+        diff = (
+            None
+            if got is None or np.shape(got) != want.shape
+            else float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want)))
+        )
+        stages.append(
+            StudentStage(
+                stage.index,
+                key,
+                want,
+                got,
+                function,
+                as_fed,
+                on_own,
+                verdict,
+                last_wrong if verdict == INHERITS else None,
+                diff,
+            )
+        )
     feedback, mistakes = {}, []
     # Every function is checked on its exercise's own cases: the stepper's small net can
     # hide a mistake (no Z exactly 0 shows the ReLU boundary), the cases cannot.
@@ -115,9 +138,21 @@ def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, w
     if whole and mistake_stage:
         stages = _inherit_from(stages, mistake_stage)
     hint = find_mistake(mistakes[0]).hint if mistakes else ""
-    return Comparison(hidden, seed, tuple(stages), first_wrong, mistakes[0] if mistakes else None,
-                      tuple(mistakes), mistake_stage, hint, error, None, feedback,
-                      tuple(runner.reports), _unused(functions, hidden, whole))
+    return Comparison(
+        hidden,
+        seed,
+        tuple(stages),
+        first_wrong,
+        mistakes[0] if mistakes else None,
+        tuple(mistakes),
+        mistake_stage,
+        hint,
+        error,
+        None,
+        feedback,
+        tuple(runner.reports),
+        _unused(functions, hidden, whole),
+    )
 
 
 def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
@@ -126,7 +161,9 @@ def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
     if whole:
         return tuple(name for name in functions if name != whole)
     steps = {f"{g}_backward" for g in ("relu", "tanh", "sigmoid")} - {
-        "sigmoid_backward", f"{hidden}_backward"}
+        "sigmoid_backward",
+        f"{hidden}_backward",
+    }
     return tuple(name for name in functions if name in steps)
 
 
@@ -159,8 +196,10 @@ def _mistake_stage(mistakes, stages) -> str | None:
     if known:
         return known
     name = FUNCTION_OF[find_mistake(mistakes[0]).exercise]
-    return next((s.key for s in stages if s.verdict == WRONG_HERE and s.function == name),
-                next((s.key for s in stages if s.function == name), None))
+    return next(
+        (s.key for s in stages if s.verdict == WRONG_HERE and s.function == name),
+        next((s.key for s in stages if s.function == name), None),
+    )
 
 
 def _inherit_from(stages, origin: str) -> list:
@@ -177,11 +216,11 @@ def _inherit_from(stages, origin: str) -> list:
     return out
 
 
-
-
 def _unjudged(ref) -> tuple:
-    return tuple(StudentStage(s.index, s.key, s.value, None, None, None, None, NOT_REACHED)
-                 for s in ref.stages)
+    return tuple(
+        StudentStage(s.index, s.key, s.value, None, None, None, None, NOT_REACHED)
+        for s in ref.stages
+    )
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -192,31 +231,40 @@ def _check_functions(functions) -> dict:
     if not isinstance(functions, dict):
         raise CourseInputError(
             f"functions must be a dict of course function names to your functions, e.g. "
-            f"{{'linear_backward': linear_backward}}, got {type(functions).__name__}")
+            f"{{'linear_backward': linear_backward}}, got {type(functions).__name__}"
+        )
     for name, fn in functions.items():
         if name not in EXERCISE_OF:
-            raise CourseInputError(f"functions has the key {name!r}; the functions compare "
-                                   f"knows are {list(EXERCISE_OF)}")
+            raise CourseInputError(
+                f"functions has the key {name!r}; the functions compare "
+                f"knows are {list(EXERCISE_OF)}"
+            )
         if not callable(fn):
-            raise CourseInputError(f"functions[{name!r}] must be your function (pass it "
-                                   f"without calling it), got {type(fn).__name__}")
+            raise CourseInputError(
+                f"functions[{name!r}] must be your function (pass it "
+                f"without calling it), got {type(fn).__name__}"
+            )
     return dict(functions)
 
 
 def _unsupported(whole: str | None, hidden: str) -> str | None:
     if whole is None or WRITTEN_FOR[whole] == hidden:
         return None
-    return (f"The course's {whole} is written for a {WRITTEN_FOR[whole]} hidden layer, so it "
-            f"cannot serve hidden={hidden!r}: compare with hidden={WRITTEN_FOR[whole]!r}.")
+    return (
+        f"The course's {whole} is written for a {WRITTEN_FOR[whole]} hidden layer, so it "
+        f"cannot serve hidden={hidden!r}: compare with hidden={WRITTEN_FOR[whole]!r}."
+    )
 
 
 def _lab_cannot(functions: dict, hidden: str, error: str, fed: list) -> str | None:
     """The course's linear_activation_backward knows sigmoid and relu only."""
     if "linear_activation_backward" not in functions or hidden != "tanh" or len(fed) < 3:
         return None
-    return (f"Your linear_activation_backward does not handle activation='tanh' ({error}) "
-            f"The course's version knows sigmoid and relu: compare with hidden='relu' or "
-            f"'sigmoid', or add the tanh branch.")
+    return (
+        f"Your linear_activation_backward does not handle activation='tanh' ({error}) "
+        f"The course's version knows sigmoid and relu: compare with hidden='relu' or "
+        f"'sigmoid', or add the tanh branch."
+    )
 
 
 # ----------------------------------------------------------------------------- mistake mode

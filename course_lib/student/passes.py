@@ -36,8 +36,9 @@ class Runner:
         An array of the wrong shape or with NaN is still returned (it is judged wrong);
         its sentence goes to ``problems``.
         """
-        outcome = call(self.functions[name], args, name=name, time_limit=self.time_limit,
-                       budget=self.budget)
+        outcome = call(
+            self.functions[name], args, name=name, time_limit=self.time_limit, budget=self.budget
+        )
         if outcome.report() and outcome.report() not in self.reports:
             self.reports.append(outcome.report())
         if not outcome.ok:
@@ -48,8 +49,9 @@ class Runner:
             raise Stopped(describe_output(None, function=name, output=", ".join(outputs)))
         value = outcome.value if len(outputs) > 1 else (outcome.value,)
         if len(outputs) > 1 and (not isinstance(value, tuple) or len(value) != len(outputs)):
-            raise Stopped(f"{name} must return the tuple ({', '.join(outputs)}), got "
-                           f"{_kind(value)}.")
+            raise Stopped(
+                f"{name} must return the tuple ({', '.join(outputs)}), got {_kind(value)}."
+            )
         for out, v, shape in zip(outputs, value, shapes, strict=True):
             problem = describe_output(v, function=name, output=out, expected_shape=shape)
             if problem and not isinstance(v, np.ndarray):
@@ -77,8 +79,8 @@ class Runner:
             self.fed.append(value)
             passed_on = value[0] if len(outputs) > 1 else value  # dA_prev, dZ or dAL
             if len(self.problems) > problems and describe_output(
-                    passed_on, function=name, output=outputs[0],
-                    expected_shape=shapes(args)[0]):
+                passed_on, function=name, output=outputs[0], expected_shape=shapes(args)[0]
+            ):
                 raise Stopped(self.problems[-1])
             return value
 
@@ -97,8 +99,10 @@ def split_pass(runner: Runner, ref, hidden: str) -> dict:
     A2, Y = ref.forward["A2"], ref.Y
     cache1, cache2 = _caches(ref)
     if "linear_activation_backward" not in runner.functions:
-        steps = {name: runner.step(name) for name in
-                 ("compute_dAL", "sigmoid_backward", "linear_backward", f"{hidden}_backward")}
+        steps = {
+            name: runner.step(name)
+            for name in ("compute_dAL", "sigmoid_backward", "linear_backward", f"{hidden}_backward")
+        }
         return assignment.two_layer_backward(A2, Y, cache1, cache2, hidden, steps)
     # A layer at a time: the activation step happens inside the student's function, so
     # dZ2 and dZ1 are not seen.
@@ -121,8 +125,9 @@ def whole_pass(runner: Runner, name: str, ref) -> dict:
         _, cache = slide.forward_propagation(ref.X, p, "tanh")
         args = (p, cache, ref.X, ref.Y)
         keys = ("dW2", "db2", "dW1", "db1")
-    outcome = call(runner.functions[name], args, name=name, time_limit=runner.time_limit,
-                   budget=runner.budget)
+    outcome = call(
+        runner.functions[name], args, name=name, time_limit=runner.time_limit, budget=runner.budget
+    )
     if outcome.report():
         runner.reports.append(outcome.report())
     if not outcome.ok:
@@ -133,11 +138,13 @@ def whole_pass(runner: Runner, name: str, ref) -> dict:
     out = {}
     for key in keys:
         if key not in grads:
-            runner.problems.append(f"{name}'s grads has no key {key!r}; its keys are "
-                                   f"{sorted(map(str, grads))}.")
+            runner.problems.append(
+                f"{name}'s grads has no key {key!r}; its keys are {sorted(map(str, grads))}."
+            )
             continue
-        problem = describe_output(grads[key], function=name, output=f"grads[{key!r}]",
-                                  expected_shape=ref[key].value.shape)
+        problem = describe_output(
+            grads[key], function=name, output=f"grads[{key!r}]", expected_shape=ref[key].value.shape
+        )
         if problem and not isinstance(grads[key], np.ndarray):
             raise Stopped(problem)
         if problem:
@@ -150,16 +157,18 @@ def on_their_own(runner: Runner, ref, hidden: str):
     """Each step function of the student's on the reference inputs of its stages."""
     f, v = runner.functions, ref.grads()
     cache1, cache2 = _caches(ref)
-    calls = [("compute_dAL", (ref.forward["A2"], ref.Y), ("dA2",)),
-             ("sigmoid_backward", (v["dA2"], cache2.Z), ("dZ2",)),
-             (f"{hidden}_backward", (v["dA1"], cache1.Z), ("dZ1",)),
-             ("linear_backward", (v["dZ2"], cache2.linear_cache), ("dA1", "dW2", "db2")),
-             ("linear_backward", (v["dZ1"], cache1.linear_cache), ("dA0", "dW1", "db1"))]
+    calls = [
+        ("compute_dAL", (ref.forward["A2"], ref.Y), ("dA2",)),
+        ("sigmoid_backward", (v["dA2"], cache2.Z), ("dZ2",)),
+        (f"{hidden}_backward", (v["dA1"], cache1.Z), ("dZ1",)),
+        ("linear_backward", (v["dZ2"], cache2.linear_cache), ("dA1", "dW2", "db2")),
+        ("linear_backward", (v["dZ1"], cache1.linear_cache), ("dA0", "dW1", "db1")),
+    ]
     if "linear_activation_backward" in f:
-        calls[3:] = [("linear_activation_backward", (v["dA2"], cache2, "sigmoid"),
-                      ("dA1", "dW2", "db2")),
-                     ("linear_activation_backward", (v["dA1"], cache1, hidden),
-                      ("dA0", "dW1", "db1"))]
+        calls[3:] = [
+            ("linear_activation_backward", (v["dA2"], cache2, "sigmoid"), ("dA1", "dW2", "db2")),
+            ("linear_activation_backward", (v["dA1"], cache1, hidden), ("dA0", "dW1", "db1")),
+        ]
     own, responsible = {}, {}
     for name, args, keys in calls:
         if name not in f or name in runner.failed:
@@ -210,9 +219,11 @@ _SIGNATURES = {
     "linear_backward": (("dA_prev", "dW", "db"), _linear_shapes),
     "linear_activation_backward": (("dA_prev", "dW", "db"), _layer_shapes),
 }
-_REFERENCE = {"compute_dAL": assignment.output_dA, "sigmoid_backward": assignment.sigmoid_backward,
-              "relu_backward": assignment.relu_backward, "tanh_backward": assignment.tanh_backward,
-              "linear_backward": assignment.linear_backward,
-              "linear_activation_backward": assignment.linear_activation_backward}
-
-
+_REFERENCE = {
+    "compute_dAL": assignment.output_dA,
+    "sigmoid_backward": assignment.sigmoid_backward,
+    "relu_backward": assignment.relu_backward,
+    "tanh_backward": assignment.tanh_backward,
+    "linear_backward": assignment.linear_backward,
+    "linear_activation_backward": assignment.linear_activation_backward,
+}

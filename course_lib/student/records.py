@@ -30,7 +30,6 @@ RIGHT, WRONG_HERE, INHERITS = "right", "wrong here", "inherits"
 HIDDEN, NOT_REACHED = "not observable", "not reached"
 
 
-
 @dataclass(frozen=True)
 class StudentStage:
     """One stage: the reference value, the student's, and the two judgements."""
@@ -73,9 +72,11 @@ class Comparison:
         return not (self.first_wrong or self.error or self.unsupported or self.mistakes)
 
     def __str__(self) -> str:
-        lines = [f"{s.index}. {s.key:>3}: {s.verdict}"
-                 + (f" (from {s.inherits_from})" if s.inherits_from else "")
-                 for s in self.stages]
+        lines = [
+            f"{s.index}. {s.key:>3}: {s.verdict}"
+            + (f" (from {s.inherits_from})" if s.inherits_from else "")
+            for s in self.stages
+        ]
         return "\n".join(lines + [summary(self)])
 
 
@@ -86,8 +87,9 @@ def summary(r: Comparison, whose: str = "Your pass") -> str:
         return r.unsupported
     if r.error:
         return r.error
-    unused = (f" ({', '.join(r.unused)} not used: the hidden layer is {r.hidden}.)"
-              if r.unused else "")
+    unused = (
+        f" ({', '.join(r.unused)} not used: the hidden layer is {r.hidden}.)" if r.unused else ""
+    )
     if r.first_wrong is None and not r.mistakes:
         return "Every stage agrees with the reference." + unused
     parts = [f"{whose} first departs at {r.first_wrong}." if r.first_wrong else ""]
@@ -96,8 +98,8 @@ def summary(r: Comparison, whose: str = "Your pass") -> str:
         where = f" (made at {r.mistake_stage})" if r.mistake_stage else ""
         parts.append(f"The mistake{where}: {titles}.")
     else:
-        parts.append("It is not a mistake in the catalogue: "
-                     + " ".join(fb.message for fb in r.feedback.values() if not fb.passed))
+        parts.append(
+            "It is not a mistake in the catalogue: "
+            + " ".join(fb.message for fb in r.feedback.values() if not fb.passed)
+        )
     return " ".join(p for p in parts if p) + unused
-
-

@@ -56,5 +56,4 @@ class LinkedTables(anywidget.AnyWidget):
     _esm = JS / "linked_tables.js"
     _css = JS / "linked_tables.css"
     data = traitlets.Dict().tag(sync=True)
-    entry = traitlets.List(traitlets.Int(), default_value=[0, 0], minlen=2,
-                           maxlen=2).tag(sync=True)
+    entry = traitlets.List(traitlets.Int(), default_value=[0, 0], minlen=2, maxlen=2).tag(sync=True)

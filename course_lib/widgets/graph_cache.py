@@ -58,8 +58,11 @@ def _graph_cache_key() -> str:
 
 
 def _valid_graphs(data) -> bool:
-    return (isinstance(data, dict) and sorted(data) == [str(i) for i in range(1, N_STAGES + 1)]
-            and all(isinstance(v, str) and v.startswith("<img alt=") for v in data.values()))
+    return (
+        isinstance(data, dict)
+        and sorted(data) == [str(i) for i in range(1, N_STAGES + 1)]
+        and all(isinstance(v, str) and v.startswith("<img alt=") for v in data.values())
+    )
 
 
 def graph_images() -> dict:

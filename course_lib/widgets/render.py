@@ -15,8 +15,10 @@ from course_lib.gradcheck import PASS_MARK_TEXT, TOLERANCE
 from course_lib.stages import Stage
 from course_lib.stepper import N_STAGES, Stepper
 
-FRIENDLY_ERROR = ("Something went wrong while updating this view. The app is still working: "
-                  "try another step or setting.")
+FRIENDLY_ERROR = (
+    "Something went wrong while updating this view. The app is still working: "
+    "try another step or setting."
+)
 KERNEL_STOPPED = "The app has stopped (its kernel ended). Reload the page to start again."
 
 # Okabe-Ito orange (figures.ORANGE), written out: importing figures would load matplotlib.
@@ -35,8 +37,10 @@ def equation_html(stage: Stage) -> str:
     else:
         slide = f"${stage.slide_latex}$<br><small>{html.escape(stage.slide_note)}</small>"
         if stage.slide_kind != stage.kind:
-            slide += ("<br><small>With 1/m folded into dZ2 the slide's array is the average "
-                      f"dJ, 1/m times the assignment's {stage.key}.</small>")
+            slide += (
+                "<br><small>With 1/m folded into dZ2 the slide's array is the average "
+                f"dJ, 1/m times the assignment's {stage.key}.</small>"
+            )
     code = html.escape(stage.assignment_code)
     function = html.escape(stage.assignment_function)
     forward = html.escape(stage.forward_line)
@@ -56,24 +60,30 @@ def checks_html(stepper: Stepper) -> str:
     """Slide vs assignment (max |difference|) and the finite-difference relative error."""
     stage = stepper.stage
     if stage.max_abs_diff is None:
-        diff = (f"max |slide - assignment|: not applicable, the slide does not compute "
-                f"{stage.key}")
+        diff = f"max |slide - assignment|: not applicable, the slide does not compute {stage.key}"
     else:
         scaled = " (the slide's dJ times m)" if stage.slide_kind != stage.kind else ""
         diff = f"max |slide - assignment| = {stage.max_abs_diff:.2e}{scaled}"
     report = stepper.computed.gradcheck
-    fd = (report.describe(stage.key) if report is not None
-          else finite_difference_note(stage, stepper.relative_error))
-    return (f"<div>{html.escape(diff)}</div>"
-            f"<div>finite-difference relative error ||a - n|| / (||a|| + ||n||): "
-            f"{html.escape(fd)}</div>")
+    fd = (
+        report.describe(stage.key)
+        if report is not None
+        else finite_difference_note(stage, stepper.relative_error)
+    )
+    return (
+        f"<div>{html.escape(diff)}</div>"
+        f"<div>finite-difference relative error ||a - n|| / (||a|| + ||n||): "
+        f"{html.escape(fd)}</div>"
+    )
 
 
 def finite_difference_note(stage: Stage, error: float) -> str:
     """Plain-text verdict on one stage's finite-difference relative error."""
     if math.isnan(error):
-        return ("not measurable here: A2 is so close to 0 or 1 that no step of the finite "
-                "difference stays inside (0, 1), where the cross-entropy is defined")
+        return (
+            "not measurable here: A2 is so close to 0 or 1 that no step of the finite "
+            "difference stays inside (0, 1), where the cross-entropy is defined"
+        )
     verdict = "passes" if error < TOLERANCE else "FAILS"
     return f"{error:.1e}, {verdict} (pass mark {PASS_MARK_TEXT})"
 
@@ -81,18 +91,27 @@ def finite_difference_note(stage: Stage, error: float) -> str:
 def notes_html(stepper: Stepper) -> str:
     """What uses the stage, and the saturated demo's explanation when it is on."""
     stage = stepper.stage
-    used = (f"Used by: {stage.used_by}." if stage.used_by else
-            f"Used by: nothing. {stage.key} is the generic linear_backward's dA_prev; no "
-            "parameter sits below X, so the value is thrown away.")
-    parts = [f"<div>{html.escape(used)} Hidden activation g = "
-             f"{html.escape(stepper.config.hidden)}.</div>"]
+    used = (
+        f"Used by: {stage.used_by}."
+        if stage.used_by
+        else f"Used by: nothing. {stage.key} is the generic linear_backward's dA_prev; no "
+        "parameter sits below X, so the value is thrown away."
+    )
+    parts = [
+        f"<div>{html.escape(used)} Hidden activation g = "
+        f"{html.escape(stepper.config.hidden)}.</div>"
+    ]
     if stepper.explanation:
-        parts.append(f'<div style="border-left:4px solid {_ORANGE}; padding-left:0.5em">'
-                     f"<b>Saturated output (not an error).</b> "
-                     f"{html.escape(stepper.explanation)}</div>")
+        parts.append(
+            f'<div style="border-left:4px solid {_ORANGE}; padding-left:0.5em">'
+            f"<b>Saturated output (not an error).</b> "
+            f"{html.escape(stepper.explanation)}</div>"
+        )
     for note in stage.notes:
-        parts.append(f"<div><small>Warning recorded while computing {stage.key}: "
-                     f"{html.escape(note)}</small></div>")
+        parts.append(
+            f"<div><small>Warning recorded while computing {stage.key}: "
+            f"{html.escape(note)}</small></div>"
+        )
     return "".join(parts)
 
 
@@ -119,9 +138,11 @@ def expansion_html(e: Expansion) -> str:
     a line of its own, then the numbers, one inline formula per term so the line wraps."""
     numbers = " ".join(f"${piece}$" for piece in latex_pieces(e.numeric))
     sums = "".join(f"$${part.strip()}$$" for part in e.symbolic.split(r"\quad"))
-    return (f"{sums}<div class='expansion-numbers'>{numbers}</div>"
-            f"<div>matrix entry {e.key}[{e.index[0]}, {e.index[1]}] = {e.matrix_value:.6g}; "
-            f"|sum - entry| = {e.difference:.1e}</div>")
+    return (
+        f"{sums}<div class='expansion-numbers'>{numbers}</div>"
+        f"<div>matrix entry {e.key}[{e.index[0]}, {e.index[1]}] = {e.matrix_value:.6g}; "
+        f"|sum - entry| = {e.difference:.1e}</div>"
+    )
 
 
 def feedback_html(stepper: Stepper) -> str:
@@ -134,9 +155,11 @@ def feedback_html(stepper: Stepper) -> str:
     if state.prediction.revealed:
         return "<div>Revealed without a prediction.</div>"
     r, c = stepper.entry
-    return ("<div>Predict the shape (for example <code>(4, 5)</code>) and the sign of entry "
-            f"[{r}, {c}] (pick another with Row and Column), then press Check my prediction."
-            "</div>")
+    return (
+        "<div>Predict the shape (for example <code>(4, 5)</code>) and the sign of entry "
+        f"[{r}, {c}] (pick another with Row and Column), then press Check my prediction."
+        "</div>"
+    )
 
 
 def message_html(message: str) -> str:
@@ -167,5 +190,7 @@ body[data-voila] .app-stopped.jupyter-widgets-disconnected ~ * {
 
 def stopped_html() -> str:
     """The ``app-stopped`` notice: its stylesheet and the hidden ``KERNEL_STOPPED`` alert."""
-    return (f"<style>{_STOPPED_CSS}</style>"
-            f'<div class="app-stopped-text" role="alert">{html.escape(KERNEL_STOPPED)}</div>')
+    return (
+        f"<style>{_STOPPED_CSS}</style>"
+        f'<div class="app-stopped-text" role="alert">{html.escape(KERNEL_STOPPED)}</div>'
+    )

@@ -64,34 +64,46 @@ def operands(stepper: Stepper) -> tuple[list, list, str]:
     shape, m = stepper.stage.shape, bp.m
     if key == "dA2":
         ops = [_operand("A2", f["A2"], "same"), _operand("Y", bp.Y, "same")]
-        rule = (f"dA2 = -(Y/A2 - (1-Y)/(1-A2)), entry by entry: A2 and Y are both {shape}, "
-                "and so is dA2.")
+        rule = (
+            f"dA2 = -(Y/A2 - (1-Y)/(1-A2)), entry by entry: A2 and Y are both {shape}, "
+            "and so is dA2."
+        )
         return ops, ["is computed from", "and"], rule
     if key in ("dZ2", "dZ1"):
         act = "sigmoid" if layer == "2" else bp.hidden
         gp = ACTIVATIONS[act].prime(f[f"Z{layer}"])
-        ops = [_operand(f"dA{layer}", v[f"dA{layer}"], "same"),
-               _operand(f"g'(Z{layer})", gp, "same")]
-        rule = (f"{key} = dA{layer} * g'(Z{layer}) with g = {act}, entry by entry: both are "
-                f"{shape}, and so is {key}.")
+        ops = [
+            _operand(f"dA{layer}", v[f"dA{layer}"], "same"),
+            _operand(f"g'(Z{layer})", gp, "same"),
+        ]
+        rule = (
+            f"{key} = dA{layer} * g'(Z{layer}) with g = {act}, entry by entry: both are "
+            f"{shape}, and so is {key}."
+        )
         return ops, ["=", "*"], rule
     if key in ("dW2", "dW1"):
         prev = "X" if layer == "1" else "A1"
         a, b = v[f"dZ{layer}"], (bp.X if layer == "1" else f["A1"]).T
         ops = [_operand(f"dZ{layer}", a, "row"), _operand(f"{prev}.T", b, "col")]
-        rule = (f"{key} = (1/m) dZ{layer} {prev}.T: {a.shape} {TIMES} {b.shape} gives {shape}; "
-                f"the inner sizes (m = {m}) meet and are summed over.")
+        rule = (
+            f"{key} = (1/m) dZ{layer} {prev}.T: {a.shape} {TIMES} {b.shape} gives {shape}; "
+            f"the inner sizes (m = {m}) meet and are summed over."
+        )
         return ops, ["= (1/m)", TIMES], rule
     if key in ("db2", "db1"):
         a = v[f"dZ{layer}"]
-        rule = (f"{key} = (1/m) times the sum of each row of dZ{layer}: {a.shape} summed over "
-                f"its m = {m} columns gives {shape}.")
+        rule = (
+            f"{key} = (1/m) times the sum of each row of dZ{layer}: {a.shape} summed over "
+            f"its m = {m} columns gives {shape}."
+        )
         return [_operand(f"dZ{layer}", a, "row")], ["= (1/m) row sums of"], rule
     above = str(int(layer) + 1)  # dA1, dA0: W.T of the layer above times its dZ
     a, b = p[f"W{above}"].T, v[f"dZ{above}"]
     ops = [_operand(f"W{above}.T", a, "row"), _operand(f"dZ{above}", b, "col")]
-    rule = (f"{key} = W{above}.T dZ{above}: {a.shape} {TIMES} {b.shape} gives {shape}; the "
-            f"inner sizes (n = {a.shape[1]}) meet and are summed over.")
+    rule = (
+        f"{key} = W{above}.T dZ{above}: {a.shape} {TIMES} {b.shape} gives {shape}; the "
+        f"inner sizes (n = {a.shape[1]}) meet and are summed over."
+    )
     return ops, ["=", TIMES], rule
 
 
@@ -102,18 +114,30 @@ def linked_data(stepper: Stepper) -> dict:
     """
     stage, entry = stepper.stage, stepper.entry
     if not stepper.revealed:
-        return {"key": stage.key, "hidden": True,
-                "question": (f"{stage.key}: values hidden until you predict. What shape does "
-                             f"{stage.key} have, and what sign has its entry [{entry[0]}, "
-                             f"{entry[1]}]? Check your prediction, or press Reveal.")}
+        return {
+            "key": stage.key,
+            "hidden": True,
+            "question": (
+                f"{stage.key}: values hidden until you predict. What shape does "
+                f"{stage.key} have, and what sign has its entry [{entry[0]}, "
+                f"{entry[1]}]? Check your prediction, or press Reveal."
+            ),
+        }
     ops, joins, rule = operands(stepper)
     return {
-        "key": stage.key, "hidden": False, "operands": ops, "joins": joins, "rule": rule,
-        "shape": list(stage.shape), "rows": _texts(stage.value),
+        "key": stage.key,
+        "hidden": False,
+        "operands": ops,
+        "joins": joins,
+        "rule": rule,
+        "shape": list(stage.shape),
+        "rows": _texts(stage.value),
         "caption": f"{stage.key}, shape {stage.shape}; {_kind_text(stage.kind, stepper.config.m)}",
-        "note": (f"rows: {ROWS_MEAN[stage.key[-1]]}; columns: {_column_meaning(stage.key)}. "
-                 "Point at an entry, or move to it with the arrow keys, to mark the entries "
-                 "it is computed from; click it or press Enter to expand it."),
+        "note": (
+            f"rows: {ROWS_MEAN[stage.key[-1]]}; columns: {_column_meaning(stage.key)}. "
+            "Point at an entry, or move to it with the arrow keys, to mark the entries "
+            "it is computed from; click it or press Enter to expand it."
+        ),
     }
 
 
@@ -125,5 +149,7 @@ def linked_text(data: dict, entry) -> str:
         return data["question"]
     numbers = " ".join(" ".join(row) for row in data["rows"])
     named = "; ".join(f"{o['name']} {tuple(o['shape'])}" for o in data["operands"])
-    return (f"{data['caption']} {numbers} (computed from {named}: {data['rule']}) "
-            f"selected entry [{entry[0]}, {entry[1]}]")
+    return (
+        f"{data['caption']} {numbers} (computed from {named}: {data['rule']}) "
+        f"selected entry [{entry[0]}, {entry[1]}]"
+    )

@@ -38,16 +38,26 @@ MAX_REPORT = 2000  # characters of printed output shown
 # The graph's geometry, as course_lib.figures draws it: the node of each stage (its centre in
 # data units), the axes' place in the figure (left, bottom, width, height as fractions), the
 # axes' limits and a node box's size in data units.
-_NODE_AT = {"dA2": ("A2", 6.4, 1.0), "dZ2": ("Z2", 4.8, 1.0), "dW2": ("W2", 4.2, 0.0),
-            "db2": ("b2", 5.4, 0.0), "dA1": ("A1", 3.2, 1.0), "dZ1": ("Z1", 1.6, 1.0),
-            "dW1": ("W1", 1.0, 0.0), "db1": ("b1", 2.2, 0.0), "dA0": ("X", 0.0, 1.0)}
+_NODE_AT = {
+    "dA2": ("A2", 6.4, 1.0),
+    "dZ2": ("Z2", 4.8, 1.0),
+    "dW2": ("W2", 4.2, 0.0),
+    "db2": ("b2", 5.4, 0.0),
+    "dA1": ("A1", 3.2, 1.0),
+    "dZ1": ("Z1", 1.6, 1.0),
+    "dW1": ("W1", 1.0, 0.0),
+    "db1": ("b1", 2.2, 0.0),
+    "dA0": ("X", 0.0, 1.0),
+}
 _AXES = (0.01, 0.1, 0.98, 0.78)
 _XLIM, _YLIM = (-0.6, 8.6), (-0.4, 1.85)
 _BOX = (0.95, 0.62)
 # What a function that hides some stages returns (the stages it shows).
-_RETURNS = {"backward_propagation": "grads dW1, db1, dW2, db2",
-            "L_model_backward": "grads dA1, dW2, db2, dA0, dW1, db1",
-            "linear_activation_backward": "dA_prev, dW, db (dZ stays inside it)"}
+_RETURNS = {
+    "backward_propagation": "grads dW1, db1, dW2, db2",
+    "L_model_backward": "grads dA1, dW2, db2, dA0, dW1, db1",
+    "linear_activation_backward": "dA_prev, dW, db (dZ stays inside it)",
+}
 
 
 def stage_name(key: str | None) -> str:
@@ -76,8 +86,9 @@ def verdict_words(r: Comparison, key: str, functions: dict) -> str:
     2 (dZ2)", "not observable: ... returns only ...", "not reached: <why>"."""
     s = r[key]
     hider = next((n for n in _RETURNS if n in functions), None)
-    hidden = (f"{hider} returns only {_RETURNS[hider]}" if hider else
-              "your functions do not compute it")
+    hidden = (
+        f"{hider} returns only {_RETURNS[hider]}" if hider else "your functions do not compute it"
+    )
     if s.verdict == RIGHT:
         return "agrees"
     if s.verdict == WRONG_HERE and s.student is None:  # placed here by the catalogue
@@ -121,16 +132,20 @@ def matrix_html(value, reference: np.ndarray) -> str:
     for r, row in enumerate(grid):
         cells = "".join(
             f'<td style="{_CELL}{"; font-weight:bold" if off[r, c] else ""}">'
-            f'{_cell(v)}{"*" if off[r, c] else ""}</td>' for c, v in enumerate(row))
+            f"{_cell(v)}{'*' if off[r, c] else ''}</td>"
+            for c, v in enumerate(row)
+        )
         rows.append(f'<tr><th scope="row" style="{_HEAD}">{r}</th>{cells}</tr>')
     header = "".join(f'<th scope="col" style="{_HEAD}">{c}</th>' for c in range(grid.shape[1]))
     note = "<div><small>* differs from the reference</small></div>" if off.any() else ""
     # A wide array scrolls in its own region, one a keyboard can reach; the page does not.
-    return ('<div role="region" tabindex="0" aria-label="the second pass\'s values" '
-            'style="overflow-x:auto; max-width:100%">'
-            '<table style="border-collapse:collapse; font-family:monospace; margin:4px 0">'
-            f'<tr><th style="{_HEAD}; font-size:0.8em" title="row \\ column">r\\c</th>'
-            f"{header}</tr>{''.join(rows)}</table></div>{note}")
+    return (
+        '<div role="region" tabindex="0" aria-label="the second pass\'s values" '
+        'style="overflow-x:auto; max-width:100%">'
+        '<table style="border-collapse:collapse; font-family:monospace; margin:4px 0">'
+        f'<tr><th style="{_HEAD}; font-size:0.8em" title="row \\ column">r\\c</th>'
+        f"{header}</tr>{''.join(rows)}</table></div>{note}"
+    )
 
 
 def student_values_html(stepper: Stepper) -> str:
@@ -144,19 +159,23 @@ def student_values_html(stepper: Stepper) -> str:
     words = verdict_words(r, key, stepper.functions)
     marked = s.verdict in (WRONG_HERE, INHERITS)
     style = f"border-left:4px {'solid' if marked else 'none'} {_MARK}; padding-left:0.4em"
-    parts = [f'<div class="student-verdict" style="{style}"><b>{_value_name(stepper, key)}:'
-             f"</b> {html.escape(words)}</div>"]
+    parts = [
+        f'<div class="student-verdict" style="{style}"><b>{_value_name(stepper, key)}:'
+        f"</b> {html.escape(words)}</div>"
+    ]
     if s.student is not None and not stepper.revealed:
         parts.append("<div><i>values hidden until you predict</i></div>")
     elif s.student is not None:
         shape = np.shape(s.student)
         same = shape == s.reference.shape
-        parts.append(f"<div>shape {shape}"
-                     + ("" if same else f"; the reference has {s.reference.shape}") + "</div>")
+        parts.append(
+            f"<div>shape {shape}"
+            + ("" if same else f"; the reference has {s.reference.shape}")
+            + "</div>"
+        )
         parts.append(matrix_html(s.student, s.reference))
         if s.max_abs_diff is not None:
-            parts.append(f"<div><small>max |this - reference| = {s.max_abs_diff:.2e}</small>"
-                         "</div>")
+            parts.append(f"<div><small>max |this - reference| = {s.max_abs_diff:.2e}</small></div>")
     parts += [f"<div>{_left_out(stepper, name)}</div>" for name in _unused(stepper)]
     return "".join(parts)
 
@@ -193,14 +212,16 @@ def _marker(key: str, words: str) -> str:
     left, top, width, height = node_box(key)
     # The words go above the box: for the main row among the gradient's arcs, for a
     # parameter in the gap between the rows, so two marks never cover each other.
-    return (f'<div class="graph-marker" style="position:absolute; left:{left:.2f}%; '
-            f"top:{top:.2f}%; width:{width:.2f}%; height:{height:.2f}%; "
-            f'outline:3px dashed {_MARK}; outline-offset:3px; pointer-events:none">'
-            '<span style="position:absolute; bottom:calc(100% + 4px); left:50%;'
-            " transform:translateX(-50%); white-space:nowrap; background:white;"
-            f" border:2px solid {_MARK}; border-radius:3px; padding:1px 4px;"
-            ' font:bold 11px/1.3 sans-serif; color:#000000">'
-            f"{html.escape(words)}</span></div>")
+    return (
+        f'<div class="graph-marker" style="position:absolute; left:{left:.2f}%; '
+        f"top:{top:.2f}%; width:{width:.2f}%; height:{height:.2f}%; "
+        f'outline:3px dashed {_MARK}; outline-offset:3px; pointer-events:none">'
+        '<span style="position:absolute; bottom:calc(100% + 4px); left:50%;'
+        " transform:translateX(-50%); white-space:nowrap; background:white;"
+        f" border:2px solid {_MARK}; border-radius:3px; padding:1px 4px;"
+        ' font:bold 11px/1.3 sans-serif; color:#000000">'
+        f"{html.escape(words)}</span></div>"
+    )
 
 
 def graph_html(img: str, stepper: Stepper) -> str:
@@ -209,13 +230,16 @@ def graph_html(img: str, stepper: Stepper) -> str:
     marks = graph_marks(stepper.comparison)
     if not marks:
         return img
-    said = "; ".join(f"{words} at {stage_name(key)}, node {_NODE_AT[key][0]}"
-                     for key, words in marks)
-    return ('<div class="graph-overlay" style="position:relative; display:inline-block; '
-            f'max-width:100%; line-height:0">{img}'
-            + "".join(_marker(key, words) for key, words in marks)
-            + f'</div><div class="graph-marker-text"><small>Marked on the graph (dashed '
-            f"outline): {html.escape(said)}.</small></div>")
+    said = "; ".join(
+        f"{words} at {stage_name(key)}, node {_NODE_AT[key][0]}" for key, words in marks
+    )
+    return (
+        '<div class="graph-overlay" style="position:relative; display:inline-block; '
+        f'max-width:100%; line-height:0">{img}'
+        + "".join(_marker(key, words) for key, words in marks)
+        + f'</div><div class="graph-marker-text"><small>Marked on the graph (dashed '
+        f"outline): {html.escape(said)}.</small></div>"
+    )
 
 
 # ----------------------------------------------------------------------------- the mistake
@@ -229,30 +253,45 @@ def mistake_note_html(stepper: Stepper) -> str:
         return ""
     where = r.mistake_stage
     if where is not None and where != stepper.stage.key:
-        return (f"<div>{_whose(stepper)} makes a named mistake at {stage_name(where)}: step "
-                "there to read it.</div>")
+        return (
+            f"<div>{_whose(stepper)} makes a named mistake at {stage_name(where)}: step "
+            "there to read it.</div>"
+        )
     items = "".join(
         f"<li><b>{html.escape(m.title)}</b> (in {FUNCTION_OF[m.exercise]}). Hint: "
-        f"{html.escape(m.hint)}</li>" for m in map(find_mistake, r.mistakes))
+        f"{html.escape(m.hint)}</li>"
+        for m in map(find_mistake, r.mistakes)
+    )
     here = f"made here, at {stage_name(where)}" if where else "named"
-    unseen = ("" if r.first_wrong else "<div>Every value on this net agrees all the same: "
-              "the mistake shows only on inputs this net does not have, and the exercise's "
-              "test cases have them.</div>")
-    return (f'<div role="note" style="border-left:4px solid {_MARK}; padding-left:0.5em">'
-            f"<b>The mistake is {here}:</b><ul style='margin:0.2em 0'>{items}</ul>{unseen}"
-            "</div>")
+    unseen = (
+        ""
+        if r.first_wrong
+        else "<div>Every value on this net agrees all the same: "
+        "the mistake shows only on inputs this net does not have, and the exercise's "
+        "test cases have them.</div>"
+    )
+    return (
+        f'<div role="note" style="border-left:4px solid {_MARK}; padding-left:0.5em">'
+        f"<b>The mistake is {here}:</b><ul style='margin:0.2em 0'>{items}</ul>{unseen}"
+        "</div>"
+    )
 
 
 def _unused(stepper: Stepper) -> list:
     """The functions the current hidden activation leaves out of the pass."""
     hidden = stepper.config.hidden
-    return [n for n in stepper.functions
-            if n not in WRITTEN_FOR and hidden not in SERVES.get(n, (hidden,))]
+    return [
+        n
+        for n in stepper.functions
+        if n not in WRITTEN_FOR and hidden not in SERVES.get(n, (hidden,))
+    ]
 
 
 def _left_out(stepper: Stepper, name: str) -> str:
-    return (f"{name} takes no part in the pass with a {stepper.config.hidden} hidden layer: "
-            f"choose {SERVES[name][0]} to see it at work.")
+    return (
+        f"{name} takes no part in the pass with a {stepper.config.hidden} hidden layer: "
+        f"choose {SERVES[name][0]} to see it at work."
+    )
 
 
 def student_summary_html(stepper: Stepper) -> str:
@@ -263,8 +302,10 @@ def student_summary_html(stepper: Stepper) -> str:
         return ""
     mistake = stepper.mistake
     if mistake:
-        who = (f"Mistake mode: {FUNCTION_OF[mistake.exercise]} makes the catalogued mistake "
-               f"\u201c{mistake.title}\u201d. No code of yours runs here.")
+        who = (
+            f"Mistake mode: {FUNCTION_OF[mistake.exercise]} makes the catalogued mistake "
+            f"\u201c{mistake.title}\u201d. No code of yours runs here."
+        )
         said = summary(r).replace("Your pass", "This pass", 1)
     else:
         who = f"Your functions: {', '.join(stepper.functions)}."
@@ -274,6 +315,8 @@ def student_summary_html(stepper: Stepper) -> str:
     if r.reports:
         text = "\n".join(r.reports)
         text = text if len(text) <= MAX_REPORT else text[:MAX_REPORT] + "\n..."
-        parts.append("<div>What your code printed, warned or changed in place:</div>"
-                     f'<pre style="white-space:pre-wrap; margin:0.2em 0">{html.escape(text)}</pre>')
+        parts.append(
+            "<div>What your code printed, warned or changed in place:</div>"
+            f'<pre style="white-space:pre-wrap; margin:0.2em 0">{html.escape(text)}</pre>'
+        )
     return "".join(parts)

@@ -54,8 +54,9 @@ class StepperApp:
         failure leaves the screen as it was), then one batched message per widget leaves,
         in the order of ``views``."""
         contents = [view.content(frame) if view.content else None for view in views]
-        order = [w for view in views if view.update
-                 for w in view.sends(self.views[view.name], frame)]
+        order = [
+            w for view in views if view.update for w in view.sends(self.views[view.name], frame)
+        ]
         with contextlib.ExitStack() as stack, self._quiet():
             # ExitStack sends the last-entered first: enter in reverse of the send order.
             for w in reversed(list(dict.fromkeys(order))):  # each once, first place kept
@@ -70,8 +71,9 @@ class StepperApp:
             self.message = message
         s = self.stepper
         shown = (s.config, s.index)
-        frame = Frame(s, self.message, self.graphs, self._expansion_html,
-                      moved=self._shown != shown)
+        frame = Frame(
+            s, self.message, self.graphs, self._expansion_html, moved=self._shown != shown
+        )
         # The stage title is what a click is waiting for: it leaves at once, before the rest
         # is computed. If the rest fails, ``run`` puts the state back and refreshes again.
         self._send(VIEWS[:1], frame)
@@ -108,6 +110,7 @@ def wire(app: StepperApp) -> None:
         def handler(change):
             if not app._refreshing:
                 app.run(action, change["new"])
+
         widget.observe(handler, names="value")
 
     def on_click(button, action):
@@ -126,10 +129,13 @@ def wire(app: StepperApp) -> None:
     on_value(e["col"], lambda new: s.select_entry(s.entry[0], new))
     # An entry picked in the value table (click, tap, Enter): ``[row, column]``, each
     # clamped by the stepper like the Row and Column boxes.
-    v["values"].observe(lambda change: None if app._refreshing else app.run(
-        s.select_entry, *change["new"]), names="entry")
+    v["values"].observe(
+        lambda change: None if app._refreshing else app.run(s.select_entry, *change["new"]),
+        names="entry",
+    )
     on_value(p["mode"], s.set_predict_mode)
     on_value(v["mistake"], s.set_mistake)
+
     # A client may widen a range without touching the value, or rewrite what the kernel
     # shows: put it back.
     def restore(_change):

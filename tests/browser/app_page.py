@@ -143,11 +143,13 @@ class App:
         return self.wait_changed(before, ("values",))
 
 
-def open_app(browser, server, width: int = 1280, height: int = 900, scale: float = 1,
-             touch: bool = False) -> App:
+def open_app(
+    browser, server, width: int = 1280, height: int = 900, scale: float = 1, touch: bool = False
+) -> App:
     """The app in a new context of that viewport; close it with ``close_app``."""
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  device_scale_factor=scale, has_touch=touch)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, has_touch=touch
+    )
     context.set_default_timeout(30_000)
     page = context.new_page()
     log = PageLog().attach(page)

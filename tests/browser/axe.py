@@ -57,8 +57,13 @@ def axe_source(timeout: float = 300) -> str:
         directory.mkdir(parents=True, exist_ok=True)
         for name in LOCK_FILES:
             shutil.copyfile(HERE / name, directory / name)
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                                cwd=directory, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if result.returncode != 0 or not script.is_file():
             raise RuntimeError(f"npm ci in {directory} failed:\n{result.stdout}\n{result.stderr}")
         marker.write_text(lock_digest() + "\n")
@@ -89,6 +94,8 @@ def summary(violations: list[dict]) -> str:
     lines = []
     for v in violations:
         lines.append(f"{v['impact']} {v['id']} ({len(v['nodes'])} nodes): {v['help']}")
-        lines.extend(f"    {'app' if n.get('inside') else 'page'}: {n['target']}  "
-                     f"{n['html'][:120]}" for n in v["nodes"][:6])
+        lines.extend(
+            f"    {'app' if n.get('inside') else 'page'}: {n['target']}  {n['html'][:120]}"
+            for n in v["nodes"][:6]
+        )
     return "\n".join(lines)

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.browser
 # axe findings outside the app (``.course-app``) that are voila's, not ours, and why. Any
 # finding inside the app fails, as does any critical or serious one anywhere.
 NOT_OURS = {
-    "region": ("voila's lab template wraps every cell in div.jp-Cell with no main landmark, "
-               "so the notebook's own markdown (the title and the introduction) lies outside "
-               "any landmark; the app itself is a named region"),
+    "region": (
+        "voila's lab template wraps every cell in div.jp-Cell with no main landmark, "
+        "so the notebook's own markdown (the title and the introduction) lies outside "
+        "any landmark; the app itself is a named region"
+    ),
 }
 
 GRID_CELL = ".stage-values td[role=gridcell]"
@@ -47,14 +49,18 @@ def wait_for(app: App, script: str, arg=None) -> None:
         seen = app.page.evaluate("""() => ['.stage-label', '.stage-error', '.stage-feedback',
             '.stage-values'].map(s => (document.querySelector(s)?.textContent || '')
             .trim().slice(0, 300))""")
-        raise AssertionError(f"never true: {script} {arg!r}; the page shows {seen}, the "
-                             f"focus is on {focused(app)}; page errors "
-                             f"{app.log.page_errors} {app.log.local_console_errors()}") from None
+        raise AssertionError(
+            f"never true: {script} {arg!r}; the page shows {seen}, the "
+            f"focus is on {focused(app)}; page errors "
+            f"{app.log.page_errors} {app.log.local_console_errors()}"
+        ) from None
     app.settle(quiet_ms=200)
 
 
-LABEL_IS = ("(n) => document.querySelector('.stage-label').textContent.trim()"
-            ".startsWith(`Stage ${n} of 9:`)")
+LABEL_IS = (
+    "(n) => document.querySelector('.stage-label').textContent.trim()"
+    ".startsWith(`Stage ${n} of 9:`)"
+)
 TEXT_HAS = "([sel, text]) => (document.querySelector(sel)?.textContent || '').includes(text)"
 
 
@@ -138,7 +144,8 @@ def test_pointing_at_an_entry_marks_its_operands_in_the_browser(app):
     status = app.page.inner_text(".lt-status")
     assert "dA1[2, 3]" in status and "row 2 of W2.T and column 3 of dZ2" in status
     style = linked.first.evaluate(
-        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.fontWeight]; }")
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.fontWeight]; }"
+    )
     assert style[0] != "none" and int(style[1]) >= 600, "marked by colour alone"
     times = app.page.evaluate(HOVER_TIMES, [GRID_CELL, 20])
     assert len(times) == 20 and statistics.median(times) <= 50, times
@@ -147,7 +154,8 @@ def test_pointing_at_an_entry_marks_its_operands_in_the_browser(app):
     app.page.click(f"{GRID_CELL}[data-r='1'][data-c='4']")
     wait_for(app, TEXT_HAS, [".entry-expansion", "dA1[1, 4]"])
     app.page.wait_for_function(
-        "() => document.querySelector('.stage-values .is-selected').dataset.c === '4'")
+        "() => document.querySelector('.stage-values .is-selected').dataset.c === '4'"
+    )
     assert app.page.get_by_label("Row", exact=True).input_value() == "1"
     assert app.page.get_by_label("Column", exact=True).input_value() == "4"
     assert_clean(app)
@@ -179,8 +187,7 @@ def tab_to(app: App, name: str, back: bool = False, limit: int = 60) -> dict:
     for _ in range(limit):
         app.page.keyboard.press("Shift+Tab" if back else "Tab")
         now = focused(app)
-        if now and (now["role"] == name if name == "gridcell" else
-                    now["name"].startswith(name)):
+        if now and (now["role"] == name if name == "gridcell" else now["name"].startswith(name)):
             return now
     raise AssertionError(f"Tab never reached {name!r}; the focus is on {focused(app)}")
 
@@ -216,8 +223,13 @@ def test_the_focus_order_follows_the_screen_and_the_grid_is_one_stop(app):
     stops = tab_order(app)
     names = [s["name"] for s in stops]
     assert sum(s["role"] == "gridcell" for s in stops) == 1, names
-    for first, then in (("Next", "Stage"), ("Stage", "Show a mistake"), ("Row", "Column"),
-                        ("Hidden activation", "Examples m"), ("Seed", "in dW, db")):
+    for first, then in (
+        ("Next", "Stage"),
+        ("Stage", "Show a mistake"),
+        ("Row", "Column"),
+        ("Hidden activation", "Examples m"),
+        ("Seed", "in dW, db"),
+    ):
         i = next(k for k, n in enumerate(names) if n.startswith(first))
         assert names[i + 1].startswith(then), names
     # Down the page, or on to the right (where a panel stands beside the one before it);
@@ -225,9 +237,11 @@ def test_the_focus_order_follows_the_screen_and_the_grid_is_one_stop(app):
     boxes = app.page.evaluate("""() => window.__stops.map(e => {
         const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, w: b.width}; })""")
     for k, (a, b) in enumerate(zip(boxes, boxes[1:], strict=False)):
-        assert b["y"] >= a["y"] - 4 or b["x"] >= a["x"] + a["w"] - 4, names[k:k + 2]
-    assert app.page.locator(".course-app [tabindex]:not([tabindex='-1']):not([tabindex='0'])"
-                            ).count() == 0, "a positive tabindex reorders the page"
+        assert b["y"] >= a["y"] - 4 or b["x"] >= a["x"] + a["w"] - 4, names[k : k + 2]
+    assert (
+        app.page.locator(".course-app [tabindex]:not([tabindex='-1']):not([tabindex='0'])").count()
+        == 0
+    ), "a positive tabindex reorders the page"
 
 
 def test_everything_works_from_the_keyboard(app, screenshot):
@@ -249,15 +263,15 @@ def test_everything_works_from_the_keyboard(app, screenshot):
     wait_for(app, LABEL_IS, 3)
 
     cell = tab_to(app, "gridcell")  # dW2 (1, 4): the selected entry has the focus
-    selected = page.evaluate("() => Object.values("
-                             "document.querySelector('.stage-values .is-selected').dataset)")
+    selected = page.evaluate(
+        "() => Object.values(document.querySelector('.stage-values .is-selected').dataset)"
+    )
     assert cell["cell"] == [int(i) for i in selected] and page.locator(".is-linked").count() > 1
     page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
     assert focused(app)["cell"] == [0, 1] and "dW2[0, 1]" in page.inner_text(".lt-status")
     page.keyboard.press("Enter")
-    wait_for(app, "() => document.querySelector('.stage-values .is-selected')"
-             "?.dataset.c === '1'")
+    wait_for(app, "() => document.querySelector('.stage-values .is-selected')?.dataset.c === '1'")
     wait_for(app, TEXT_HAS, [".entry-expansion", "dW2[0, 1]"])
     page.keyboard.press("End")
     page.keyboard.press(" ")
@@ -270,8 +284,11 @@ def test_everything_works_from_the_keyboard(app, screenshot):
 
     tab_to(app, "Show a mistake", back=True)  # mistake mode and back
     page.keyboard.press("ArrowDown")
-    wait_for(app, "() => document.querySelector('.student-verdict') !== null"
-             " && document.querySelector('.student-values').offsetParent !== null")
+    wait_for(
+        app,
+        "() => document.querySelector('.student-verdict') !== null"
+        " && document.querySelector('.student-values').offsetParent !== null",
+    )
     screenshot(page, "keyboard-mistake-mode")
     page.keyboard.press("Home")
     wait_for(app, "() => document.querySelector('.student-values').offsetParent === null")
@@ -301,8 +318,10 @@ def _keyboard_settings(app: App) -> None:
     page.keyboard.press(" ")
     wait_for(app, TEXT_HAS, [".stage-notes", "Saturated output"])
     page.keyboard.press(" ")
-    wait_for(app, "() => !document.querySelector('.stage-notes').textContent"
-             ".includes('Saturated output')")
+    wait_for(
+        app,
+        "() => !document.querySelector('.stage-notes').textContent.includes('Saturated output')",
+    )
     tab_to(app, "Examples m", back=True)
     page.keyboard.press("Control+A")
     page.keyboard.type("5")
@@ -314,8 +333,11 @@ def _keyboard_predict(app: App) -> None:
     page = app.page
     tab_to(app, "Predict before each stage is shown")
     page.keyboard.press(" ")
-    wait_for(app, "() => document.querySelector('.lt-question') !== null && !document"
-             ".querySelector('input[placeholder=\"(rows, columns)\"]').disabled")
+    wait_for(
+        app,
+        "() => document.querySelector('.lt-question') !== null && !document"
+        ".querySelector('input[placeholder=\"(rows, columns)\"]').disabled",
+    )
     tab_to(app, "Predicted shape")
     page.keyboard.type("(1, 4)")
     tab_to(app, "Sign of the entry")
@@ -362,10 +384,12 @@ BEYOND_THE_EDGE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width,height,scale", [(390, 844, 1), (640, 450, 2)],
-                         ids=["phone-390px", "zoom-200pct"])
-def test_a_phone_and_200pct_zoom_never_scroll_sideways(browser, app_server, screenshot,
-                                                       width, height, scale):
+@pytest.mark.parametrize(
+    "width,height,scale", [(390, 844, 1), (640, 450, 2)], ids=["phone-390px", "zoom-200pct"]
+)
+def test_a_phone_and_200pct_zoom_never_scroll_sideways(
+    browser, app_server, screenshot, width, height, scale
+):
     app = open_app(browser, app_server, width, height, scale, touch=True)
     page = app.page
     try:

@@ -80,8 +80,10 @@ def wait_until_interactive(page, deadline: float) -> None:
 
     steps = [
         ("voila finished (spinner gone)", lambda: wait_for_voila(page, timeout_ms=left_ms())),
-        ("stage label visible",
-         lambda: page.wait_for_selector(".stage-label", state="visible", timeout=left_ms())),
+        (
+            "stage label visible",
+            lambda: page.wait_for_selector(".stage-label", state="visible", timeout=left_ms()),
+        ),
         ("every widget rendered", lambda: wait_for_widgets(page, timeout_ms=left_ms())),
         ("Next enabled", lambda: page.wait_for_function(NEXT_ENABLED, timeout=left_ms())),
     ]
@@ -157,8 +159,11 @@ def kernel_state(server: VoilaServer, kernel_id: str | None, settle_s: float = 1
 def kernel_process(server: VoilaServer, kernel_id: str) -> int:
     """The pid of the server's kernel process for ``kernel_id``: the descendant of the
     server whose command line names that kernel's connection file."""
-    found = [pid for pid in descendants(server.proc.pid)
-             if f"kernel-{kernel_id}.json" in " ".join(command_line(pid))]
+    found = [
+        pid
+        for pid in descendants(server.proc.pid)
+        if f"kernel-{kernel_id}.json" in " ".join(command_line(pid))
+    ]
     assert len(found) == 1, f"kernel {kernel_id}: found processes {found}"
     return found[0]
 
@@ -172,8 +177,11 @@ def command_line(pid: int) -> list[str]:
 
 
 def kernel_processes(server: VoilaServer) -> list[int]:
-    return [pid for pid in descendants(server.proc.pid)
-            if "ipykernel_launcher" in " ".join(command_line(pid))]
+    return [
+        pid
+        for pid in descendants(server.proc.pid)
+        if "ipykernel_launcher" in " ".join(command_line(pid))
+    ]
 
 
 def run_in_kernel(server: VoilaServer, kernel_id: str, code: str) -> None:
@@ -266,16 +274,20 @@ def test_fifty_page_loads_in_a_row_all_reach_a_working_app(app_server, browser):
     context.close()
 
     times = [r["interactive_s"] for r in records if "interactive_s" in r]
-    summary = (f"{len(records)} loads in {total:.0f} s; time to interactive: median "
-               f"{statistics.median(times) if times else float('nan'):.2f} s, "
-               f"max {max(times, default=float('nan')):.2f} s")
+    summary = (
+        f"{len(records)} loads in {total:.0f} s; time to interactive: median "
+        f"{statistics.median(times) if times else float('nan'):.2f} s, "
+        f"max {max(times, default=float('nan')):.2f} s"
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "page-loads.json").write_text(
-        json.dumps({"summary": summary, "loads": records}, indent=1))
+        json.dumps({"summary": summary, "loads": records}, indent=1)
+    )
     print(summary)
     failed = [f"load {r['load']}: {r['failure']}" for r in records if "failure" in r]
-    assert not failed, f"{len(failed)} of {len(records)} loads failed ({summary}):\n" + \
-        "\n".join(failed)
+    assert not failed, f"{len(failed)} of {len(records)} loads failed ({summary}):\n" + "\n".join(
+        failed
+    )
     assert len(records) == LOADS
     # Closed pages' kernels were shut down: only the pre-heated pool's kernel remains.
     wait_until(lambda: len(kernel_processes(app_server)) <= 1, timeout=15)
@@ -284,13 +296,17 @@ def test_fifty_page_loads_in_a_row_all_reach_a_working_app(app_server, browser):
 
 
 def test_a_cell_past_the_timeout_ends_in_a_message_not_an_endless_spinner(
-        page, page_log, tmp_path, screenshot):
+    page, page_log, tmp_path, screenshot
+):
     """voila stops waiting after VoilaExecutor.timeout, interrupts the cell, puts a message
     for the student in place of its outputs, and finishes the page."""
     notebook = tmp_path / "hangs.ipynb"
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A notebook that hangs"),
         nbformat.v4.new_code_cell("import time\ntime.sleep(120)"),
@@ -324,7 +340,8 @@ def test_a_cell_past_the_timeout_ends_in_a_message_not_an_endless_spinner(
 
 
 def test_a_killed_kernel_shows_the_app_stopped_and_a_reload_recovers(
-        app_server, app_page, page_log, screenshot):
+    app_server, app_page, page_log, screenshot
+):
     """By itself the page only puts ipywidgets' broken-link icon on every widget and ignores
     clicks; the app's ``app-stopped`` notice (course_lib.widgets.stopped_view) says what
     happened and what to do."""
@@ -354,7 +371,8 @@ def test_a_killed_kernel_shows_the_app_stopped_and_a_reload_recovers(
 
 
 def test_unreadable_input_and_a_failing_callback_show_messages_and_the_app_keeps_working(
-        app_server, app_page, page_log, screenshot):
+    app_server, app_page, page_log, screenshot
+):
     """No client input is known to make a handler raise (tests/test_widgets.py tries hostile
     values), so the failure is put into the page's kernel from outside the page."""
     page, kernels = app_page
@@ -369,13 +387,17 @@ def test_unreadable_input_and_a_failing_callback_show_messages_and_the_app_keeps
     click_next_and_wait_for(page, 2)
 
     # An exception inside the Next handler, put into the page's own kernel.
-    run_in_kernel(app_server, kernels[0], (
-        "import course_lib.widgets.render as _ui\n"  # where the view finds checks_html
-        "_ui._working_checks_html = _ui.checks_html\n"
-        "def _broken(stepper):\n"
-        "    raise RuntimeError('simulated failure in a view')\n"
-        "_ui.checks_html = _broken\n"
-    ))
+    run_in_kernel(
+        app_server,
+        kernels[0],
+        (
+            "import course_lib.widgets.render as _ui\n"  # where the view finds checks_html
+            "_ui._working_checks_html = _ui.checks_html\n"
+            "def _broken(stepper):\n"
+            "    raise RuntimeError('simulated failure in a view')\n"
+            "_ui.checks_html = _broken\n"
+        ),
+    )
     page.get_by_role("button", name="Next", exact=True).click()
     error_area.filter(has_text=FRIENDLY_ERROR).wait_for(timeout=STEP_BOUND_MS)
     assert page.evaluate(LABEL).startswith("Stage 2 of 9:"), "the failed click moved the stage"

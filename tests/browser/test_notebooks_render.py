@@ -150,8 +150,11 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
         )
         # The anywidget views run in JupyterLab too: the labelled Stage slider, the live
         # title, and the linked tables marking under the pointer and selecting on Enter.
-        assert panel.get_by_role("slider", name="Stage").first.get_attribute(
-            "aria-valuetext").startswith("Stage 2 of 9:")
+        assert (
+            panel.get_by_role("slider", name="Stage")
+            .first.get_attribute("aria-valuetext")
+            .startswith("Stage 2 of 9:")
+        )
         assert panel.locator(".stage-label [aria-live=polite] h2").count() >= 1
         cell = panel.locator(".stage-values td[role=gridcell]").first
         cell.scroll_into_view_if_needed()
@@ -162,7 +165,9 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
         page.keyboard.press("Enter")
         page.wait_for_function(
             """() => document.querySelector('.jp-NotebookPanel .entry-expansion')
-                .textContent.includes('dZ2[0, 1]')""", timeout=15_000)
+                .textContent.includes('dZ2[0, 1]')""",
+            timeout=15_000,
+        )
 
 
 STUDENT_CELL = """\
@@ -184,7 +189,8 @@ app(student={"linear_backward": linear_backward})
 
 
 def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
-        lab_server, page, page_log, screenshot):
+    lab_server, page, page_log, screenshot
+):
     """The call notebook 10 makes, ``app(student={...})``, in a notebook of its own."""
     import nbformat
 
@@ -192,8 +198,11 @@ def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
 
     name = "student_pass_test.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STUDENT_CELL)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, lab_server.notebooks_dir / name)
     panel, _ = run_all_in_lab(page, lab_server, name)
     verdict = panel.locator(".student-verdict").first
@@ -203,10 +212,15 @@ def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
         panel.get_by_role("button", name="Next", exact=True).first.click()
         page.wait_for_function(
             """(n) => document.querySelector('.jp-NotebookPanel .stage-label')
-                .textContent.trim().startsWith(`Stage ${n} of 9:`)""", arg=stage, timeout=15_000)
+                .textContent.trim().startsWith(`Stage ${n} of 9:`)""",
+            arg=stage,
+            timeout=15_000,
+        )
     page.wait_for_function(
         """() => document.querySelector('.jp-NotebookPanel .student-verdict')
-            .textContent.trim() === 'Your dW2: wrong here'""", timeout=15_000)
+            .textContent.trim() === 'Your dW2: wrong here'""",
+        timeout=15_000,
+    )
     note = panel.locator(".mistake-note").first.inner_text()
     title = find_mistake("linear_backward.no_one_over_m_in_dW").title
     assert "The mistake is made here, at stage 3 (dW2):" in note and title in note

@@ -86,10 +86,14 @@ def hub(hub_prerequisites, tmp_path_factory, course_remote):
         user_config_path={SETTINGS_USER: [override]},
         user_default_url={FRONT_DOOR_USER: docs_default_url(course_remote.as_uri())},
     )
-    (override / "jupyter_server_config.json").write_text(json.dumps({
-        "VoilaExecutor": {"timeout": SHORT_CELL_TIMEOUT},
-        "MappingKernelManager": SHORT_KERNEL_CULL,
-    }))
+    (override / "jupyter_server_config.json").write_text(
+        json.dumps(
+            {
+                "VoilaExecutor": {"timeout": SHORT_CELL_TIMEOUT},
+                "MappingKernelManager": SHORT_KERNEL_CULL,
+            }
+        )
+    )
     server.start(timeout=90)
     try:
         yield server

@@ -84,8 +84,11 @@ c.Spawner.pre_spawn_hook = per_user_process
 # -- services: the idle culler (managed by the hub) and the tests' own API client
 culler = settings["culler"]
 culler_command = [
-    settings["python"], "-m", "jupyterhub_idle_culler",
-    f"--timeout={culler['timeout']}", f"--cull-every={culler['cull_every']}",
+    settings["python"],
+    "-m",
+    "jupyterhub_idle_culler",
+    f"--timeout={culler['timeout']}",
+    f"--cull-every={culler['cull_every']}",
 ]
 culler_environment = {}
 if culler.get("only_users"):

@@ -28,8 +28,11 @@ def link_parameters(link: str) -> dict[str, str]:
 
 def readme_link_to(route: str) -> str:
     """The README's link whose urlpath starts with ``route`` (``voila/render``, ``lab/tree``)."""
-    found = [link for link in readme_pull_links()
-             if link_parameters(link).get("urlpath", "").startswith(route)]
+    found = [
+        link
+        for link in readme_pull_links()
+        if link_parameters(link).get("urlpath", "").startswith(route)
+    ]
     assert len(found) == 1, f"README.md: expected one nbgitpuller link to {route}, got {found}"
     return found[0]
 

@@ -61,26 +61,39 @@ def wait_for_app(page, timeout_s: float, root: str = "body") -> float:
             || texts.some(t => t !== 'Loading widget' && text.includes(t));
     }"""
     steps = [
-        ("the app or an error on the page",
-         lambda: page.wait_for_function(arrived_or_failed, arg=[root, list(FAILURE_TEXTS)],
-                                        timeout=left_ms(), polling=100)),
+        (
+            "the app or an error on the page",
+            lambda: page.wait_for_function(
+                arrived_or_failed, arg=[root, list(FAILURE_TEXTS)], timeout=left_ms(), polling=100
+            ),
+        ),
         ("voila finished (spinner gone)", lambda: wait_for_voila(page, timeout_ms=left_ms())),
-        ("stage label visible",
-         lambda: page.wait_for_selector(f"{root} .stage-label", state="visible",
-                                        timeout=left_ms())),
+        (
+            "stage label visible",
+            lambda: page.wait_for_selector(
+                f"{root} .stage-label", state="visible", timeout=left_ms()
+            ),
+        ),
         ("every widget rendered", lambda: wait_for_widgets(page, timeout_ms=left_ms())),
-        ("Next enabled",
-         lambda: page.wait_for_function(
-             f"() => ({NEXT_ENABLED})(document.querySelector('{root}'))", timeout=left_ms())),
+        (
+            "Next enabled",
+            lambda: page.wait_for_function(
+                f"() => ({NEXT_ENABLED})(document.querySelector('{root}'))", timeout=left_ms()
+            ),
+        ),
     ]
     for name, wait in steps:
         try:
             wait()
         except PlaywrightTimeoutError:
-            raise AssertionError(f"not reached within {timeout_s:.0f} s: {name}; the page at "
-                                 f"{page.url} shows {describe(page)}") from None
-        if name.startswith("the app or an error") and not page.locator(
-                f"{root} .stage-label").count():
+            raise AssertionError(
+                f"not reached within {timeout_s:.0f} s: {name}; the page at "
+                f"{page.url} shows {describe(page)}"
+            ) from None
+        if (
+            name.startswith("the app or an error")
+            and not page.locator(f"{root} .stage-label").count()
+        ):
             raise AssertionError(f"no app at {page.url}: the page shows {describe(page)}")
     shown = failure_texts_on(page)
     assert not shown, f"the page shows {shown}"
@@ -93,16 +106,17 @@ def label(page, root: str = "body") -> str:
 
 def click_and_wait_for(page, button: str, stage: int, root: str = "body") -> None:
     """Click ``button`` ("Next" or "Previous"); the label must reach ``Stage <stage> of 9``."""
-    page.locator(root).get_by_role("button", name=button, exact=True).first.click(
-        timeout=STEP_MS)
+    page.locator(root).get_by_role("button", name=button, exact=True).first.click(timeout=STEP_MS)
     try:
         page.wait_for_function(
             f"() => ({LABEL})(document.querySelector('{root}')).startsWith('Stage {stage} of 9:')",
             timeout=STEP_MS,
         )
     except PlaywrightTimeoutError:
-        raise AssertionError(f"{button} did not reach stage {stage} within {STEP_MS} ms "
-                             f"(label {label(page, root)!r})") from None
+        raise AssertionError(
+            f"{button} did not reach stage {stage} within {STEP_MS} ms "
+            f"(label {label(page, root)!r})"
+        ) from None
 
 
 def step_through(page, root: str = "body") -> list[str]:

@@ -47,8 +47,11 @@ KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 def write_notebook(path: Path, *sources: str) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
 
@@ -62,13 +65,17 @@ def test_the_single_user_server_loads_the_shipped_config_file(hub):
     # traitlets loads the highest-priority file last: the test's shortening file, after the
     # shipped one; no other file sets the executor or culling.
     others = [Path(p) for p in loaded if p != shipped]
-    overriding = [p for p in others if p.name == "jupyter_server_config.json"
-                  and "settings-override" in str(p)]
+    overriding = [
+        p
+        for p in others
+        if p.name == "jupyter_server_config.json" and "settings-override" in str(p)
+    ]
     assert len(overriding) == 1 and loaded.index(str(overriding[0])) > loaded.index(shipped)
     for path in others:
         if path.suffix == ".json" and path != overriding[0]:
             assert not {"VoilaExecutor", "MappingKernelManager"} & set(
-                json.loads(path.read_text())), f"{path} also sets executor or culling"
+                json.loads(path.read_text())
+            ), f"{path} also sets executor or culling"
 
 
 def run_hanging_page(browser, login_url: str, user: str) -> dict:
@@ -80,18 +87,28 @@ def run_hanging_page(browser, login_url: str, user: str) -> dict:
         page.wait_for_url("**/voila/render/**", timeout=120_000)
         try:
             page.get_by_text("There was an error when executing cell").first.wait_for(
-                timeout=45_000)
+                timeout=45_000
+            )
         except Exception:
             raise AssertionError(f"no timeout message within 45 s: {describe(page)}") from None
         waited = time.monotonic() - t0
         screenshot(page, "cell-timeout")
-        error = page.locator(".jp-OutputArea-output").filter(
-            has_text="There was an error").first.inner_text()
+        error = (
+            page.locator(".jp-OutputArea-output")
+            .filter(has_text="There was an error")
+            .first.inner_text()
+        )
         spinner = page.evaluate(
             "() => { const l = document.querySelector('#loading');"
-            " return !!l && getComputedStyle(l).display !== 'none'; }")
-        return {"seconds": waited, "error": error.strip(), "spinner": spinner,
-                "kernel_id": kernel_id_of(page), "text": page.inner_text("body")}
+            " return !!l && getComputedStyle(l).display !== 'none'; }"
+        )
+        return {
+            "seconds": waited,
+            "error": error.strip(),
+            "spinner": spinner,
+            "kernel_id": kernel_id_of(page),
+            "text": page.inner_text("body"),
+        }
     finally:
         context.close()
 
@@ -139,8 +156,11 @@ def test_an_idle_kernel_is_culled_inside_the_single_user_server(hub):
     assert status == 404, f"kernel {kernel_id} still there after {bound} s"
     log = hub.singleuser_log(SETTINGS_USER)
     assert re.search(rf"Culling 'idle' kernel '\w+' \({kernel_id}\) with 0 connections", log)
-    alive = [pid for pid in hub.processes()["kernels"].get(SETTINGS_USER, [])
-             if f"kernel-{kernel_id}.json" in " ".join(command_line(pid))]
+    alive = [
+        pid
+        for pid in hub.processes()["kernels"].get(SETTINGS_USER, [])
+        if f"kernel-{kernel_id}.json" in " ".join(command_line(pid))
+    ]
     assert not alive, f"the culled kernel's process {alive} is still running"
 
 
@@ -157,4 +177,5 @@ def test_the_hubs_idle_culler_stops_an_idle_server(hub):
     assert stopped_after >= CULL_TIMEOUT - 2, f"culled after only {stopped_after:.1f} s"
     assert f"Culling server {IDLE_USER} (inactive for" in hub.log_text()
     assert not Path(f"/proc/{pid}").exists() or "jupyterhub-singleuser" not in Path(
-        f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        f"/proc/{pid}/cmdline"
+    ).read_bytes().decode(errors="replace")

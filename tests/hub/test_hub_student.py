@@ -49,22 +49,27 @@ def open_app_by_link(browser, link: str, user: str, shot: str) -> dict:
         arrived = time.monotonic() - t0
         labels = step_through(page)
         screenshot(page, shot)
-        return {"url": page.url, "labels": labels, "seconds": arrived,
-                "page_errors": list(log.page_errors),
-                "console_errors": log.local_console_errors()}
+        return {
+            "url": page.url,
+            "labels": labels,
+            "seconds": arrived,
+            "page_errors": list(log.page_errors),
+            "console_errors": log.local_console_errors(),
+        }
     finally:
         context.close()
 
 
-def test_student_opens_the_readme_link_and_steps_through_the_app(hub, hub_browser,
-                                                                  course_remote):
+def test_student_opens_the_readme_link_and_steps_through_the_app(hub, hub_browser, course_remote):
     link = on_hub(readme_link_to("voila/render"), hub.base_url, course_remote.as_uri())
     result = hub_browser.run(open_app_by_link, link, STUDENT, "app-by-link", timeout=ARRIVAL_S + 60)
 
     assert result["url"].startswith(
-        hub.user_url(STUDENT, f"voila/render/{REPO_NAME}/notebooks/app.ipynb"))
+        hub.user_url(STUDENT, f"voila/render/{REPO_NAME}/notebooks/app.ipynb")
+    )
     assert [lbl.split(":")[0] for lbl in result["labels"]] == [
-        f"Stage {n} of 9" for n in range(1, 10)]
+        f"Stage {n} of 9" for n in range(1, 10)
+    ]
     assert result["page_errors"] == []
     assert result["console_errors"] == []
     clone = hub.home(STUDENT) / REPO_NAME
@@ -75,10 +80,16 @@ def test_student_opens_the_readme_link_and_steps_through_the_app(hub, hub_browse
 def test_logging_in_at_the_front_door_with_the_docs_default_url_opens_the_app(hub, hub_browser):
     """docs/hub.md's Z2JH config sets the app link's path as the servers' default URL: a
     student who logs in at the hub's front page gets the course pulled and the app."""
-    result = hub_browser.run(open_app_by_link, f"{hub.base_url}/hub/login", FRONT_DOOR_USER,
-                             "front-door", timeout=ARRIVAL_S + 60)
+    result = hub_browser.run(
+        open_app_by_link,
+        f"{hub.base_url}/hub/login",
+        FRONT_DOOR_USER,
+        "front-door",
+        timeout=ARRIVAL_S + 60,
+    )
     assert result["url"].startswith(
-        hub.user_url(FRONT_DOOR_USER, f"voila/render/{REPO_NAME}/notebooks/app.ipynb"))
+        hub.user_url(FRONT_DOOR_USER, f"voila/render/{REPO_NAME}/notebooks/app.ipynb")
+    )
     assert result["labels"][0].startswith("Stage 1 of 9:")
     assert (hub.home(FRONT_DOOR_USER) / REPO_NAME / "notebooks" / "app.ipynb").is_file()
 
@@ -109,8 +120,9 @@ def open_lab_and_run_the_stepper(browser, link: str, user: str, stepper_url: str
         heading = current.locator(".jp-RenderedMarkdown h1").first
         heading.wait_for(state="visible", timeout=60_000)
         title = heading.inner_text()
-        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current "
-                           ".lm-TabBar-tabLabel").first.inner_text()
+        tab = page.locator(
+            "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+        ).first.inner_text()
         screenshot(page, "lab-00", enlarge=False)
 
         # The stepper notebook: Run > Run All Cells, as a student would.
@@ -138,12 +150,13 @@ def open_lab_and_run_the_stepper(browser, link: str, user: str, stepper_url: str
         # JupyterLab renders only the cells near the viewport: wait for the label to exist,
         # then bring it into view.
         try:
-            page.wait_for_selector(f"{root} .stage-label", state="attached",
-                                   timeout=LAB_S * 1000)
+            page.wait_for_selector(f"{root} .stage-label", state="attached", timeout=LAB_S * 1000)
         except Exception:
             screenshot(page, "lab-07-failed", enlarge=False)
-            raise AssertionError(f"no stage label in notebook 07 after Run All Cells; the "
-                                 f"panel shows {describe(page)}") from None
+            raise AssertionError(
+                f"no stage label in notebook 07 after Run All Cells; the "
+                f"panel shows {describe(page)}"
+            ) from None
         page.locator(f"{root} .stage-label").first.scroll_into_view_if_needed()
         page.wait_for_selector(f"{root} .stage-label", state="visible", timeout=30_000)
         page.wait_for_function(
@@ -154,25 +167,33 @@ def open_lab_and_run_the_stepper(browser, link: str, user: str, stepper_url: str
                 window.__hubLabSince = window.__hubLabSince || performance.now();
                 return performance.now() - window.__hubLabSince >= 300;
             }}""",
-            timeout=60_000, polling=100,
+            timeout=60_000,
+            polling=100,
         )
         first = label(page, root)
         click_and_wait_for(page, "Next", 2, root)
         screenshot(page, "lab-07", enlarge=False)
         text = page.locator(root).inner_text()
-        return {"tab": tab, "title": title, "first": first, "after_next": label(page, root),
-                "errors": [t for t in ("Error displaying widget", "Traceback") if t in text],
-                "page_errors": list(log.page_errors)}
+        return {
+            "tab": tab,
+            "title": title,
+            "first": first,
+            "after_next": label(page, root),
+            "errors": [t for t in ("Error displaying widget", "Traceback") if t in text],
+            "page_errors": list(log.page_errors),
+        }
     finally:
         context.close()
 
 
-def test_the_jupyterlab_link_opens_notebook_00_and_the_stepper_renders(hub, hub_browser,
-                                                                        course_remote):
+def test_the_jupyterlab_link_opens_notebook_00_and_the_stepper_renders(
+    hub, hub_browser, course_remote
+):
     link = on_hub(readme_link_to("lab/tree"), hub.base_url, course_remote.as_uri())
     stepper = hub.user_url(STUDENT, f"lab/tree/{REPO_NAME}/notebooks/07_stepper.ipynb")
-    result = hub_browser.run(open_lab_and_run_the_stepper, link, STUDENT, stepper,
-                             timeout=2 * LAB_S + 60)
+    result = hub_browser.run(
+        open_lab_and_run_the_stepper, link, STUDENT, stepper, timeout=2 * LAB_S + 60
+    )
 
     assert result["tab"] == "00_start_here.ipynb"
     assert "Start here" in result["title"]
@@ -198,7 +219,8 @@ def student_edits(clone) -> None:
     in a file of their own, drafts a file the course will add later, and deletes notebook 01."""
     path = clone / "notebooks" / "08_exercises.ipynb"
     assert nbformat.writes(nbformat.read(path, as_version=4)) + "\n" == path.read_text(), (
-        "notebook 08 does not round-trip through nbformat; the edit would touch every line")
+        "notebook 08 does not round-trip through nbformat; the edit would touch every line"
+    )
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.source.startswith("def sigmoid_backward"))
     cell.source = "".join(STUDENT_ANSWER)
@@ -214,18 +236,18 @@ def instructor_changes(work) -> None:
     path = work / "notebooks" / "08_exercises.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.source.startswith("def sigmoid_backward"))
-    cell.source = cell.source.replace("raise NotImplementedError",
-                                      'raise NotImplementedError("write this function")')
+    cell.source = cell.source.replace(
+        "raise NotImplementedError", 'raise NotImplementedError("write this function")'
+    )
     title = nb.cells[0]
-    title.source = NEW_TITLE + title.source[title.source.index("\n"):]
+    title.source = NEW_TITLE + title.source[title.source.index("\n") :]
     nbformat.write(nb, path)
     readme = work / "README.md"
     readme.write_text(readme.read_text() + "\nWeek 2: exercise notebook updated.\n")
     (work / "notebooks" / "solutions.md").write_text("the instructor's solutions\n")
 
 
-def test_a_second_pull_merges_the_course_and_keeps_the_students_edits(hub, hub_browser,
-                                                                      tmp_path):
+def test_a_second_pull_merges_the_course_and_keeps_the_students_edits(hub, hub_browser, tmp_path):
     user = "returning-student"
     remote = bare_course_repo(tmp_path / "remote")  # this test's own: it pushes to it
     link = on_hub(readme_link_to("voila/render"), hub.base_url, remote.as_uri())
@@ -247,6 +269,7 @@ def test_a_second_pull_merges_the_course_and_keeps_the_students_edits(hub, hub_b
     assert (clone / "notebooks" / "solutions.md").read_text() == "the instructor's solutions\n"
     renamed = sorted((clone / "notebooks").glob("solutions__*.md"))
     assert len(renamed) == 1 and renamed[0].read_text() == "my own solutions draft\n", (
-        f"the student's clashing file should be kept under a new name, found {renamed}")
+        f"the student's clashing file should be kept under a new name, found {renamed}"
+    )
     upstream = git("rev-parse", "main", cwd=remote).strip()
     assert git("merge-base", "--is-ancestor", upstream, "HEAD", cwd=clone) == ""

@@ -34,11 +34,20 @@ __all__ = ["MISTAKES", "WHOLE_PASS", "Mistake", "catalogued", "find_mistake", "m
 
 # One module per exercise, in the order MISTAKES lists them (the exercise notebook prints
 # the list); within a module, entries keep the order they are written in.
-_MODULES = (linear_backward, sigmoid_backward, relu_backward, tanh_backward, dAL,
-            linear_activation_backward, L_model_backward, backward_propagation)
+_MODULES = (
+    linear_backward,
+    sigmoid_backward,
+    relu_backward,
+    tanh_backward,
+    dAL,
+    linear_activation_backward,
+    L_model_backward,
+    backward_propagation,
+)
 
 MISTAKES: tuple[Mistake, ...] = tuple(
-    entry for module in _MODULES for entry in registered(module.__name__.rpartition(".")[2]))
+    entry for module in _MODULES for entry in registered(module.__name__.rpartition(".")[2])
+)
 
 
 def mistakes_for(exercise: str) -> tuple[Mistake, ...]:

@@ -79,11 +79,14 @@ def catalogued(exercise: str, key: str, title: str, hint: str, *, stage: str | N
 def check_stage(exercise: str, stage) -> None:
     """A whole-pass exercise's mistake names its stage; a per-step one's does not."""
     if exercise in WHOLE_PASS and stage not in STAGE_KEYS:
-        raise CourseInputError(f"stage must be one of {list(STAGE_KEYS)} for a mistake of "
-                               f"{exercise}, got {stage!r}")
+        raise CourseInputError(
+            f"stage must be one of {list(STAGE_KEYS)} for a mistake of {exercise}, got {stage!r}"
+        )
     if exercise not in WHOLE_PASS and stage is not None:
-        raise CourseInputError(f"stage must be None for a mistake of {exercise}: the step "
-                               f"serves every layer, got {stage!r}")
+        raise CourseInputError(
+            f"stage must be None for a mistake of {exercise}: the step "
+            f"serves every layer, got {stage!r}"
+        )
 
 
 def registered(exercise: str) -> tuple[Mistake, ...]:
