@@ -164,3 +164,13 @@ def test_makefile_has_the_targets_and_lints_in_make_test():
         assert re.search(rf"^{target}:", text, re.MULTILINE), f"Makefile lacks target {target}"
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
     assert recipe and "ruff check" in recipe.group(1)
+    assert "ruff format --check" in recipe.group(1)  # the layout is kept, not only the lint
+
+
+def test_formatting_commits_are_listed_for_git_blame():
+    revs = [
+        ln.strip()
+        for ln in (ROOT / ".git-blame-ignore-revs").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    assert revs and all(re.fullmatch(r"[0-9a-f]{40}", r) for r in revs), revs
