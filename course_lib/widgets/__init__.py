@@ -19,9 +19,11 @@ ones before it:
 - ``graph_cache``: the computation-graph images, drawn once per machine and kept on disk
   (``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;
-- ``views``: each view a builder that returns its widget(s) (``stage_label_view``,
-  ``values_view``, ...) and an update that pushes new content into them; ``VIEWS`` lists
-  them in the order their updates reach the browser (the stage title first);
+- ``views_base`` (the ``Frame`` and shared helpers), ``views_controls`` (navigation and
+  the controls) and ``views``: each view a builder that returns its widget(s)
+  (``stage_label_view``, ``values_view``, ...) and an update that pushes new content into
+  them; ``VIEWS`` lists them in the order their updates reach the browser (the stage title
+  first);
 - ``stepper_app``: ``StepperApp``, whose ``refresh`` is a loop over ``VIEWS``, batched with
   ``hold_sync``, and ``wire``, which connects the controls to the state machine: every
   handler reads ``change["new"]``, passes it to a validating setter, and refreshes the views.

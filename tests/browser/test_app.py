@@ -3,8 +3,10 @@
 The session's voila server (``app_server``) and one page load serve the whole module; each
 test first brings the app to the state it needs (stage 1, relu), so the tests do not depend
 on their order.
-DOM contract: `.stage-label` ("Stage N of 9: ..."), buttons "Previous" / "Next", a
-dropdown "Hidden activation", `.stage-equation`, `.stage-values` ("shape (r, c)"),
+DOM contract (course_lib.widgets' docstring has it whole; test_app_access.py tests the
+linked tables, the keyboard and small screens): `.stage-label` ("Stage N of 9: ..."),
+buttons "Previous" / "Next", a dropdown "Hidden activation", `.stage-equation`,
+`.stage-values` ("shape (r, c)"),
 `.stage-checks`, `.stage-error`; in mistake mode (the dropdown "Show a mistake")
 `.student-values` with `.student-verdict`, `.graph-marker` over the graph with
 `.graph-marker-text` below it, `.mistake-note`, `.student-summary`.

@@ -150,16 +150,22 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
         )
         # The anywidget views run in JupyterLab too: the labelled Stage slider, the live
         # title, and the linked tables marking under the pointer and selecting on Enter.
-        assert (
-            panel.get_by_role("slider", name="Stage")
-            .first.get_attribute("aria-valuetext")
-            .startswith("Stage 2 of 9:")
+        assert panel.get_by_role("slider", name="Stage").count() >= 1
+        page.wait_for_function(
+            """() => document.querySelector('.jp-NotebookPanel .stage-slider input')
+                .getAttribute('aria-valuetext').startsWith('Stage 2 of 9:')""",
+            timeout=15_000,
         )
         assert panel.locator(".stage-label [aria-live=polite] h2").count() >= 1
         cell = panel.locator(".stage-values td[role=gridcell]").first
         cell.scroll_into_view_if_needed()
+        page.wait_for_function(  # the linked tables show stage 2: dZ2 = dA2 * g'(Z2)
+            """() => document.querySelector('.jp-NotebookPanel .lt-caption')
+                .textContent.startsWith('dZ2,')""",
+            timeout=15_000,
+        )
         cell.hover()
-        assert panel.locator(".stage-values .is-linked").count() == 3  # dZ2 = dA2 * g'(Z2)
+        assert panel.locator(".stage-values .is-linked").count() == 3
         cell.focus()
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
