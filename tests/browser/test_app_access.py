@@ -2,7 +2,9 @@
 (WCAG 2.1 A and AA and best practices), the live stage label, the linked tables under the
 pointer, a keyboard-only walk through everything, a phone (390 px, touch) and 200% zoom.
 
-Screenshots go to test-artifacts/ (``test_app_access-*``).
+Screenshots go to test-artifacts/: ``test_a_phone_and_200pct_zoom_never_scroll_sideways-*``
+(390 px and 200% zoom at stage 6 with m = 20), ``test_axe_finds_nothing_of_ours_in_any_mode-*``
+and ``test_everything_works_from_the_keyboard-*`` (mistake mode).
 """
 
 from __future__ import annotations
