@@ -176,39 +176,36 @@ def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):
         )
 
 
-STUDENT_CELL = """\
-import numpy as np
-from course_lib.widgets import app
-
-
+# What a student writes into notebook 10's linear_backward cell: 1/m forgotten in dW.
+STUDENT_LINEAR_BACKWARD = """\
 def linear_backward(dZ, cache):
+    \"\"\"dZ: (n[l], m); cache = (A_prev, W, b). Returns (dA_prev, dW, db).\"\"\"
     A_prev, W, b = cache
     m = A_prev.shape[1]
     print("my linear_backward ran")
     dW = dZ @ A_prev.T  # 1/m forgotten here
     db = np.sum(dZ, axis=1, keepdims=True) / m
     return W.T @ dZ, dW, db
-
-
-app(student={"linear_backward": linear_backward})
 """
 
 
 def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
     lab_server, page, page_log, screenshot
 ):
-    """The call notebook 10 makes, ``app(student={...})``, in a notebook of its own."""
+    """Notebook 10 as a student uses it: their linear_backward written into its cell, the
+    notebook run top to bottom, and its live stepper (``app(student=yours)``) judging it."""
     import nbformat
 
     from course_lib.diagnose import find_mistake
 
-    name = "student_pass_test.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STUDENT_CELL)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    name = "10_your_code_stage_by_stage.ipynb"
+    nb = nbformat.read(lab_server.notebooks_dir / name, as_version=4)
+    cells = [c for c in nb.cells if "yours:linear_backward" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, "notebook 10 has one cell for the student's linear_backward"
+    cells[0].source = STUDENT_LINEAR_BACKWARD
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []  # what the run shows, not what was stored
     nbformat.write(nb, lab_server.notebooks_dir / name)
     panel, _ = run_all_in_lab(page, lab_server, name)
     verdict = panel.locator(".student-verdict").first
