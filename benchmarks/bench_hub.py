@@ -98,8 +98,10 @@ def recommended_memory(results: dict) -> dict[str, int]:
     """Per-student memory for a hub, MiB: the guarantee holds the server and one app page's
     kernel; the limit adds two more kernels (a reload leaves its kernel until the kernel
     culler takes it, up to 16 minutes later), rounded up to 64 MiB."""
-    return {"guarantee": ceil_to(pod_memory_mib(results, 1), 64),
-            "limit": ceil_to(pod_memory_mib(results, 3), 64)}
+    return {
+        "guarantee": ceil_to(pod_memory_mib(results, 1), 64),
+        "limit": ceil_to(pod_memory_mib(results, 3), 64),
+    }
 
 
 def students_per_machine(results: dict, gib: int) -> int:
@@ -128,8 +130,12 @@ def load_default_timeouts() -> dict | None:
 
 def spawn_failures(results: dict) -> int:
     """Students whose server the hub gave up on ("Spawn failed"), over all waves."""
-    return sum(1 for w in results["waves"] for problems in w["failures"].values()
-               if any("Spawn failed" in p for p in problems))
+    return sum(
+        1
+        for w in results["waves"]
+        for problems in w["failures"].values()
+        if any("Spawn failed" in p for p in problems)
+    )
 
 
 def render_figures(results: dict, defaults: dict | None = None) -> str:
@@ -182,8 +188,7 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
         f"{mem['server']['rss']:.0f} MiB |",
         f"| per student: the app's kernel (PSS / RSS / USS) | {mem['kernel']['pss']:.0f} / "
         f"{mem['kernel']['rss']:.0f} / {mem['kernel']['uss']:.0f} MiB |",
-        f"| per student on one machine, all included (PSS) | "
-        f"{mem['per_student_pss']:.0f} MiB |",
+        f"| per student on one machine, all included (PSS) | {mem['per_student_pss']:.0f} MiB |",
         f"| students on one machine of 8 / 16 / 32 GiB (PSS) | "
         f"{students_per_machine(results, 8)} / {students_per_machine(results, 16)} / "
         f"{students_per_machine(results, 32)} |",
@@ -208,7 +213,8 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
             f"`start_timeout` {dset['Spawner.start_timeout']} s (run of {defaults['date']}, "
             f"load average {defaults['load_average_before']:.1f}): class of "
             f"{dcls['students']} | {dcls['interactive']} of {dcls['students']} interactive, "
-            f"{spawn_failures(defaults)} \"Spawn failed\" |")
+            f'{spawn_failures(defaults)} "Spawn failed" |'
+        )
     lines += ["", DOCS_END]
     return "\n".join(lines)
 
@@ -217,7 +223,7 @@ def docs_block(text: str) -> str | None:
     start, end = text.find(DOCS_BEGIN), text.find(DOCS_END)
     if start < 0 or end < 0:
         return None
-    return text[start:end + len(DOCS_END)]
+    return text[start : end + len(DOCS_END)]
 
 
 def update_docs(results: dict, path: Path = DOCS) -> None:
@@ -240,13 +246,21 @@ def summary(xs: list[float]) -> dict:
 
 
 def setup_paths() -> None:
-    sys.path[:0] = [str(REPO_ROOT / "benchmarks"), str(REPO_ROOT / "tests" / "browser"),
-                    str(REPO_ROOT / "tests")]
+    sys.path[:0] = [
+        str(REPO_ROOT / "benchmarks"),
+        str(REPO_ROOT / "tests" / "browser"),
+        str(REPO_ROOT / "tests"),
+    ]
 
 
 MINIMAL_NOTEBOOK = "minimal.ipynb"
-SPAWN_FAILED = ("Spawn failed", "500 : Internal Server Error", "Server Error",
-                "Error cloning", "403 : Forbidden")
+SPAWN_FAILED = (
+    "Spawn failed",
+    "500 : Internal Server Error",
+    "Server Error",
+    "Error cloning",
+    "403 : Forbidden",
+)
 
 
 @dataclass
@@ -271,8 +285,7 @@ class Student:
 STUCK_S = 20  # a "server starting" page this long after the hub called it ready: reload
 
 
-async def wait_for_path(page, pattern: re.Pattern, deadline: float, what: str,
-                        stuck=None) -> None:
+async def wait_for_path(page, pattern: re.Pattern, deadline: float, what: str, stuck=None) -> None:
     """Poll (bounded) until the page's URL matches ``pattern``; fail at once on a hub or
     nbgitpuller error page. ``stuck``: an async callable run on every poll (it may reload
     the page)."""
@@ -287,11 +300,14 @@ async def wait_for_path(page, pattern: re.Pattern, deadline: float, what: str,
             text = ""
         shown = [t for t in SPAWN_FAILED if t in text]
         if shown:
-            raise RuntimeError(f"{what}: the page shows {' '.join(text.split())[:240]!r} "
-                               f"(at {page.url.split('?')[0]})")
+            raise RuntimeError(
+                f"{what}: the page shows {' '.join(text.split())[:240]!r} "
+                f"(at {page.url.split('?')[0]})"
+            )
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: still at {page.url.split('?')[0]} "
-                               f"({' '.join(text.split())[:160]!r})")
+            raise TimeoutError(
+                f"{what}: still at {page.url.split('?')[0]} ({' '.join(text.split())[:160]!r})"
+            )
         await asyncio.sleep(0.2)
 
 
@@ -315,7 +331,8 @@ def stuck_page_reloader(student: Student, hub):
         student.reloads.append(
             f"spawn-pending page still shown {STUCK_S} s after the server was ready; "
             f"console errors {student.log.console_errors[:2]}, "
-            f"failed requests {student.log.failed_requests[:2]}")
+            f"failed requests {student.log.failed_requests[:2]}"
+        )
         state["since"] = None
         await page.reload(wait_until="commit")
 
@@ -337,27 +354,35 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
     await page.fill("#password_input", "any password")
     t_login = time.monotonic()
     await page.click("#login_submit")
-    await wait_for_path(page, re.compile(r"/user/[^/]+/git-pull"), deadline, "spawn",
-                        stuck_page_reloader(student, hub))
+    await wait_for_path(
+        page,
+        re.compile(r"/user/[^/]+/git-pull"),
+        deadline,
+        "spawn",
+        stuck_page_reloader(student, hub),
+    )
     t_pull = time.monotonic()
     student.spawn_s = t_pull - t_login
     await wait_for_path(page, re.compile(r"/user/[^/]+/voila/render/"), deadline, "pull")
     t_voila = time.monotonic()
     student.pull_s = t_voila - t_pull
     left = max(1.0, deadline - time.monotonic())
-    await page.wait_for_function(load.INTERACTIVE_OR_FAILED,
-                                 arg=[list(bs.FAILURE_TEXTS), load.EMPTY_PAGE_MS],
-                                 timeout=left * 1000, polling=50)
+    await page.wait_for_function(
+        load.INTERACTIVE_OR_FAILED,
+        arg=[list(bs.FAILURE_TEXTS), load.EMPTY_PAGE_MS],
+        timeout=left * 1000,
+        polling=50,
+    )
     if await page.evaluate("() => window.__tti") is None:
         text = await page.inner_text("body")
-        raise RuntimeError("the voila page failed: "
-                           f"{[t for t in bs.FAILURE_TEXTS if t in text] or text[-160:]!r}")
+        raise RuntimeError(
+            f"the voila page failed: {[t for t in bs.FAILURE_TEXTS if t in text] or text[-160:]!r}"
+        )
     t_tti = time.monotonic()
     label = (await page.inner_text(".stage-label")).strip()
     if not label.startswith("Stage 1 of 9:"):
         raise RuntimeError(f"first label {label!r}")
-    click = await page.evaluate(lat.CLICK_ONCE, {"button": "Next", "quietMs": 50,
-                                                 "maxMs": 15_000})
+    click = await page.evaluate(lat.CLICK_ONCE, {"button": "Next", "quietMs": 50, "maxMs": 15_000})
     if not click["text"].strip().startswith("Stage 2 of 9:"):
         raise RuntimeError(f"after Next the label reads {click['text']!r}")
     student.tti_s = t_tti - t0
@@ -403,8 +428,14 @@ def cpu_now(hub) -> CpuSample:
     hub_tree = {procs["hub"], *descendants(procs["hub"])}
     me = os.getpid()
     client = sum(ticks(p) for p in descendants(me) if p not in hub_tree)
-    return CpuSample(hub_own / tick, proxy / tick, singleuser / tick, kernels / tick,
-                     culler / tick, client / tick)
+    return CpuSample(
+        hub_own / tick,
+        proxy / tick,
+        singleuser / tick,
+        kernels / tick,
+        culler / tick,
+        client / tick,
+    )
 
 
 def memory_snapshot(hub, mods) -> dict:
@@ -414,8 +445,11 @@ def memory_snapshot(hub, mods) -> dict:
 
     def mem(pid):
         m = load.memory_of(pid)
-        return None if m is None else {"rss": m.rss / MIB, "pss": (m.pss or 0) / MIB,
-                                        "uss": (m.uss or 0) / MIB}
+        return (
+            None
+            if m is None
+            else {"rss": m.rss / MIB, "pss": (m.pss or 0) / MIB, "uss": (m.uss or 0) / MIB}
+        )
 
     def total(pids):
         parts = [m for m in (mem(p) for p in pids) if m]
@@ -435,14 +469,21 @@ async def run_wave(hub, browser, link: str, names: list[str], args, mods) -> dic
 
     async def guarded(student):
         try:
-            await asyncio.wait_for(arrive(student, browser, link, args.timeout, mods, hub),
-                                   args.timeout + args.spread + 30)
+            await asyncio.wait_for(
+                arrive(student, browser, link, args.timeout, mods, hub),
+                args.timeout + args.spread + 30,
+            )
         except Exception as exc:
             first = (str(exc) or type(exc).__name__).splitlines()[0]
             log = student.log
-            seen = "" if log is None else (
-                f"; console errors {log.console_errors[:2]}, page errors "
-                f"{log.page_errors[:2]}, failed requests {log.failed_requests[:2]}")
+            seen = (
+                ""
+                if log is None
+                else (
+                    f"; console errors {log.console_errors[:2]}, page errors "
+                    f"{log.page_errors[:2]}, failed requests {log.failed_requests[:2]}"
+                )
+            )
             student.problems.append(f"{type(exc).__name__}: {first[:300]}{seen}")
 
     cpu0 = await asyncio.to_thread(cpu_now, hub)
@@ -510,12 +551,18 @@ async def compare_pages(hub, browser, remote: Path, users: int, mods) -> dict:
         name = f"compare-{i + 1}"
         home = hub.home(name)
         home.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["git", "clone", "--quiet", "--depth", "1", remote.as_uri(),
-                        str(home / remote.name)], check=True, timeout=120)
+        subprocess.run(
+            ["git", "clone", "--quiet", "--depth", "1", remote.as_uri(), str(home / remote.name)],
+            check=True,
+            timeout=120,
+        )
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(lat.MINIMAL_SOURCE)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, home / MINIMAL_NOTEBOOK)
         await asyncio.to_thread(hub.start_server, name)
         context = await browser.new_context(viewport={"width": 1280, "height": 900})
@@ -531,13 +578,21 @@ async def compare_pages(hub, browser, remote: Path, users: int, mods) -> dict:
         minimal = hub.user_url(name, f"voila/render/{MINIMAL_NOTEBOOK}")
         row = {}
         # The first voila page of a new server also loads voila's templates: untimed.
-        for key, url in (("warm-up", minimal), ("minimal", minimal), ("app_first", app),
-                         ("app_later", app), ("minimal_again", minimal)):
+        for key, url in (
+            ("warm-up", minimal),
+            ("minimal", minimal),
+            ("app_first", app),
+            ("app_later", app),
+            ("minimal_again", minimal),
+        ):
             await asyncio.to_thread(wait_calm, hub)
             await page.goto(url, wait_until="commit", timeout=120_000)
-            await page.wait_for_function(load.INTERACTIVE_OR_FAILED,
-                                         arg=[list(bs.FAILURE_TEXTS), load.EMPTY_PAGE_MS],
-                                         timeout=120_000, polling=20)
+            await page.wait_for_function(
+                load.INTERACTIVE_OR_FAILED,
+                arg=[list(bs.FAILURE_TEXTS), load.EMPTY_PAGE_MS],
+                timeout=120_000,
+                polling=20,
+            )
             tti = await page.evaluate("() => window.__tti")
             html = await page.evaluate(load.HTML_DONE)
             if tti is None:
@@ -551,8 +606,9 @@ async def compare_pages(hub, browser, remote: Path, users: int, mods) -> dict:
     def med(key, field_="tti_ms"):
         return statistics.median(r[key][field_] for r in rows)
 
-    minimal = statistics.median([r[k]["tti_ms"] for r in rows
-                                 for k in ("minimal", "minimal_again")])
+    minimal = statistics.median(
+        [r[k]["tti_ms"] for r in rows for k in ("minimal", "minimal_again")]
+    )
     return {
         "users": users,
         "minimal_tti_ms": minimal,
@@ -560,8 +616,9 @@ async def compare_pages(hub, browser, remote: Path, users: int, mods) -> dict:
         "app_later_tti_ms": med("app_later"),
         "ratio_first": med("app_first") / minimal,
         "ratio_later": med("app_later") / minimal,
-        "minimal_html_ms": statistics.median([r[k]["html_ms"] for r in rows
-                                              for k in ("minimal", "minimal_again")]),
+        "minimal_html_ms": statistics.median(
+            [r[k]["html_ms"] for r in rows for k in ("minimal", "minimal_again")]
+        ),
         "app_first_html_ms": med("app_first", "html_ms"),
         "app_later_html_ms": med("app_later", "html_ms"),
         "rows": rows,
@@ -588,8 +645,13 @@ print("APP-COST " + json.dumps({"import": (t1 - t0) * 1e3, "first_app": (t2 - t1
 def committed_course_lib(target: Path) -> Path:
     """``course_lib`` as committed at HEAD, extracted under ``target`` (for PYTHONPATH)."""
     target.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "HEAD", "course_lib"], cwd=REPO_ROOT,
-                             capture_output=True, check=True, timeout=60).stdout
+    archive = subprocess.run(
+        ["git", "archive", "HEAD", "course_lib"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True, timeout=60)
     return target
 
@@ -600,14 +662,18 @@ def app_start_cost(repo: Path, snapshot: Path) -> dict:
     from jupyter_client.manager import start_new_kernel
 
     home = Path(tempfile.mkdtemp(prefix="bench-hub-home-"))
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"MPLBACKEND", "COURSE_LIB_CACHE", "XDG_CACHE_HOME"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MPLBACKEND", "COURSE_LIB_CACHE", "XDG_CACHE_HOME"}
+    }
     env["HOME"] = str(home)
     env["PYTHONPATH"] = str(snapshot)
     try:
         t0 = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(repo),
-                                  startup_timeout=120)
+        km, kc = start_new_kernel(
+            kernel_name="python3", env=env, cwd=str(repo), startup_timeout=120
+        )
         started = (time.perf_counter() - t0) * 1e3
         try:
             out = []
@@ -621,7 +687,7 @@ def app_start_cost(repo: Path, snapshot: Path) -> dict:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
         line = next(ln for ln in "".join(out).splitlines() if ln.startswith("APP-COST "))
-        cost = json.loads(line[len("APP-COST "):])
+        cost = json.loads(line[len("APP-COST ") :])
         cost["kernel_start"] = started
         return cost
     finally:
@@ -633,13 +699,21 @@ def versions() -> dict:
 
     def run(cmd):
         try:
-            return subprocess.run(cmd, capture_output=True, text=True,
-                                  timeout=30).stdout.strip().split()[-1]
+            return (
+                subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+                .stdout.strip()
+                .split()[-1]
+            )
         except Exception:
             return "unknown"
 
-    mem_kib = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines()
-                       if ln.startswith("MemTotal:")).split()[1])
+    mem_kib = int(
+        next(
+            ln
+            for ln in Path("/proc/meminfo").read_text().splitlines()
+            if ln.startswith("MemTotal:")
+        ).split()[1]
+    )
     from hub.hub_server import installed_proxy
 
     proxy = installed_proxy()
@@ -655,8 +729,9 @@ def versions() -> dict:
         "voila": version("voila"),
         "nbgitpuller": version("nbgitpuller"),
         "ipykernel": version("ipykernel"),
-        "chromium": run(["/usr/bin/chromium", "--version"]) if Path(
-            "/usr/bin/chromium").exists() else "unknown",
+        "chromium": run(["/usr/bin/chromium", "--version"])
+        if Path("/usr/bin/chromium").exists()
+        else "unknown",
     }
 
 
@@ -673,12 +748,17 @@ def per_student(wave: dict, idle: dict, loaded: dict, names: list[str]) -> dict:
     hub_growth = (loaded["hub"]["pss"] - idle["hub"]["pss"]) / n
     proxy_growth = (loaded["proxy"]["pss"] - idle["proxy"]["pss"]) / n
     return {
-        "hub_idle": idle["hub"], "hub_loaded": loaded["hub"],
-        "proxy_idle": idle["proxy"], "proxy_loaded": loaded["proxy"],
-        "server": server, "kernel": kernel,
+        "hub_idle": idle["hub"],
+        "hub_loaded": loaded["hub"],
+        "proxy_idle": idle["proxy"],
+        "proxy_loaded": loaded["proxy"],
+        "server": server,
+        "kernel": kernel,
         "kernels_per_student": len(kernels) / n,
-        "per_student_pss": (server["pss"] or 0) + (kernel["pss"] or 0) * len(kernels) / n
-        + hub_growth + proxy_growth,
+        "per_student_pss": (server["pss"] or 0)
+        + (kernel["pss"] or 0) * len(kernels) / n
+        + hub_growth
+        + proxy_growth,
         "servers_measured": len(servers),
     }
 
@@ -702,20 +782,34 @@ async def measure(args, executable: str) -> dict:
     # The committed course_lib, not the work tree (which may be mid-edit): every single-user
     # server and kernel imports this copy first.
     snapshot = committed_course_lib(workdir / "course-lib-snapshot")
-    hub = hs.Hub(workdir / "hub", proxy, culler_timeout=3600, cull_every=300,
-                 start_timeout=args.start_timeout, http_timeout=args.http_timeout,
-                 environment={"PYTHONPATH": str(snapshot)})
-    results = {"date": datetime.date.today().isoformat(), "quick": args.quick,
-               "load_average_before": os.getloadavg()[0],
-               "spread_s": args.spread, "timeout_s": args.timeout,
-               "machine": versions(),
-               "settings": {
-                   "singleuser": json.loads((hs.SHIPPED_CONFIG_DIR /
-                                             "jupyter_server_config.json").read_text()),
-                   "hub": {"Spawner.start_timeout": args.start_timeout,
-                           "Spawner.http_timeout": args.http_timeout,
-                           "culler": "--timeout=3600 --cull-every=300"}},
-               "waves": []}
+    hub = hs.Hub(
+        workdir / "hub",
+        proxy,
+        culler_timeout=3600,
+        cull_every=300,
+        start_timeout=args.start_timeout,
+        http_timeout=args.http_timeout,
+        environment={"PYTHONPATH": str(snapshot)},
+    )
+    results = {
+        "date": datetime.date.today().isoformat(),
+        "quick": args.quick,
+        "load_average_before": os.getloadavg()[0],
+        "spread_s": args.spread,
+        "timeout_s": args.timeout,
+        "machine": versions(),
+        "settings": {
+            "singleuser": json.loads(
+                (hs.SHIPPED_CONFIG_DIR / "jupyter_server_config.json").read_text()
+            ),
+            "hub": {
+                "Spawner.start_timeout": args.start_timeout,
+                "Spawner.http_timeout": args.http_timeout,
+                "culler": "--timeout=3600 --cull-every=300",
+            },
+        },
+        "waves": [],
+    }
     hub.start(timeout=120)
     try:
         link = on_hub(readme_link_to("voila/render"), hub.base_url, remote.as_uri())
@@ -731,10 +825,13 @@ async def measure(args, executable: str) -> dict:
                     print(f"wave {w}: {size} students ...", flush=True)
                     wave, loaded = await run_wave(hub, browser, link, names, args, mods)
                     results["waves"].append(wave)
-                    print(f"  {wave['interactive']} of {size} interactive; TTI median "
-                          f"{fmt_s(wave['tti_s']['median'])}, p95 {fmt_s(wave['tti_s']['p95'])}"
-                          f"; spawn median {fmt_s(wave['spawn_s']['median'])}; "
-                          f"wall {wave['wall_s']:.0f} s", flush=True)
+                    print(
+                        f"  {wave['interactive']} of {size} interactive; TTI median "
+                        f"{fmt_s(wave['tti_s']['median'])}, p95 {fmt_s(wave['tti_s']['p95'])}"
+                        f"; spawn median {fmt_s(wave['spawn_s']['median'])}; "
+                        f"wall {wave['wall_s']:.0f} s",
+                        flush=True,
+                    )
                     for name, problems in wave["failures"].items():
                         print(f"  FAIL {name}: {'; '.join(problems)}", flush=True)
                     last = (wave, loaded, names)
@@ -745,14 +842,17 @@ async def measure(args, executable: str) -> dict:
                     largest = size
                 wave, loaded, names = last
                 results["largest_all_interactive"] = largest
-                results["class"] = {k: wave[k] for k in ("students", "interactive", "tti_s",
-                                                         "spawn_s", "pull_s", "wall_s")}
+                results["class"] = {
+                    k: wave[k]
+                    for k in ("students", "interactive", "tti_s", "spawn_s", "pull_s", "wall_s")
+                }
                 results["memory_mib"] = per_student(wave, idle, loaded, names)
                 n = wave["students"]
                 results["cpu_per_student_s"] = {k: v / n for k, v in wave["cpu_s"].items()}
                 print("comparing the app with a minimal page ...", flush=True)
-                results["app_vs_minimal"] = await compare_pages(hub, browser, remote,
-                                                                args.compare, mods)
+                results["app_vs_minimal"] = await compare_pages(
+                    hub, browser, remote, args.compare, mods
+                )
             finally:
                 await browser.close()
     finally:
@@ -760,8 +860,8 @@ async def measure(args, executable: str) -> dict:
     results["load_average_after"] = os.getloadavg()[0]
     results["app_start_cost_ms"] = await asyncio.to_thread(app_start_cost, REPO_ROOT, snapshot)
     results["course_lib_commit"] = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-        check=True).stdout.strip()
+        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     results["recommended_memory_mib"] = recommended_memory(results)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
@@ -795,8 +895,11 @@ def main() -> int:
         if decision.action != "run":
             print(decision.message, file=sys.stderr)
             return 1
-        print(f"{args.students} students{' (quick)' if args.quick else ''}; load average "
-              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+        print(
+            f"{args.students} students{' (quick)' if args.quick else ''}; load average "
+            f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+            flush=True,
+        )
         results = asyncio.run(measure(args, decision.executable))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=1) + "\n")

@@ -90,7 +90,10 @@ def install_proxy(npm: str, directory: Path | None = None, timeout: float = 300)
         shutil.copyfile(HERE / name, directory / name)
     result = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=directory, capture_output=True, text=True, timeout=timeout,
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise RuntimeError(f"npm ci in {directory} failed:\n{result.stdout}\n{result.stderr}")
@@ -110,8 +113,10 @@ def proxy_decision(env) -> tuple[str, str]:
     npm = shutil.which("npm")
     if npm:
         return "run", f"configurable-http-proxy will be installed with {npm} ci"
-    message = ("configurable-http-proxy is not installed and there is no npm to install it "
-               "(apt-get install -y nodejs npm)")
+    message = (
+        "configurable-http-proxy is not installed and there is no npm to install it "
+        "(apt-get install -y nodejs npm)"
+    )
     if browser_required(env):
         return "fail", message + " (hub tests are mandatory: CI or COURSE_REQUIRE_BROWSER=1)"
     return "skip", message + "; hub tests skipped"
@@ -133,8 +138,9 @@ def proxy_command() -> Path:
 
 def git(*args: str, cwd: Path | None = None, timeout: float = 60) -> str:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LANG": "C"}
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=timeout, env=env)
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
     if result.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -161,8 +167,17 @@ def commit_upstream(bare: Path, work: Path, change, message: str) -> None:
     git("pull", "--quiet", cwd=work)
     change(work)
     git("add", "-A", cwd=work)
-    git("-c", "user.name=Instructor", "-c", "user.email=instructor@example.org",
-        "commit", "--quiet", "-m", message, cwd=work)
+    git(
+        "-c",
+        "user.name=Instructor",
+        "-c",
+        "user.email=instructor@example.org",
+        "commit",
+        "--quiet",
+        "-m",
+        message,
+        cwd=work,
+    )
     git("push", "--quiet", "origin", "HEAD:main", cwd=work)
 
 
@@ -234,19 +249,24 @@ class Hub(ServerProcess):
             "http_timeout": http_timeout,
             "concurrent_spawn_limit": concurrent_spawn_limit,
             "user_args": dict(user_args or {}),
-            "user_config_path": {k: [str(p) for p in v]
-                                 for k, v in (user_config_path or {}).items()},
+            "user_config_path": {
+                k: [str(p) for p in v] for k, v in (user_config_path or {}).items()
+            },
             "user_default_url": dict(user_default_url or {}),
             "environment": dict(environment or {}),
             "log_dir": str(self.singleuser_log_dir),
-            "culler": {"timeout": culler_timeout, "cull_every": cull_every,
-                       "only_users": list(cull_only or [])},
+            "culler": {
+                "timeout": culler_timeout,
+                "cull_every": cull_every,
+                "only_users": list(cull_only or []),
+            },
         }
         settings_path = self.state_dir / "hub-settings.json"
         settings_path.write_text(json.dumps(self.settings, indent=1))
         argv = [str(VENV_BIN / "jupyterhub"), "-f", str(HUB_CONFIG)]
-        super().__init__(argv, self.state_dir, port, "/hub/health",
-                         {"COURSE_HUB_SETTINGS": str(settings_path)})
+        super().__init__(
+            argv, self.state_dir, port, "/hub/health", {"COURSE_HUB_SETTINGS": str(settings_path)}
+        )
 
     # -- files
     def home(self, user: str) -> Path:
@@ -267,9 +287,13 @@ class Hub(ServerProcess):
         """(status, parsed JSON body or None); HTTP errors are returned, not raised."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            url, data=data, method=method,
-            headers={"Authorization": f"token {self.api_token}",
-                     "Content-Type": "application/json"},
+            url,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"token {self.api_token}",
+                "Content-Type": "application/json",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as resp:
@@ -311,8 +335,10 @@ class Hub(ServerProcess):
                 self.remember_children()
                 return server
             time.sleep(0.25)
-        raise HubError(f"{user}'s server not ready within {timeout:.0f} s; its log:\n"
-                       f"{self.singleuser_log(user)[-3000:]}")
+        raise HubError(
+            f"{user}'s server not ready within {timeout:.0f} s; its log:\n"
+            f"{self.singleuser_log(user)[-3000:]}"
+        )
 
     def stop_server(self, user: str, timeout: float = 60) -> None:
         self.remember_children()
@@ -333,8 +359,14 @@ class Hub(ServerProcess):
         """The hub's process tree by role: ``hub`` pid, ``proxy`` pids, ``services`` pids,
         ``servers`` {user: pid}, ``kernels`` {user: [pid]}, ``other`` pids."""
         self.remember_children()
-        found = {"hub": self.proc.pid, "proxy": [], "services": [], "servers": {},
-                 "kernels": {}, "other": []}
+        found = {
+            "hub": self.proc.pid,
+            "proxy": [],
+            "services": [],
+            "servers": {},
+            "kernels": {},
+            "other": [],
+        }
         tree = descendants(self.proc.pid)
         for pid in tree:
             argv = command_line(pid)
