@@ -47,6 +47,7 @@ Usage: .venv/bin/python benchmarks/bench_hub.py [--students 30 | --quick] [--spr
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import datetime
 import json
@@ -138,9 +139,40 @@ def spawn_failures(results: dict) -> int:
     )
 
 
+def failure_kind(problem: str) -> str:
+    """One failed student's problem in a few words."""
+    if "Spawn failed" in problem:
+        return '"Spawn failed"'
+    if problem.startswith("app page errors:"):
+        try:  # the repr of a list of messages
+            first = ast.literal_eval(problem.removeprefix("app page errors:").strip())[0]
+        except (ValueError, SyntaxError, IndexError):
+            first = problem
+        return f"an error on the app's page ({first.splitlines()[0][:60]})"
+    if "wait_for_function" in problem:
+        return "the app's page not interactive in time"
+    for stage, words in (("spawn:", "stuck before their server"), ("pull:", "stuck in the clone")):
+        if stage in problem:
+            return words
+    return problem.split(";")[0][:80]
+
+
+def failure_summary(wave: dict) -> str:
+    """The failed students of a wave, counted by kind."""
+    kinds: dict[str, int] = {}
+    for problems in wave["failures"].values():
+        kind = failure_kind(problems[0]) if problems else "unknown"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return "; ".join(f"{n} x {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
 def render_figures(results: dict, defaults: dict | None = None) -> str:
     """The figures block of docs/hub.md, from the JSON results (and, if given, the run with
     JupyterHub's default spawn timeouts)."""
+
+    def others(wave: dict) -> str:
+        return f"; failed: {failure_summary(wave)}" if wave["failures"] else ""
+
     cls = results["class"]
     mem = results["memory_mib"]
     cpu = results["cpu_per_student_s"]
@@ -149,6 +181,7 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
     cost = results["app_start_cost_ms"]
     m = results["machine"]
     hub_set = results["settings"]["hub"]
+    basis = next(w for w in results["waves"] if w["students"] == results["per_student_basis"])
     lines = [
         DOCS_BEGIN,
         "",
@@ -166,23 +199,35 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
         f"| hub settings | `Spawner.http_timeout` {hub_set['Spawner.http_timeout']} s, "
         f"`start_timeout` {hub_set['Spawner.start_timeout']} s, culler {hub_set['culler']} |",
         f"| students interactive, class of {cls['students']} | {cls['interactive']} of "
-        f"{cls['students']} |",
+        f"{cls['students']}{others(results['waves'][-1])} |",
+        f'| students of that class who reloaded the hub\'s "server starting" page (stuck '
+        f"after their server was ready) | {len(results['waves'][-1].get('reloads', {}))} |",
         f"| largest class where every student got the app | "
         f"{results['largest_all_interactive']}"
         f"{'' if results['largest_all_interactive'] < cls['students'] else ' (no larger tried)'}"
         " |",
-        f"| time-to-interactive from opening the link, median / p95 | "
-        f"{fmt_s(cls['tti_s']['median'])} / {fmt_s(cls['tti_s']['p95'])} |",
-        f"| of which the hub starting the server, median / p95 | "
+        f"| class of {cls['students']}: time-to-interactive from opening the link, "
+        f"median / p95 | {fmt_s(cls['tti_s']['median'])} / {fmt_s(cls['tti_s']['p95'])} |",
+        f"| class of {cls['students']}: the hub starting the server, median / p95 | "
         f"{fmt_s(cls['spawn_s']['median'])} / {fmt_s(cls['spawn_s']['p95'])} |",
-        f"| of which nbgitpuller's clone, median | {fmt_s(cls['pull_s']['median'])} |",
+        f"| class of {cls['students']}: nbgitpuller's clone, median | "
+        f"{fmt_s(cls['pull_s']['median'])} |",
+        f"| time-to-interactive in the wave of {basis['students']}, median / p95 | "
+        f"{fmt_s(basis['tti_s']['median'])} / {fmt_s(basis['tti_s']['p95'])} |",
+        f"| of which the hub starting the server, median / p95 | "
+        f"{fmt_s(basis['spawn_s']['median'])} / {fmt_s(basis['spawn_s']['p95'])} |",
+        f"| the hub's own count of a server's start (what `http_timeout` limits), "
+        f"median / max | {fmt_s(basis['server_start_s']['median'])} / "
+        f"{fmt_s(basis['server_start_s']['max'])} |",
+        f"| the per-student rows below were measured in the wave of | "
+        f"{results['per_student_basis']} students |",
         f"| server CPU per student: hub / proxy / single-user server + kernel | "
         f"{cpu['hub']:.2f} / {cpu['proxy']:.2f} / {cpu['singleuser']:.2f} + "
         f"{cpu['kernels']:.2f} s |",
         f"| browser CPU per student (on the same cores here) | {cpu['client']:.1f} s |",
-        f"| hub process, idle / with the class (PSS) | {mem['hub_idle']['pss']:.0f} / "
+        f"| hub process, idle / with every page open (PSS) | {mem['hub_idle']['pss']:.0f} / "
         f"{mem['hub_loaded']['pss']:.0f} MiB |",
-        f"| proxy process, idle / with the class (PSS) | {mem['proxy_idle']['pss']:.0f} / "
+        f"| proxy process, idle / with every page open (PSS) | {mem['proxy_idle']['pss']:.0f} / "
         f"{mem['proxy_loaded']['pss']:.0f} MiB |",
         f"| per student: single-user server (PSS / RSS) | {mem['server']['pss']:.0f} / "
         f"{mem['server']['rss']:.0f} MiB |",
@@ -213,8 +258,14 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
             f"`start_timeout` {dset['Spawner.start_timeout']} s (run of {defaults['date']}, "
             f"load average {defaults['load_average_before']:.1f}): class of "
             f"{dcls['students']} | {dcls['interactive']} of {dcls['students']} interactive, "
-            f'{spawn_failures(defaults)} "Spawn failed" |'
+            f'{spawn_failures(defaults)} "Spawn failed"{others(defaults["waves"][-1])} |'
         )
+        for w in defaults["waves"]:
+            lines.append(
+                f"| same run, wave of {w['students']}: interactive; the hub's count of a "
+                f"server's start, median / max | {w['interactive']} of {w['students']}; "
+                f"{fmt_s(w['server_start_s']['median'])} / {fmt_s(w['server_start_s']['max'])} |"
+            )
     lines += ["", DOCS_END]
     return "\n".join(lines)
 
@@ -275,6 +326,7 @@ class Student:
     tti_s: float | None = None
     problems: list[str] = field(default_factory=list)
     reloads: list[str] = field(default_factory=list)
+    hub_page_errors: list[str] = field(default_factory=list)
     log: object = None
 
     @property
@@ -334,7 +386,10 @@ def stuck_page_reloader(student: Student, hub):
             f"failed requests {student.log.failed_requests[:2]}"
         )
         state["since"] = None
-        await page.reload(wait_until="commit")
+        try:
+            await page.reload(wait_until="commit")
+        except Exception as exc:  # the page moved on by itself meanwhile: nothing to do
+            student.reloads[-1] += f" (the reload was overtaken: {str(exc).splitlines()[0]})"
 
     return check
 
@@ -343,6 +398,9 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
     bs, lat, load = mods["bs"], mods["lat"], mods["load"]
     await asyncio.sleep(student.delay)
     student.context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    # Every step may take long when the machine is saturated: bounded by the student's
+    # deadline, not Playwright's default 30 s.
+    student.context.set_default_timeout(timeout * 1000)
     await student.context.add_init_script(lat.TTI_INIT_SCRIPT)
     page = student.page = await student.context.new_page()
     student.log = bs.PageLog().attach(page)
@@ -366,6 +424,10 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
     await wait_for_path(page, re.compile(r"/user/[^/]+/voila/render/"), deadline, "pull")
     t_voila = time.monotonic()
     student.pull_s = t_voila - t_pull
+    # Errors so far came from the hub's and nbgitpuller's pages (a slow hub page can time
+    # out loading its scripts); only the app's page errors make the student fail.
+    student.hub_page_errors = list(student.log.page_errors)
+    hub_errors = len(student.log.page_errors)
     left = max(1.0, deadline - time.monotonic())
     await page.wait_for_function(
         load.INTERACTIVE_OR_FAILED,
@@ -386,8 +448,8 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
     if not click["text"].strip().startswith("Stage 2 of 9:"):
         raise RuntimeError(f"after Next the label reads {click['text']!r}")
     student.tti_s = t_tti - t0
-    if student.log.page_errors:
-        student.problems.append(f"page errors: {student.log.page_errors[:2]}")
+    if student.log.page_errors[hub_errors:]:
+        student.problems.append(f"app page errors: {student.log.page_errors[hub_errors:][:2]}")
 
 
 @dataclass
@@ -493,6 +555,13 @@ async def run_wave(hub, browser, link: str, names: list[str], args, mods) -> dic
     cpu = (await asyncio.to_thread(cpu_now, hub)) - cpu0
     loaded = await asyncio.to_thread(memory_snapshot, hub, mods)
     ok = [s for s in students if s.ok]
+    # The hub's own measure of each server's start (spawn request to the server answering):
+    # what Spawner.http_timeout limits.
+    started = {
+        m.group(1): float(m.group(2))
+        for m in re.finditer(r"User (\S+) took ([0-9.]+) seconds to start", hub.log_text())
+        if m.group(1) in names
+    }
     wave = {
         "students": len(students),
         "interactive": len(ok),
@@ -500,9 +569,11 @@ async def run_wave(hub, browser, link: str, names: list[str], args, mods) -> dic
         "tti_s": summary([s.tti_s for s in ok]),
         "spawn_s": summary([s.spawn_s for s in students if s.spawn_s is not None]),
         "pull_s": summary([s.pull_s for s in students if s.pull_s is not None]),
+        "server_start_s": summary(list(started.values())),
         "cpu_s": cpu.__dict__,
         "failures": {s.name: s.problems for s in students if not s.ok},
         "reloads": {s.name: s.reloads for s in students if s.reloads},
+        "hub_page_errors": {s.name: s.hub_page_errors for s in students if s.hub_page_errors},
         "interactive_after_a_reload": sum(1 for s in ok if s.reloads),
     }
     for s in students:
@@ -642,11 +713,11 @@ print("APP-COST " + json.dumps({"import": (t1 - t0) * 1e3, "first_app": (t2 - t1
 """
 
 
-def committed_course_lib(target: Path) -> Path:
-    """``course_lib`` as committed at HEAD, extracted under ``target`` (for PYTHONPATH)."""
+def committed_course_lib(target: Path, commit: str) -> Path:
+    """``course_lib`` as committed at ``commit``, extracted under ``target`` (for PYTHONPATH)."""
     target.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "archive", "HEAD", "course_lib"],
+        ["git", "archive", commit, "course_lib"],
         cwd=REPO_ROOT,
         capture_output=True,
         check=True,
@@ -781,7 +852,10 @@ async def measure(args, executable: str) -> dict:
     remote = hs.bare_course_repo(workdir)
     # The committed course_lib, not the work tree (which may be mid-edit): every single-user
     # server and kernel imports this copy first.
-    snapshot = committed_course_lib(workdir / "course-lib-snapshot")
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    snapshot = committed_course_lib(workdir / "course-lib-snapshot", commit)
     hub = hs.Hub(
         workdir / "hub",
         proxy,
@@ -793,6 +867,7 @@ async def measure(args, executable: str) -> dict:
     )
     results = {
         "date": datetime.date.today().isoformat(),
+        "course_lib_commit": commit,
         "quick": args.quick,
         "load_average_before": os.getloadavg()[0],
         "spread_s": args.spread,
@@ -819,7 +894,7 @@ async def measure(args, executable: str) -> dict:
             try:
                 await asyncio.to_thread(wait_calm, hub)
                 idle = await asyncio.to_thread(memory_snapshot, hub, mods)
-                largest, last = 0, None
+                largest = 0
                 for w, size in enumerate(sizes, 1):
                     names = [f"w{w}-s{i + 1:02d}" for i in range(size)]
                     print(f"wave {w}: {size} students ...", flush=True)
@@ -834,21 +909,37 @@ async def measure(args, executable: str) -> dict:
                     )
                     for name, problems in wave["failures"].items():
                         print(f"  FAIL {name}: {'; '.join(problems)}", flush=True)
-                    last = (wave, loaded, names)
+                    # Memory with every page of the wave still open.
+                    wave["memory_mib"] = per_student(wave, idle, loaded, names)
                     await stop_all(hub, names)
                     await asyncio.to_thread(wait_calm, hub)
                     if wave["interactive"] < size:
                         break
                     largest = size
-                wave, loaded, names = last
+                wave = results["waves"][-1]
                 results["largest_all_interactive"] = largest
                 results["class"] = {
                     k: wave[k]
-                    for k in ("students", "interactive", "tti_s", "spawn_s", "pull_s", "wall_s")
+                    for k in (
+                        "students",
+                        "interactive",
+                        "tti_s",
+                        "spawn_s",
+                        "pull_s",
+                        "wall_s",
+                        "reloads",
+                        "hub_page_errors",
+                    )
                 }
-                results["memory_mib"] = per_student(wave, idle, loaded, names)
-                n = wave["students"]
-                results["cpu_per_student_s"] = {k: v / n for k, v in wave["cpu_s"].items()}
+                # Per-student costs from the largest wave where every student had the app
+                # (a wave that did not finish loading would understate them).
+                done = [w for w in results["waves"] if w["interactive"] == w["students"]]
+                basis = done[-1] if done else wave
+                results["per_student_basis"] = basis["students"]
+                results["memory_mib"] = basis["memory_mib"]
+                results["cpu_per_student_s"] = {
+                    k: v / basis["students"] for k, v in basis["cpu_s"].items()
+                }
                 print("comparing the app with a minimal page ...", flush=True)
                 results["app_vs_minimal"] = await compare_pages(
                     hub, browser, remote, args.compare, mods
@@ -859,9 +950,6 @@ async def measure(args, executable: str) -> dict:
         hub.stop(grace=60)
     results["load_average_after"] = os.getloadavg()[0]
     results["app_start_cost_ms"] = await asyncio.to_thread(app_start_cost, REPO_ROOT, snapshot)
-    results["course_lib_commit"] = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
     results["recommended_memory_mib"] = recommended_memory(results)
     shutil.rmtree(workdir, ignore_errors=True)
     return results

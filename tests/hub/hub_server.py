@@ -154,6 +154,8 @@ def bare_course_repo(parent: Path) -> Path:
     suffix included, and the README's link opens ``backprop-courseware/...``."""
     bare = parent / REPO_NAME
     git("init", "--quiet", "--bare", str(bare))
+    # CI checkouts are often shallow; a push from a shallow clone needs this on the receiver.
+    git("config", "receive.shallowUpdate", "true", cwd=bare)
     git("push", "--quiet", str(bare), "HEAD:refs/heads/main", cwd=REPO_ROOT, timeout=120)
     git("symbolic-ref", "HEAD", "refs/heads/main", cwd=bare)
     return bare
