@@ -11,7 +11,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=120 \
           --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: app test lab lint unit notebooks bench clean
+.PHONY: app test lab lint unit notebooks graphs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ notebooks: $(STAMP)
 			--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
 	$(PY) scripts/strip_widget_views.py $(NOTEBOOKS)
+
+# Redraw the computation graphs the package ships (after a change to course_lib/figures.py
+# or the stage names; tests/test_widgets.py fails until they are redrawn).
+graphs: $(STAMP)
+	$(PY) scripts/draw_graphs.py
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done

@@ -165,6 +165,8 @@ IMPORT_EVERY_MODULE = """
 import importlib, pkgutil, course_lib
 for module in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
     importlib.import_module(module.name)
+from course_lib.widgets import graph_cache
+assert graph_cache.shipped_graphs() is not None, "the installed graphs.json is not read"
 print(course_lib.__file__)
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import base64
 import html
+import io
 import json
 import logging
 import os
@@ -563,17 +564,78 @@ def _no_drawing():
     raise AssertionError("the graphs were drawn again")
 
 
-def test_graphs_are_drawn_once_then_read_from_the_cache(tmp_path, monkeypatch, graphs):
+@pytest.fixture
+def unshipped(tmp_path, monkeypatch):
+    """As if the shipped graphs were older than the drawing code (an edited figures.py)."""
+    monkeypatch.setattr(graph_cache, "SHIPPED", tmp_path / "shipped-graphs.json")
+    return graph_cache.SHIPPED
+
+
+def test_the_shipped_graphs_are_up_to_date_with_the_drawing_code():
+    assert graph_cache.shipped_graphs() is not None, (
+        "course_lib/widgets/graphs.json is older than course_lib/figures.py or the stage "
+        "names: run `make graphs` and commit it"
+    )
+
+
+def test_the_shipped_graphs_are_what_the_code_draws():
+    from PIL import Image
+
+    def decoded(img_html):
+        alt, src = re.fullmatch(
+            r'<img alt="(.*)" src="data:image/png;base64,([^"]*)".*', img_html
+        ).groups()
+        pixels = Image.open(io.BytesIO(base64.b64decode(src)))
+        return alt, np.asarray(pixels.convert("RGB"), dtype=float)
+
+    drawn = graph_cache.render_graph_images()
+    for index, shipped in graph_cache.shipped_graphs().items():
+        shipped_alt, shipped_pixels = decoded(shipped)
+        drawn_alt, drawn_pixels = decoded(drawn[index])
+        assert shipped_alt == drawn_alt
+        assert shipped_pixels.shape == drawn_pixels.shape
+        # Equal with the pinned-down versions here; another matplotlib may anti-alias an
+        # edge differently, which is not a different picture.
+        assert np.abs(shipped_pixels - drawn_pixels).mean() < 1.0, f"graph {index} differs"
+
+
+def test_a_new_kernel_reads_the_shipped_graphs_and_never_imports_matplotlib(tmp_path):
+    # A new page's kernel builds the app; importing matplotlib took longer than the build,
+    # and drawing the graphs longer still. No student's kernel does either.
+    env = {**os.environ, "COURSE_LIB_CACHE": str(tmp_path)}
+    script = (
+        "import sys; from course_lib import widgets; widgets.app(); "
+        "print('matplotlib' in sys.modules)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert ran.stdout.strip() == "False"
+    assert list(tmp_path.iterdir()) == []  # nothing drawn, nothing cached
+
+
+def test_stale_shipped_graphs_are_drawn_once_then_read_from_the_cache(
+    tmp_path, monkeypatch, graphs, unshipped
+):
+    stale = {"key": "a-key-of-older-drawing-code", "graphs": {str(k): v for k, v in graphs.items()}}
+    unshipped.write_text(json.dumps(stale))
     monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    drawn = []
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: drawn.append(1) or dict(graphs))
     assert graph_cache.graph_images() == graphs
+    assert drawn == [1]
     [stored] = (tmp_path / "cache").glob("graphs-*.json")
     assert list((tmp_path / "cache").iterdir()) == [stored]  # no temporary file left
     monkeypatch.setattr(graph_cache, "render_graph_images", _no_drawing)
     assert graph_cache.graph_images() == graphs
 
 
-def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, graphs):
+def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, graphs, unshipped):
     monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path))
     monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
     graph_cache.graph_images()
@@ -584,7 +646,16 @@ def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, 
         assert json.loads(stored.read_text()) == {str(k): v for k, v in graphs.items()}
 
 
-def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graphs):
+def test_a_damaged_shipped_file_costs_only_the_drawing(tmp_path, monkeypatch, graphs, unshipped):
+    monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    key = graph_cache.drawing_key()
+    for damage in ("{not json", json.dumps({"key": key, "graphs": [1]}), json.dumps([key])):
+        unshipped.write_text(damage)
+        assert graph_cache.graph_images() == graphs
+
+
+def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graphs, unshipped):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("COURSE_LIB_CACHE", str(blocker / "cache"))  # below a file: no mkdir
@@ -592,31 +663,23 @@ def test_an_unwritable_cache_only_costs_the_drawing(tmp_path, monkeypatch, graph
     assert graph_cache.graph_images() == graphs
 
 
-def test_with_the_graphs_cached_a_kernel_never_imports_matplotlib(tmp_path):
-    # A new page's kernel builds the app; importing matplotlib took longer than the build.
-    env = {**os.environ, "COURSE_LIB_CACHE": str(tmp_path)}
-    script = (
-        "import sys; from course_lib import widgets; widgets.app(); "
-        "print('matplotlib' in sys.modules)"
-    )
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout.strip()
-        for _ in range(2)
-    ]
-    assert runs == ["True", "False"]  # the first draws and fills the cache
+def test_make_graphs_writes_what_the_package_reads(tmp_path, monkeypatch, graphs, unshipped):
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    path = graph_cache.write_shipped_graphs(unshipped)
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by every user of a shared install
+    monkeypatch.setattr(graph_cache, "render_graph_images", _no_drawing)
+    assert graph_cache.shipped_graphs() == graphs
 
 
-def test_the_cache_key_follows_the_palette(monkeypatch):
-    before = graph_cache._graph_cache_key()
+def test_the_keys_follow_the_palette_and_the_stage_names(monkeypatch):
+    before = graph_cache.drawing_key(), graph_cache._graph_cache_key()
     monkeypatch.setattr(graph_cache, "GRAPH_COLORS", graph_cache.GRAPH_COLORS * 2)
-    assert graph_cache._graph_cache_key() != before
+    palette = graph_cache.drawing_key(), graph_cache._graph_cache_key()
+    monkeypatch.undo()
+    monkeypatch.setattr(graph_cache, "STAGE_KEYS", ("dZ2",) + tuple(graph_cache.STAGE_KEYS[1:]))
+    names = graph_cache.drawing_key(), graph_cache._graph_cache_key()
+    for after in (palette, names):
+        assert after[0] != before[0] and after[1] != before[1]
 
 
 def test_palette_png_keeps_the_picture_at_a_fraction_of_the_bytes():

@@ -1,9 +1,15 @@
-"""The computation-graph images, drawn once per machine and kept on disk.
+"""The computation-graph images: shipped with the package, drawn only when they are stale.
 
-Every page of the app is a new kernel, and drawing the nine graphs (matplotlib) was most of
-the time a kernel took to show the app. They depend on nothing but the drawing code and the
-library versions, so the first kernel stores them in ``graph_cache_dir()`` under a key of
-those, and later kernels read them back without importing matplotlib at all.
+Every page of the app is a new kernel, and drawing the nine graphs (matplotlib, about 1.5 s)
+was most of the time a kernel took to show the app. They depend on nothing but the drawing
+code, so they are drawn once by a maintainer and shipped as ``graphs.json`` beside this
+module (``make graphs`` redraws them; a test fails when the drawing code has changed since).
+A kernel reads them without importing matplotlib at all: on a hub or Binder, where every
+student has a home of their own, no student pays for the drawing.
+
+Where the shipped file does not match the drawing code (a checkout whose ``figures.py`` was
+edited), the first kernel draws the graphs and keeps them in ``graph_cache_dir()`` under a
+key of the drawing code and the library versions, and later kernels read them back.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from course_lib.stages import STAGE_KEYS
 from course_lib.stepper import N_STAGES
 from course_lib.widgets.kernel_log import kernel_logger
 
@@ -23,12 +30,15 @@ from course_lib.widgets.kernel_log import kernel_logger
 # the full-colour render at a quarter of the bytes (figures.png_bytes).
 GRAPH_COLORS = 32
 
+# The drawn graphs shipped with the package (package data in pyproject.toml).
+SHIPPED = Path(__file__).with_name("graphs.json")
+
 
 def render_graph_images() -> dict:
     """Stage index -> the graph's ``<img>`` HTML, drawn now (about 1.5 s for all nine)."""
     # Imported here, not at the top, and only here in the package: importing figures
     # (matplotlib, Pillow) takes longer than building the whole app, and with the graphs
-    # cached a new page's kernel never needs it (tests/test_widgets.py checks this).
+    # shipped or cached a new page's kernel never needs it (tests/test_widgets.py checks).
     from course_lib import figures
 
     return {
@@ -40,7 +50,7 @@ def render_graph_images() -> dict:
 
 
 def graph_cache_dir() -> Path:
-    """Where rendered graphs are kept between kernels: ``$COURSE_LIB_CACHE``, else
+    """Where graphs drawn by a kernel are kept between kernels: ``$COURSE_LIB_CACHE``, else
     ``$XDG_CACHE_HOME/course_lib``, else ``~/.cache/course_lib``."""
     if os.environ.get("COURSE_LIB_CACHE"):
         return Path(os.environ["COURSE_LIB_CACHE"])
@@ -48,13 +58,19 @@ def graph_cache_dir() -> Path:
     return Path(base) / "course_lib"
 
 
-def _graph_cache_key() -> str:
-    """Changes whenever the pictures could: the drawing code, matplotlib, Pillow, palette."""
+def drawing_key() -> str:
+    """Changes whenever what the graphs show could: the drawing code, the stage names and
+    the palette."""
     source = importlib.util.find_spec("course_lib.figures").origin  # found, not imported
     digest = hashlib.sha256(Path(source).read_bytes())
-    versions = " ".join(importlib.metadata.version(name) for name in ("matplotlib", "pillow"))
-    digest.update(f"{versions} {GRAPH_COLORS}".encode())
+    digest.update(f"{' '.join(STAGE_KEYS)} {GRAPH_COLORS}".encode())
     return digest.hexdigest()[:20]
+
+
+def _graph_cache_key() -> str:
+    """The drawing key and the versions that drew the pixels (matplotlib, Pillow)."""
+    versions = " ".join(importlib.metadata.version(name) for name in ("matplotlib", "pillow"))
+    return hashlib.sha256(f"{drawing_key()} {versions}".encode()).hexdigest()[:20]
 
 
 def _valid_graphs(data) -> bool:
@@ -65,26 +81,52 @@ def _valid_graphs(data) -> bool:
     )
 
 
+def _read_graphs(path: Path, key: str | None = None) -> dict | None:
+    """The graphs stored at ``path`` (under ``key`` when given), or None if there are none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if key is not None:
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        data = data.get("graphs")
+    return {int(k): v for k, v in data.items()} if _valid_graphs(data) else None
+
+
+def shipped_graphs() -> dict | None:
+    """The graphs shipped with the package, or None when the drawing code has changed."""
+    return _read_graphs(SHIPPED, drawing_key())
+
+
 def graph_images() -> dict:
-    """The nine graph images (stage index -> ``<img>`` HTML), rendered once per machine
-    rather than once per page.
+    """The nine graph images (stage index -> ``<img>`` HTML): the shipped ones, else the
+    ones a kernel on this machine drew, else drawn now.
 
     A missing, unreadable or damaged file is drawn anew; a cache directory that cannot be
     written only costs the drawing.
     """
+    graphs = shipped_graphs()
+    if graphs is not None:
+        return graphs
     path = graph_cache_dir() / f"graphs-{_graph_cache_key()}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if _valid_graphs(data):
-            return {int(k): v for k, v in data.items()}
-    except (OSError, ValueError):
-        pass
+    graphs = _read_graphs(path)
+    if graphs is not None:
+        return graphs
     graphs = render_graph_images()
     try:
         _write_whole(path, json.dumps({str(k): v for k, v in graphs.items()}))
     except OSError:
         kernel_logger().info("graph cache %s not writable; graphs drawn per kernel", path)
     return graphs
+
+
+def write_shipped_graphs(path: Path = SHIPPED) -> Path:
+    """Draw the graphs and store them with their drawing key (``make graphs``)."""
+    graphs = {str(k): v for k, v in render_graph_images().items()}
+    _write_whole(path, json.dumps({"key": drawing_key(), "graphs": graphs}, indent=0) + "\n")
+    path.chmod(0o644)  # package data: readable by every user of a shared install
+    return path
 
 
 def _write_whole(path: Path, text: str) -> None:
