@@ -252,6 +252,19 @@ def links(nb: dict):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_link_is_set_in_bold(name):
+    # A link must read as a link without its colour (WCAG 1.4.1; axe's link-in-text-block):
+    # JupyterLab's and voila's themes do not underline links, and GitHub and JupyterLab drop
+    # any style a notebook carries. Bold survives every renderer.
+    for i, cell in enumerate(load(NOTEBOOKS_DIR / name)["cells"]):
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"])
+            for link in re.finditer(LINK, text):
+                bold = text[: link.start()].endswith("**") and text[link.end() :].startswith("**")
+                assert bold, f"{name}, cell {i}: {link.group(0)} is not in bold"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_links_between_notebooks_are_relative_and_resolve(name):
     for i, _text, target in links(load(NOTEBOOKS_DIR / name)):
         if re.match(r"https?://", target):
