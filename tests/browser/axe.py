@@ -2,71 +2,36 @@
 
 ``axe.min.js`` comes from the npm package ``axe-core`` at the exact version of the committed
 lockfile (``tests/browser/package.json``, ``package-lock.json``), installed with ``npm ci``
-into ``$COURSE_AXE_DIR``, else the venv (``<venv>/axe-core``), once per lockfile: the same
-way tests/hub installs its proxy. Not committed (650 kB of minified third-party code), and
-not the PyPI wrapper: that one only bundles the same file, and conda-forge must carry
-whatever pyproject lists.
+into ``$COURSE_AXE_DIR``, else the venv (``<venv>/axe-core``), once per lockfile, by
+tests/npm_lock.py, as tests/hub installs its proxy. Not committed (650 kB of minified
+third-party code), and not the PyPI wrapper: that one only bundles the same file, and
+conda-forge must carry whatever pyproject lists.
 
 Standard library only at import time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from npm_lock import install_dir, installed, npm_ci
+
 HERE = Path(__file__).resolve().parent
-LOCK_FILES = ("package.json", "package-lock.json")
 AXE_FILE = Path("node_modules") / "axe-core" / "axe.min.js"
 # WCAG 2.1 A and AA, and axe's best practices (heading order, landmarks, empty headers).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-def install_dir() -> Path:
-    chosen = os.environ.get("COURSE_AXE_DIR", "").strip()
-    if chosen:
-        return Path(chosen)
-    if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix) / "axe-core"
-    return Path.home() / ".cache" / "course-lib" / "axe-core"
-
-
-def lock_digest() -> str:
-    digest = hashlib.sha256()
-    for name in LOCK_FILES:
-        digest.update((HERE / name).read_bytes())
-    return digest.hexdigest()
-
-
 def axe_source(timeout: float = 300) -> str:
     """The text of ``axe.min.js``, installed first (``npm ci``) if the lockfile changed."""
-    directory = install_dir()
-    marker, script = directory / ".installed-from", directory / AXE_FILE
-    try:
-        current = marker.read_text().strip() == lock_digest() and script.is_file()
-    except OSError:
-        current = False
-    if not current:
+    directory = install_dir("COURSE_AXE_DIR", "axe-core")
+    script = installed(HERE, directory, AXE_FILE)
+    if script is None:
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError("npm is needed to install axe-core (apt-get install -y npm)")
-        directory.mkdir(parents=True, exist_ok=True)
-        for name in LOCK_FILES:
-            shutil.copyfile(HERE / name, directory / name)
-        result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if result.returncode != 0 or not script.is_file():
-            raise RuntimeError(f"npm ci in {directory} failed:\n{result.stdout}\n{result.stderr}")
-        marker.write_text(lock_digest() + "\n")
+        script = npm_ci(npm, HERE, directory, AXE_FILE, timeout)
     return script.read_text(encoding="utf-8")
 
 

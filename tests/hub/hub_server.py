@@ -21,7 +21,6 @@ still the same process. Nothing else is ever signalled.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -36,11 +35,11 @@ from pathlib import Path
 
 from browser.browser_support import browser_required
 from browser.voila_server import LOG_DIR, VENV_BIN, ServerProcess, descendants, free_port
+from npm_lock import install_dir, installed, npm_ci
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 HUB_CONFIG = HERE / "jupyterhub_config.py"
-LOCK_FILES = ("package.json", "package-lock.json")
 PROXY_BIN = Path("node_modules") / ".bin" / "configurable-http-proxy"
 # The repository's name on GitHub: nbgitpuller clones into a folder of that name, which is
 # what the README's link opens (urlpath=voila/render/<this>/notebooks/app.ipynb).
@@ -55,53 +54,18 @@ SHIPPED_CONFIG_DIR = REPO_ROOT / "binder"
 def proxy_install_dir() -> Path:
     """Where configurable-http-proxy is installed: ``$COURSE_HUB_PROXY_DIR``, else inside
     the venv running this code, else the user's cache."""
-    chosen = os.environ.get("COURSE_HUB_PROXY_DIR", "").strip()
-    if chosen:
-        return Path(chosen)
-    if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix) / "hub-proxy"
-    return Path.home() / ".cache" / "course-lib" / "hub-proxy"
-
-
-def lock_digest() -> str:
-    digest = hashlib.sha256()
-    for name in LOCK_FILES:
-        digest.update((HERE / name).read_bytes())
-    return digest.hexdigest()
+    return install_dir("COURSE_HUB_PROXY_DIR", "hub-proxy")
 
 
 def installed_proxy(directory: Path | None = None) -> Path | None:
     """The proxy's executable if it was installed from the current lockfile, else None."""
-    directory = directory or proxy_install_dir()
-    marker = directory / ".installed-from"
-    binary = directory / PROXY_BIN
-    try:
-        current = marker.read_text().strip() == lock_digest()
-    except OSError:
-        return None
-    return binary if current and os.access(binary, os.X_OK) else None
+    binary = installed(HERE, directory or proxy_install_dir(), PROXY_BIN)
+    return binary if binary is not None and os.access(binary, os.X_OK) else None
 
 
 def install_proxy(npm: str, directory: Path | None = None, timeout: float = 300) -> Path:
     """``npm ci`` from the committed lockfile (exact versions, no registry resolution)."""
-    directory = directory or proxy_install_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in LOCK_FILES:
-        shutil.copyfile(HERE / name, directory / name)
-    result = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"npm ci in {directory} failed:\n{result.stdout}\n{result.stderr}")
-    (directory / ".installed-from").write_text(lock_digest() + "\n")
-    binary = directory / PROXY_BIN
-    if not os.access(binary, os.X_OK):
-        raise RuntimeError(f"npm ci succeeded but {binary} is missing")
-    return binary
+    return npm_ci(npm, HERE, directory or proxy_install_dir(), PROXY_BIN, timeout)
 
 
 def proxy_decision(env) -> tuple[str, str]:
