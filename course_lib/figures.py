@@ -188,19 +188,7 @@ def graph_figure(index: int, key: str | None = None) -> Figure:
     current = STAGE_NODE[key]
     fig = Figure(figsize=(7.2, 2.8), dpi=90)
     ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
-    for a, b in FORWARD_EDGES:
-        _arrow(ax, a, b, backward=False)
-        if (a, b) in FORWARD_LABELS:
-            (x0, _), (x1, _) = NODES[a], NODES[b]
-            ax.text(
-                (x0 + x1) / 2,
-                0.94,
-                FORWARD_LABELS[(a, b)],
-                ha="center",
-                va="top",
-                fontsize=7.5,
-                color="#333333",
-            )
+    _forward_edges(ax)
     path = gradient_path(key)
     for a, b in zip(path, path[1:], strict=False):
         _arrow(ax, a, b, backward=True, strong=b == current)
@@ -222,6 +210,29 @@ def graph_figure(index: int, key: str | None = None) -> Figure:
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
+    _captions(fig, index, key, current)
+    return fig
+
+
+def _forward_edges(ax) -> None:
+    """The forward pass: every edge a solid grey arrow, the main row's named by its step."""
+    for a, b in FORWARD_EDGES:
+        _arrow(ax, a, b, backward=False)
+        if (a, b) in FORWARD_LABELS:
+            (x0, _), (x1, _) = NODES[a], NODES[b]
+            ax.text(
+                (x0 + x1) / 2,
+                0.94,
+                FORWARD_LABELS[(a, b)],
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                color="#333333",
+            )
+
+
+def _captions(fig, index: int, key: str, current: str) -> None:
+    """The key to the arrows below the graph, and the stage's title above it."""
     fig.text(
         0.5,
         0.03,
@@ -238,7 +249,6 @@ def graph_figure(index: int, key: str | None = None) -> Figure:
         ha="center",
         fontsize=11,
     )
-    return fig
 
 
 def graph_alt(index: int, key: str | None = None) -> str:

@@ -3,7 +3,8 @@
 ``saturation_precision`` compares both output-gradient forms (the split's ``dA2`` then
 ``sigmoid_backward``, and the slide's ``A2 - Y``) with 50-digit values as ``A2``
 saturates. ``measure_dA0_cost`` times each backward step of a 2-layer net at the
-course's cat-classifier size, and counts the floating-point operations ``dA0`` adds.
+course's cat-classifier size, and counts the floating-point operations ``dA0`` adds;
+``backward_products`` counts those of each of the pass's four matrix products.
 Numerical only: ``course_lib.notebook_helpers`` and ``notebook_figures`` show them.
 """
 
@@ -131,6 +132,37 @@ class DA0Cost:
     def backward_flops(self) -> int:
         """Flops of the four matrix products of the backward pass (dW2, dA1, dW1, dA0)."""
         return 4 * self.n_h * self.m + 2 * self.dA0_flops
+
+
+@dataclass(frozen=True)
+class Product:
+    """One matrix product of the backward pass, ``left @ right``; each operand is
+    ``(name, rows, cols)``."""
+
+    name: str
+    left: tuple
+    right: tuple
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations: one multiply-add (counted as 2) per row, inner index
+        and column."""
+        _, rows, inner = self.left
+        return 2 * rows * inner * self.right[2]
+
+
+def backward_products(n_x: int, n_h: int, m: int) -> list:
+    """The four matrix products of a 2-layer backward pass (``n_y = 1``), as ``Product``s.
+
+    Shapes alone decide their operation counts, so these are the same on every machine
+    (unlike a timing).
+    """
+    return [
+        Product("dW2 = dZ2 A1.T / m", ("dZ2", 1, m), ("A1.T", m, n_h)),
+        Product("dA1 = W2.T dZ2", ("W2.T", n_h, 1), ("dZ2", 1, m)),
+        Product("dW1 = dZ1 X.T / m", ("dZ1", n_h, m), ("X.T", m, n_x)),
+        Product("dA0 = W1.T dZ1", ("W1.T", n_x, n_h), ("dZ1", n_h, m)),
+    ]
 
 
 def _median_seconds(fn, repeat: int) -> float:

@@ -7,6 +7,10 @@
    that computes a gradient: no backward or derivative function, no ``dA``/``dZ``.
 2. The numerical modules know no screen: nothing below ``figures`` and ``widgets`` imports
    matplotlib, Pillow, ipywidgets or the display modules.
+
+Every module of every subpackage is checked, at the layer of its package. In the last layer
+``notebook_helpers`` imports nothing from ``notebook_figures``: the figures state numbers as
+the helpers format them.
 """
 
 from __future__ import annotations
@@ -110,10 +114,23 @@ def test_the_rules_see_every_module():
     assert on_disk == set(LAYER_OF), "give the new module a layer here and in docs/design.md"
 
 
+def test_every_module_inside_a_subpackage_is_checked_at_the_subpackage_layer():
+    # The rules below run per module: a subpackage's modules each get their package's layer.
+    inside = {m for m in MODULES if "." in m}
+    assert {"diagnose.catalogue.dAL", "notebook_figures.still", "notebook_helpers.tables"} <= inside
+    assert {unit(m) for m in inside} <= set(LAYER_OF)
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_modules_import_only_from_their_layer_or_above(module):
     below = {m for m in own_modules(module) if LAYER_OF[m] > LAYER_OF[unit(module)]}
     assert not below, f"{module} imports {below} from a lower layer"
+
+
+@pytest.mark.parametrize("module", [m for m in sorted(MODULES) if unit(m) == "notebook_helpers"])
+def test_notebook_helpers_know_nothing_of_the_figures(module):
+    # The figures format the numbers they state with the helpers, never the other way round.
+    assert "notebook_figures" not in own_modules(module)
 
 
 @pytest.mark.parametrize("module", ["slide", "assignment"])

@@ -13,6 +13,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -143,41 +144,53 @@ def call(
     -------
     Outcome
     """
+    _check_call(fn, args)
+    name = str(name or getattr(fn, "__name__", "your function"))
+    limit = None if time_limit is None else _positive("time_limit", time_limit)
+    limit, by_budget = _within_budget(limit, budget)
+    if by_budget and limit <= 0:  # nothing is left of the whole check's time
+        return Outcome(
+            name,
+            BUDGET,
+            message=f"{name} was not run: the "
+            f"{budget.seconds:.3g} s allowed for the whole check ran out.",
+        )
+    pristine = copy.deepcopy(tuple(args))
+    given = copy.deepcopy(pristine)
+    ran = _run_captured(fn, given, limit)
+    return _outcome(name, fn, ran, pristine, given, budget if by_budget else None)
+
+
+def _check_call(fn, args) -> None:
+    """The caller's ``fn`` and ``args`` (a bad one is the caller's error, not the student's)."""
     if not callable(fn):
         raise CourseInputError(
             f"fn must be a function (pass it without calling it), got {type(fn).__name__}"
         )
     if not isinstance(args, (tuple, list)):
         raise CourseInputError(f"args must be a tuple of arguments, got {type(args).__name__}")
-    name = str(name or getattr(fn, "__name__", "your function"))
-    limit = None if time_limit is None else _positive("time_limit", time_limit)
-    by_budget = False
-    if budget is not None:
-        left = budget.remaining()
-        if left <= 0:
-            return Outcome(
-                name,
-                BUDGET,
-                message=f"{name} was not run: the "
-                f"{budget.seconds:.3g} s allowed for the whole check ran out.",
-            )
-        by_budget = limit is None or left < limit
-        limit = left if by_budget else limit
-    pristine = copy.deepcopy(tuple(args))
-    given = copy.deepcopy(pristine)
-    printed = _Capped(PRINT_LIMIT)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with (
-            contextlib.redirect_stdout(printed),
-            contextlib.redirect_stderr(printed),
-            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
-        ):
-            value, error, stopped, limit, seconds = _run(fn, given, limit)
-    if stopped:
-        kind, message = _stopped(name, error, limit, budget if by_budget else None)
+
+
+def _within_budget(limit: float | None, budget: Budget | None) -> tuple:
+    """The limit that applies, the smaller of ``limit`` and what is left of ``budget``, and
+    whether the budget set it (then a limit of 0 or less means nothing is left)."""
+    if budget is None:
+        return limit, False
+    left = budget.remaining()
+    by_budget = limit is None or left < limit
+    return (left if by_budget else limit), by_budget
+
+
+def _outcome(name, fn, ran, pristine, given, budget) -> Outcome:
+    """What a call did, from its run and its arguments before and after.
+
+    budget : the whole check's ``Budget`` when it set the limit (a stop is then the
+    budget's), else None.
+    """
+    if ran.stopped:
+        kind, message = _stopped(name, ran.error, ran.limit, budget)
     else:
-        kind, message = _explain(name, fn, error)
+        kind, message = _explain(name, fn, ran.error)
     names = _argument_names(fn, len(pristine))
     changes = [
         (n, c)
@@ -187,15 +200,15 @@ def call(
     return Outcome(
         name,
         kind,
-        value if kind == OK else None,
+        ran.value if kind == OK else None,
         message,
         mutation=_mutation_sentence(name, changes),
         mutated=tuple(n for n, _ in changes),
-        traceback=_student_traceback(error, stopped, limit),
-        printed=printed.text(),
-        warnings=_warning_texts(caught),
-        seconds=seconds,
-        time_limit=limit,
+        traceback=_student_traceback(ran.error, ran.stopped, ran.limit),
+        printed=ran.printed,
+        warnings=ran.warnings,
+        seconds=ran.seconds,
+        time_limit=ran.limit,
     )
 
 
@@ -205,6 +218,34 @@ def call(
 class _Stop(BaseException):
     """Raised in the student's code when its time is up (not an Exception: ``except
     Exception`` in the student's code must not swallow it)."""
+
+
+class _Ran(NamedTuple):
+    """One run of the student's function: what ``_run`` returns, and what it printed and
+    warned."""
+
+    value: object
+    error: BaseException | None
+    stopped: bool
+    limit: float | None  # the limit applied, None when none could be
+    seconds: float
+    printed: str
+    warnings: tuple[str, ...]
+
+
+def _run_captured(fn, args, limit) -> _Ran:
+    """``_run`` with what ``fn`` prints and warns captured, and NumPy's warnings on for
+    division by zero, overflow and invalid values."""
+    printed = _Capped(PRINT_LIMIT)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with (
+            contextlib.redirect_stdout(printed),
+            contextlib.redirect_stderr(printed),
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
+        ):
+            run = _run(fn, args, limit)
+    return _Ran(*run, printed.text(), _warning_texts(caught))
 
 
 def _run(fn, args, limit):

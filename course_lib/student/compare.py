@@ -85,55 +85,10 @@ def compare(
 
 def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole):
     """The nine records, the first departure, and the mistakes named."""
-    wrong_fns, stages, last_wrong, first_wrong = [], [], None, None
-    single = False  # once a stage is float32, everything fed from it has float32's digits
-    for stage in ref.stages:
-        key, want = stage.key, stage.value
-        got = fed.get(key)
-        single = single or _single(got)
-        as_fed = None if got is None else _agrees(got, want, single)
-        on_own = None if own.get(key) is None else _agrees(own[key], want, _single(own[key]))
-        if as_fed is False and first_wrong is None:
-            first_wrong = key
-        function = responsible.get(key) or (whole if key in fed else None)
-        if on_own is False:
-            verdict, last_wrong = WRONG_HERE, key
-            if function not in wrong_fns:
-                wrong_fns.append(function)
-        elif as_fed is False:
-            verdict = INHERITS
-        elif got is None and own.get(key) is None:
-            verdict = NOT_REACHED if error and function_reaches(key, fed) else HIDDEN
-        else:
-            verdict = RIGHT
-        diff = (
-            None
-            if got is None or np.shape(got) != want.shape
-            else float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want)))
-        )
-        stages.append(
-            StudentStage(
-                stage.index,
-                key,
-                want,
-                got,
-                function,
-                as_fed,
-                on_own,
-                verdict,
-                last_wrong if verdict == INHERITS else None,
-                diff,
-            )
-        )
-    feedback, mistakes = {}, []
-    # Every function is checked on its exercise's own cases: the stepper's small net can
-    # hide a mistake (no Z exactly 0 shows the ReLU boundary), the cases cannot.
-    for name in wrong_fns + [n for n in functions if n not in wrong_fns]:
-        if name in runner.failed:  # the error says what happened; it is not run again
-            continue
-        fb = check(EXERCISE_OF[name], functions[name])
-        feedback[name] = fb
-        mistakes += [m for m in (fb.mistake or "").split("+") if m and m not in mistakes]
+    stages = _records(ref, fed, own, responsible, error, whole)
+    first_wrong = next((s.key for s in stages if s.right_as_fed is False), None)
+    wrong_fns = list(dict.fromkeys(s.function for s in stages if s.right_on_its_own is False))
+    feedback, mistakes = _checked(wrong_fns, functions, runner)
     mistake_stage = _mistake_stage(mistakes, stages)
     if whole and mistake_stage:
         stages = _inherit_from(stages, mistake_stage)
@@ -153,6 +108,72 @@ def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, w
         tuple(runner.reports),
         _unused(functions, hidden, whole),
     )
+
+
+def _records(ref, fed, own, responsible, error, whole) -> list:
+    """One ``StudentStage`` per stage: the student's value as fed and on its own, judged."""
+    stages, last_wrong = [], None
+    single = False  # once a stage is float32, everything fed from it has float32's digits
+    for stage in ref.stages:
+        key, want = stage.key, stage.value
+        got = fed.get(key)
+        single = single or _single(got)
+        as_fed = None if got is None else _agrees(got, want, single)
+        on_own = None if own.get(key) is None else _agrees(own[key], want, _single(own[key]))
+        unseen = got is None and own.get(key) is None
+        stopped_before = bool(error) and function_reaches(key, fed)
+        verdict = _verdict(as_fed, on_own, unseen, stopped_before)
+        if verdict == WRONG_HERE:
+            last_wrong = key
+        stages.append(
+            StudentStage(
+                stage.index,
+                key,
+                want,
+                got,
+                responsible.get(key) or (whole if key in fed else None),
+                as_fed,
+                on_own,
+                verdict,
+                last_wrong if verdict == INHERITS else None,
+                _max_difference(got, want),
+            )
+        )
+    return stages
+
+
+def _verdict(as_fed, on_own, unseen: bool, stopped_before: bool) -> str:
+    """Wrong on its own is wrong here; right on its own but wrong as fed inherits; a stage
+    the pass never showed was not reached (the pass stopped before it) or is hidden."""
+    if on_own is False:
+        return WRONG_HERE
+    if as_fed is False:
+        return INHERITS
+    if unseen:
+        return NOT_REACHED if stopped_before else HIDDEN
+    return RIGHT
+
+
+def _max_difference(got, want: np.ndarray) -> float | None:
+    """max |got - want|, or None when there is no value of the right shape."""
+    if got is None or np.shape(got) != want.shape:
+        return None
+    return float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want)))
+
+
+def _checked(wrong_fns: list, functions: dict, runner) -> tuple:
+    """Each function given, checked on its exercise's cases, those wrong in the pass first:
+    (name -> ``Feedback``, the mistakes named, in that order)."""
+    feedback, mistakes = {}, []
+    # Every function is checked on its exercise's own cases: the stepper's small net can
+    # hide a mistake (no Z exactly 0 shows the ReLU boundary), the cases cannot.
+    for name in wrong_fns + [n for n in functions if n not in wrong_fns]:
+        if name in runner.failed:  # the error says what happened; it is not run again
+            continue
+        fb = check(EXERCISE_OF[name], functions[name])
+        feedback[name] = fb
+        mistakes += [m for m in (fb.mistake or "").split("+") if m and m not in mistakes]
+    return feedback, mistakes
 
 
 def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
