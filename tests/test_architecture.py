@@ -207,3 +207,20 @@ def test_the_import_parser_sees_a_forbidden_import():
     assert "matplotlib.figure" in imports_of("figures")
     assert any("course_lib.figures" in imports_of(m) for m in MODULES if unit(m) == "widgets")
     assert {"assignment", "slide"} <= own_modules("stages")
+
+
+# A module reads in one sitting (docs/design.md): about 450 lines at most, a function 60.
+MODULE_LINES, FUNCTION_LINES = 450, 60
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_modules_and_functions_read_in_one_sitting(module):
+    source = MODULES[module].read_text()
+    assert len(source.splitlines()) <= MODULE_LINES, f"{module} has outgrown one sitting"
+    long = [
+        f"{node.name}: {node.end_lineno - node.lineno + 1} lines"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > FUNCTION_LINES
+    ]
+    assert not long, f"{module}: {long}"
