@@ -148,9 +148,18 @@ def test_dA0_at_cat_size_is_half_the_flops():
     assert cost.dA0_share == 0.5
 
 
-def test_escape_latex_drops_what_would_break_text_mode():
-    assert nh.escape_latex(r"a {b} $c\d") == "a b cd"
-    assert nh.escape_latex("per-example dL/dZ2, n_h x m") == "per-example dL/dZ2, n_h x m"
+def test_text_beside_the_maths_is_never_read_as_maths():
+    assert nh.plain_text(r"a $b$ \(c\) d") == "a b (c) d"
+    assert nh.plain_text("stage 6: relu_backward(dA1, Z1)") == "stage 6: relu_backward(dA1, Z1)"
+
+
+def test_a_matrix_caption_lies_under_the_maths_not_beside_it():
+    # Beside it, the display is as wide as both and scrolls sideways in a narrow notebook
+    # (axe: a scrolling region a keyboard cannot reach), and "_" in \text{} falls back.
+    shown = nh.show_matrix("dZ1", np.ones((4, 5)), "stage 6: relu_backward(dA1, Z1)")
+    maths, caption = shown.latex.rsplit("$$", 1)
+    assert maths.endswith(r"\end{bmatrix}") and r"\text" not in maths
+    assert caption == "\nshape 4 x 5, stage 6: relu_backward(dA1, Z1)"
 
 
 @pytest.mark.parametrize(

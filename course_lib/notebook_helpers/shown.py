@@ -79,10 +79,10 @@ def show_matrix(
     extra = f", {note}" if note else ""
     text = f"{name} ({shape}{extra}) =\n{matrix_text(A, digits)}"
     label = latex_name or course_latex(name)
-    latex = (
-        rf"$${label} = {matrix_latex(A, digits)}"
-        rf"\quad \text{{{shape}{escape_latex(extra)}}}$$"
-    )
+    # The shape and note go under the matrix as plain text, not beside it in the maths: as
+    # wide as both, the display would scroll sideways in a narrow notebook, and MathJax
+    # sets a "_" in \text{} from a fallback font.
+    latex = rf"$${label} = {matrix_latex(A, digits)}$$" + f"\n{plain_text(shape + extra)}"
     return Shown(text=text, latex=latex)
 
 
@@ -91,14 +91,10 @@ def show_math(latex: str, text: str) -> Shown:
     return Shown(text=text, latex=f"$${latex}$$")
 
 
-def escape_latex(s: str) -> str:
-    """Make ``s`` safe inside MathJax's ``\\text{...}``, which shows its content literally.
-
-    Backslashes, braces and dollar signs would end the text or start math; they are dropped.
-    """
-    for ch in ("\\", "{", "}", "$"):
-        s = s.replace(ch, "")
-    return s
+def plain_text(s: str) -> str:
+    """``s`` as text beside the maths of a LaTeX output, never read as maths (no ``$``,
+    no backslash)."""
+    return s.replace("$", "").replace("\\", "")
 
 
 KIND_WORDS = {
@@ -117,7 +113,7 @@ def show_stage(stage, digits: int = 4) -> Shown:
     head = f"Stage {stage.index}: {stage.title}"
     matrix = show_matrix(stage.key, stage.value, kind_note(stage), digits)
     text = f"{head}\n{matrix.text}"
-    latex = rf"$$\text{{{escape_latex(head)}}} \qquad {stage.math_latex}$$" + matrix.latex
+    latex = f"{plain_text(head)}\n$${stage.math_latex}$$" + matrix.latex
     return Shown(text=text, latex=latex)
 
 

@@ -1,8 +1,9 @@
-"""Every notebook renders in voila, and a widget notebook runs in JupyterLab 4.
+"""Every notebook renders in voila and opens in JupyterLab 4 with nothing axe-core calls
+critical or serious in its content, and a widget notebook runs in JupyterLab.
 
-The voila test is parametrized over notebooks/*.ipynb at collection time, so notebooks
-added later are picked up. One voila server serves the notebooks directory for the
-whole module.
+The voila and JupyterLab tests are parametrized over notebooks/*.ipynb at collection time,
+so notebooks added later are picked up. One voila server serves the notebooks directory for
+the whole module, and one JupyterLab server a copy of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from .axe import run_axe, summary
 from .browser_support import (
     REPO_ROOT,
     broken_images_on,
@@ -29,6 +31,36 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 
+# A notebook's content, where axe must find nothing critical or serious: in voila every
+# cell (voila shows no code and no prompts); in JupyterLab the rendered markdown and the
+# outputs (the editors, prompts and toolbars around them are JupyterLab's interface).
+VOILA_CONTENT = ".jp-Cell"
+LAB_CONTENT = ".jp-MarkdownOutput, .jp-OutputArea-output"
+
+# axe findings outside a notebook's content, which the notebooks do not control, and why.
+# Any other finding outside the content fails the test, as does any critical or serious
+# finding inside it.
+NOT_OURS_VOILA = {
+    "region": "voila's lab template puts the cells in no landmark (no <main>)",
+}
+NOT_OURS_LAB = {
+    "aria-allowed-attr": "JupyterLab's toolbar buttons (jp-button) carry aria-pressed",
+    "aria-input-field-name": "JupyterLab's code editors (CodeMirror) have no accessible name",
+    "aria-required-children": "JupyterLab's cell list has role=feed without article children",
+    "button-name": "JupyterLab's collapse-heading buttons beside a heading have no text",
+    "region": "JupyterLab's skip-link wrapper lies outside any landmark",
+}
+
+
+def assert_content_accessible(page, source: str, content: str, not_ours: dict, where: str):
+    found = run_axe(page, source, inside=content)
+    inside = [v for v in found if any(n["inside"] for n in v["nodes"])]
+    serious = [v for v in inside if v["impact"] in ("critical", "serious")]
+    unexplained = [
+        v for v in found if v["id"] not in not_ours and not all(n["inside"] for n in v["nodes"])
+    ]
+    assert not (serious or unexplained), f"{where}:\n{summary(found)}"
+
 
 @pytest.fixture(scope="module")
 def notebooks_server(voila_factory):
@@ -42,7 +74,9 @@ def notebooks_server(voila_factory):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_notebook_renders_in_voila(notebook, notebooks_server, page, page_log, screenshot):
+def test_notebook_renders_in_voila(
+    notebook, notebooks_server, page, page_log, screenshot, axe_source
+):
     page.goto(notebooks_server.url_for(notebook), wait_until="domcontentloaded", timeout=60_000)
     wait_for_voila(page, timeout_ms=180_000)
     kernel_id = kernel_id_of(page)
@@ -56,6 +90,9 @@ def test_notebook_renders_in_voila(notebook, notebooks_server, page, page_log, s
         assert page_log.page_errors == []
         assert page_log.local_console_errors() == []
         assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
+        assert_content_accessible(
+            page, axe_source, VOILA_CONTENT, NOT_OURS_VOILA, f"{notebook} in voila"
+        )
     finally:
         # One kernel per notebook would otherwise live until the server stops.
         if kernel_id:
@@ -123,6 +160,37 @@ def run_all_in_lab(page, lab_server, notebook: str):
         polling=50,
     )
     return panel, widget_views
+
+
+MARKDOWN_RENDERED = """(n) => {
+    const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell');
+    const typesetting = document.querySelector('.jp-NotebookPanel .MathJax_Processing');
+    return cells.length === n && !typesetting
+        && Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell'))
+            .every(c => c.querySelector('.jp-MarkdownOutput'));
+}"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_jupyterlab_has_accessible_content(
+    notebook, lab_server, page, page_log, screenshot, axe_source
+):
+    """The notebook as a student opens it in JupyterLab (its stored outputs, not run)."""
+    import nbformat
+
+    cells = len(nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4).cells)
+    page.goto(lab_server.lab_url(notebook), wait_until="domcontentloaded", timeout=60_000)
+    try:
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", state="visible", timeout=90_000)
+        page.wait_for_function(MARKDOWN_RENDERED, arg=cells, timeout=60_000, polling=200)
+        screenshot(page, "jupyterlab", enlarge=False)
+        assert_content_accessible(
+            page, axe_source, LAB_CONTENT, NOT_OURS_LAB, f"{notebook} in JupyterLab"
+        )
+        assert page_log.page_errors == []
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
 
 
 def test_widgets_render_in_jupyterlab(lab_server, page, page_log, screenshot):

@@ -328,6 +328,11 @@ class JupyterLabServer(ServerProcess):
         docmanager = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
         docmanager.mkdir(parents=True)
         (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+        # Every cell in the page, not only those scrolled into view (JupyterLab's default
+        # windowing): a test that reads the whole notebook (axe) sees all of it.
+        notebook = tmp / "settings" / "@jupyterlab" / "notebook-extension"
+        notebook.mkdir(parents=True)
+        (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
         # No "official Jupyter news?" toast over the page.
         apputils = tmp / "settings" / "@jupyterlab" / "apputils-extension"
         apputils.mkdir(parents=True)
@@ -355,3 +360,19 @@ class JupyterLabServer(ServerProcess):
 
     def lab_url(self, path: str) -> str:
         return f"{self.base_url}/lab/tree/{path}?reset"
+
+    def shutdown_kernels(self) -> int:
+        """Shut down every kernel this server runs (the notebooks a test opened); returns
+        how many. The same cookie-and-header pair as ``VoilaServer.shutdown_kernel``."""
+        with urllib.request.urlopen(f"{self.base_url}/api/kernels", timeout=10) as resp:
+            kernels = json.loads(resp.read())
+        token = secrets.token_hex(16)
+        for kernel in kernels:
+            request = urllib.request.Request(
+                f"{self.base_url}/api/kernels/{kernel['id']}",
+                method="DELETE",
+                headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token},
+            )
+            with urllib.request.urlopen(request, timeout=30):
+                pass
+        return len(kernels)
