@@ -185,7 +185,8 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
     lines = [
         DOCS_BEGIN,
         "",
-        f"Run of {results['date']} ({'quick' if results['quick'] else 'full'}: waves of "
+        f"Run of {results['date']} on commit {results['course_lib_commit'][:7]} "
+        f"({'quick' if results['quick'] else 'full'}: waves of "
         f"{', '.join(str(w['students']) for w in results['waves'])} students, arriving within "
         f"{results['spread_s']:.0f} s; load average {results['load_average_before']:.1f} "
         f"before, {results['load_average_after']:.1f} after): {m['cores']} cores, "
@@ -256,7 +257,8 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
         dcls, dset = defaults["class"], defaults["settings"]["hub"]
         lines.append(
             f"| with JupyterHub's default `http_timeout` {dset['Spawner.http_timeout']} s and "
-            f"`start_timeout` {dset['Spawner.start_timeout']} s (run of {defaults['date']}, "
+            f"`start_timeout` {dset['Spawner.start_timeout']} s (run of {defaults['date']} on "
+            f"commit {defaults['course_lib_commit'][:7]}, "
             f"load average {defaults['load_average_before']:.1f}): class of "
             f"{dcls['students']} | {dcls['interactive']} of {dcls['students']} interactive, "
             f'{spawn_failures(defaults)} "Spawn failed"{others(defaults["waves"][-1])} |'
