@@ -180,11 +180,20 @@ def test_binder_server_config_carries_voila_json_server_settings():
     # from voila.json; the executor and culling settings must reach the server another way.
     voila = json.loads((ROOT / "voila.json").read_text())
     server = binder_server_config()
-    assert set(server) == {"VoilaExecutor", "MappingKernelManager"}
-    for section in server:
+    assert set(server) == {"ServerApp", "VoilaExecutor", "MappingKernelManager"}
+    for section in ("VoilaExecutor", "MappingKernelManager"):
         assert server[section] == voila[section], section
     assert server["VoilaExecutor"]["timeout"] > 0
     assert server["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def test_binder_server_config_makes_voila_typeset_with_its_own_mathjax():
+    # Standalone, voila typesets with the MathJax its page bundles. As a server extension it
+    # reads MathJax's URL from the server's settings, and without one it loads MathJax from a
+    # CDN: a hub or classroom network with no way out shows students raw TeX. No URL and no
+    # config there makes it use the bundled one (tests/hub checks the typeset page).
+    settings = binder_server_config()["ServerApp"]["tornado_settings"]
+    assert settings == {"mathjax_url": None, "mathjax_config": None}
 
 
 @pytest.mark.slow

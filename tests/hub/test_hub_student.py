@@ -52,6 +52,9 @@ def open_app_by_link(browser, link: str, user: str, shot: str) -> dict:
         return {
             "url": page.url,
             "labels": labels,
+            # MathJax typeset the stage's equation: no raw TeX on the student's screen.
+            "typeset": page.locator(".stage-equation mjx-container").count(),
+            "failed_requests": list(log.failed_requests),
             "seconds": arrived,
             "page_errors": list(log.page_errors),
             "console_errors": log.local_console_errors(),
@@ -72,6 +75,7 @@ def test_student_opens_the_readme_link_and_steps_through_the_app(hub, hub_browse
     ]
     assert result["page_errors"] == []
     assert result["console_errors"] == []
+    assert result["typeset"] >= 1, result["failed_requests"]
     clone = hub.home(STUDENT) / REPO_NAME
     assert (clone / "notebooks" / "app.ipynb").is_file()
     assert git("rev-parse", "HEAD", cwd=clone) == git("rev-parse", "main", cwd=course_remote)
