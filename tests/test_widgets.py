@@ -646,6 +646,37 @@ def test_a_damaged_cache_file_is_drawn_anew_and_replaced(tmp_path, monkeypatch, 
         assert json.loads(stored.read_text()) == {str(k): v for k, v in graphs.items()}
 
 
+def test_a_cache_file_with_more_than_an_image_never_reaches_the_page(
+    tmp_path, monkeypatch, graphs, unshipped
+):
+    # The graphs are put into the student's page as HTML: only an <img> exactly as
+    # figures.img_html writes it is read back, never a script or an event handler.
+    monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path))
+    monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))
+    graph_cache.graph_images()
+    [stored] = tmp_path.glob("graphs-*.json")
+    good = graphs[1]
+    for bad in (
+        good.replace('" src=', '" onerror="alert(1)" src='),
+        good.replace('<img alt="', '<img alt="<script>alert(1)</script>'),
+        good + "<script>alert(1)</script>",
+        '<img alt="x" src="javascript:alert(1)">',
+    ):
+        stored.write_text(json.dumps({str(k): bad if k == 1 else v for k, v in graphs.items()}))
+        assert graph_cache.graph_images() == graphs
+
+
+def test_the_drawing_key_is_the_same_for_a_checkout_with_crlf_line_endings(tmp_path, monkeypatch):
+    source = Path(figures.__file__).read_bytes()
+    crlf = tmp_path / "figures.py"
+    crlf.write_bytes(source.replace(b"\n", b"\r\n"))
+    key = graph_cache.drawing_key()
+    monkeypatch.setattr(
+        graph_cache.importlib.util, "find_spec", lambda name: type("Spec", (), {"origin": crlf})
+    )
+    assert graph_cache.drawing_key() == key
+
+
 def test_a_damaged_shipped_file_costs_only_the_drawing(tmp_path, monkeypatch, graphs, unshipped):
     monkeypatch.setenv("COURSE_LIB_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(graph_cache, "render_graph_images", lambda: dict(graphs))

@@ -12,12 +12,12 @@ ones before it:
 - ``render_linked``: the same for the linked tables, as plain data (``linked_data``: the
   stage's value, its operands and which operand entries produce each entry);
 - ``render_student``: the same for the second pass (``student_values_html``,
-  ``graph_html``, which lays the marks over the cached graph image, ``mistake_note_html``,
+  ``graph_html``, which lays the marks over the stage's graph image, ``mistake_note_html``,
   ``student_summary_html``);
 - ``browser_views``: the views written for the browser with anywidget (``StageLabel``,
   ``StageSlider``, ``LinkedTables``), their ES modules and stylesheets in ``js/``;
-- ``graph_cache``: the computation-graph images, drawn once per machine and kept on disk
-  (``graph_images``), so a new page's kernel shows the app sooner and never imports
+- ``graph_cache``: the computation-graph images, shipped with the package (``graphs.json``,
+  ``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;
 - ``views_base`` (the ``Frame`` and shared helpers), ``views_controls`` (navigation and
   the controls) and ``views``: each view a builder that returns its widget(s)

@@ -19,6 +19,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def drawing_key() -> str:
     """Changes whenever what the graphs show could: the drawing code, the stage names and
     the palette."""
     source = importlib.util.find_spec("course_lib.figures").origin  # found, not imported
-    digest = hashlib.sha256(Path(source).read_bytes())
+    # Line endings normalised: a checkout with CRLF (git's autocrlf) has the same code.
+    digest = hashlib.sha256(Path(source).read_bytes().replace(b"\r\n", b"\n"))
     digest.update(f"{' '.join(STAGE_KEYS)} {GRAPH_COLORS}".encode())
     return digest.hexdigest()[:20]
 
@@ -73,11 +75,19 @@ def _graph_cache_key() -> str:
     return hashlib.sha256(f"{drawing_key()} {versions}".encode()).hexdigest()[:20]
 
 
+# Exactly what figures.img_html writes: an alt with no markup and an inline PNG. The images
+# go into the student's page as HTML, so nothing else read from a file gets there.
+_IMG = re.compile(
+    r'<img alt="[^"<>]*" src="data:image/png;base64,[A-Za-z0-9+/=]+" '
+    r'style="max-width: 100%; height: auto;">'
+)
+
+
 def _valid_graphs(data) -> bool:
     return (
         isinstance(data, dict)
         and sorted(data) == [str(i) for i in range(1, N_STAGES + 1)]
-        and all(isinstance(v, str) and v.startswith("<img alt=") for v in data.values())
+        and all(isinstance(v, str) and _IMG.fullmatch(v) for v in data.values())
     )
 
 

@@ -163,11 +163,20 @@ def run_all_in_lab(page, lab_server, notebook: str):
 
 
 MARKDOWN_RENDERED = """(n) => {
-    const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell');
-    const typesetting = document.querySelector('.jp-NotebookPanel .MathJax_Processing');
-    return cells.length === n && !typesetting
-        && Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell'))
-            .every(c => c.querySelector('.jp-MarkdownOutput'));
+    // Every cell in the page, every markdown cell rendered, and MathJax 3 done: the count of
+    // typeset formulas unchanged for half a second.
+    const panel = document.querySelector('.jp-NotebookPanel');
+    const cells = panel.querySelectorAll('.jp-Notebook .jp-Cell');
+    const rendered = Array.from(panel.querySelectorAll('.jp-MarkdownCell'))
+        .every(c => c.querySelector('.jp-MarkdownOutput'));
+    if (cells.length !== n || !rendered) return false;
+    const typeset = panel.querySelectorAll('mjx-container').length;
+    if (window.__courseTypeset !== typeset) {
+        window.__courseTypeset = typeset;
+        window.__courseTypesetSince = performance.now();
+        return false;
+    }
+    return performance.now() - window.__courseTypesetSince >= 500;
 }"""
 
 

@@ -65,7 +65,10 @@ def installed_proxy(directory: Path | None = None) -> Path | None:
 
 def install_proxy(npm: str, directory: Path | None = None, timeout: float = 300) -> Path:
     """``npm ci`` from the committed lockfile (exact versions, no registry resolution)."""
-    return npm_ci(npm, HERE, directory or proxy_install_dir(), PROXY_BIN, timeout)
+    binary = npm_ci(npm, HERE, directory or proxy_install_dir(), PROXY_BIN, timeout)
+    if not os.access(binary, os.X_OK):
+        raise RuntimeError(f"npm ci succeeded but {binary} is not executable")
+    return binary
 
 
 def proxy_decision(env) -> tuple[str, str]:
