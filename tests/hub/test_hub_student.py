@@ -39,9 +39,12 @@ def open_app_by_link(browser, link: str, user: str, shot: str) -> dict:
     """Open ``link`` logged out, log in as ``user``, wait for the app; step through it."""
     context, page, log = new_page(browser)
     elsewhere = []  # requests that leave the machine: a student's network may not allow them
-    page.on(
-        "request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and elsewhere.append(r.url)
-    )
+
+    def note_if_elsewhere(request) -> None:
+        if urlsplit(request.url).hostname != "127.0.0.1":
+            elsewhere.append(request.url)
+
+    page.on("request", note_if_elsewhere)
     try:
         t0 = time.monotonic()
         page.goto(link)
