@@ -24,10 +24,17 @@ app: $(STAMP)
 	$(VENV)/bin/voila notebooks/app.ipynb --no-browser --port=$(PORT) \
 		--Voila.ip=127.0.0.1 --Voila.port_retries=0
 
+# Two passes: everything without a browser on both cores (a notebook's cells stay together on
+# one worker: --dist loadfile), then the browser and hub tests in one process, which share one
+# server and one browser per session. Each pass prints its 25 slowest tests.
+UNIT   := -m "not browser and not hub" -n 2 --dist loadfile
+SLOWEST := --durations=25
+
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest tests notebooks $(NBVAL)
+	$(PY) -m pytest tests notebooks $(NBVAL) $(UNIT) $(SLOWEST)
+	$(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
@@ -37,7 +44,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 unit: $(STAMP)
-	$(PY) -m pytest tests -m "not browser and not hub"
+	$(PY) -m pytest tests $(UNIT) $(SLOWEST)
 
 # Re-run every numbered notebook top to bottom and store its outputs (what nbval compares);
 # widget views are not stored (scripts/strip_widget_views.py says why).

@@ -33,7 +33,7 @@ from browser_support import wait_until  # noqa: E402
 from voila_server import REPO_ROOT, VoilaServer, descendants  # noqa: E402
 
 APP = "notebooks/app.ipynb"
-IDLE_TIMEOUT = 4  # seconds, instead of the repo's 900
+IDLE_TIMEOUT = 2  # seconds, instead of the repo's 900
 CULL_INTERVAL = 1  # seconds, instead of the repo's 60
 PAGE_TIMEOUT = 60.0
 CULL_WAIT = 30.0  # the kernel must go within this (it needs IDLE_TIMEOUT + CULL_INTERVAL)
