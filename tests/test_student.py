@@ -366,3 +366,22 @@ def test_the_saturated_net_gives_no_warning_from_the_reference_steps():
         warnings.simplefilter("error")
         r = compare({"linear_backward": linear_backward_einsum}, net=net)
     assert r.first_wrong is None
+
+
+def test_a_failed_check_with_no_catalogued_mistake_is_never_clean():
+    """A relu_backward that halves the gradient where Z == 0: the stepper's net has no Z
+    exactly 0, so every stage agrees, but ``check``'s case with Z == 0 fails it."""
+
+    def relu_backward(dA, cache):
+        dZ = np.array(dA, copy=True)
+        dZ[cache < 0] = 0
+        dZ[cache == 0] *= 0.5
+        return dZ
+
+    r = compare({"relu_backward": relu_backward})
+    assert r.first_wrong is None and not r.mistakes  # the net cannot show it ...
+    assert r.failed_checks == ("relu_backward",)  # ... the exercise's case can
+    assert not r.clean
+    text = summary(r)
+    assert "Every stage agrees" not in text
+    assert "relu_backward fails a case" in text and "Z exactly 0" in text

@@ -93,8 +93,10 @@ def comparison_summary(r) -> Shown:
     lines = []
     if r.unsupported or r.error:
         lines.append(r.unsupported or r.error)
-    if r.first_wrong is None and not r.mistakes and not (r.unsupported or r.error):
+    if r.clean:
         lines.append("Every stage agrees with the reference.")
+    unnamed = [name for name in r.failed_checks if not r.feedback[name].mistake]
+    lines += [f"Check of {name}: {r.feedback[name].message}" for name in unnamed]
     if r.first_wrong:
         index = next(s.index for s in r.stages if s.key == r.first_wrong)
         lines.append(f"First departure: {r.first_wrong} (stage {index}).")

@@ -68,8 +68,20 @@ class Comparison:
         return self.stages[STAGE_KEYS.index(key)]
 
     @property
+    def failed_checks(self) -> tuple:
+        """The functions given whose exercise cases ``check`` failed, mistake named or not:
+        a case the stepper's small net cannot show (a Z exactly 0) still counts."""
+        return tuple(name for name, fb in self.feedback.items() if not fb.passed)
+
+    @property
     def clean(self) -> bool:
-        return not (self.first_wrong or self.error or self.unsupported or self.mistakes)
+        return not (
+            self.first_wrong
+            or self.error
+            or self.unsupported
+            or self.mistakes
+            or self.failed_checks
+        )
 
     def __str__(self) -> str:
         lines = [
@@ -90,9 +102,14 @@ def summary(r: Comparison, whose: str = "Your pass") -> str:
     unused = (
         f" ({', '.join(r.unused)} not used: the hidden layer is {r.hidden}.)" if r.unused else ""
     )
-    if r.first_wrong is None and not r.mistakes:
+    if r.clean:
         return "Every stage agrees with the reference." + unused
-    parts = [f"{whose} first departs at {r.first_wrong}." if r.first_wrong else ""]
+    parts = [
+        f"{whose} first departs at {r.first_wrong}."
+        if r.first_wrong
+        else f"Every stage of {whose.lower()} agrees with the reference on this net, but "
+        f"{' and '.join(r.failed_checks)} fails a case this net does not show."
+    ]
     if r.mistakes:
         titles = "; ".join(find_mistake(m).title for m in r.mistakes)
         where = f" (made at {r.mistake_stage})" if r.mistake_stage else ""
