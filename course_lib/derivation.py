@@ -22,7 +22,7 @@ import numpy as np
 
 from course_lib.activations import ACTIVATIONS, sigmoid
 from course_lib.checks import CourseInputError, as_labels, as_matrix, expect_finite, expect_shape
-from course_lib.stages import STAGE_KEYS
+from course_lib.stages import ACTIVATION, DA_PREV, DW, OUTPUT_DA, SPEC, operands
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,6 @@ def _sum_latex(pairs, factor="") -> str:
     shown = pairs if len(pairs) <= 6 else pairs[:3] + [None] + pairs[-2:]
     parts = [r"\cdots" if p is None else rf"{_n(p[0])} \cdot {_n(p[1])}" for p in shown]
     return factor + "(" + " + ".join(parts) + ")" if factor else " + ".join(parts)
-
-
-def _layer(key: str) -> str:
-    return key[-1]
 
 
 def expand_dA_prev(W, dZ, j: int, i: int, layer: int) -> tuple:
@@ -129,37 +125,31 @@ def expand_dA_output(A2, Y, k: int, i: int) -> tuple:
 
 def expand(bp, key: str, index) -> Expansion:
     """Expand entry ``index = (row, col)`` of stage ``key`` of a ``BackwardPass``."""
-    if key not in STAGE_KEYS:
-        raise CourseInputError(f"key must be one of the stages {list(STAGE_KEYS)}, got {key!r}")
-    stage = bp[key]
+    if key not in SPEC:
+        raise CourseInputError(f"key must be one of the stages {list(SPEC)}, got {key!r}")
+    spec, stage = SPEC[key], bp[key]
     r, c = _check_index(index, stage.value.shape, key)
-    f, p = bp.forward, bp.parameters
-    v = {s.key: s.value for s in bp.stages}
-    if key == "dA2":
-        parts = expand_dA_output(f["A2"], bp.Y, r, c)
-    elif key in ("dZ2", "dZ1"):
-        layer = int(_layer(key))
-        act = "sigmoid" if layer == 2 else bp.hidden
-        parts = expand_dZ(v[f"dA{layer}"], f[f"Z{layer}"], act, r, c, layer)
-    elif key in ("dA1", "dA0"):
-        layer = int(_layer(key)) + 1
-        parts = expand_dA_prev(p[f"W{layer}"], v[f"dZ{layer}"], r, c, layer)
-    elif key in ("dW2", "dW1"):
-        layer = int(_layer(key))
-        prev = bp.X if layer == 1 else f["A1"]
-        parts = expand_dW(v[f"dZ{layer}"], prev, r, c, layer)
-    else:  # db2, db1
-        layer = int(_layer(key))
-        parts = expand_db(v[f"dZ{layer}"], r, layer)
+    arrays = [op.array for op in operands(bp, key)]  # as the spec names them, untransposed
+    layer = spec.layer
+    if spec.step == OUTPUT_DA:
+        parts = expand_dA_output(*arrays, r, c)
+    elif spec.step == ACTIVATION:
+        parts = expand_dZ(*arrays, spec.activation_of(bp.hidden), r, c, layer)
+    elif spec.step == DA_PREV:
+        parts = expand_dA_prev(*arrays, r, c, layer)
+    elif spec.step == DW:
+        parts = expand_dW(*arrays, r, c, layer)
+    else:
+        parts = expand_db(*arrays, r, layer)
     sym, num, terms, total = parts
     return Expansion(
-        key,
-        (r, c),
-        sym,
-        num + rf" = {_n(total, alone=True)}",
-        terms,
-        total,
-        float(stage.value[r, c]),
+        key=key,
+        index=(r, c),
+        symbolic=sym,
+        numeric=num + rf" = {_n(total, alone=True)}",
+        terms=terms,
+        total=total,
+        matrix_value=float(stage.value[r, c]),
     )
 
 

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from PIL import Image
 
-from course_lib.stages import STAGE_KEYS
+from course_lib.stages import SPEC, STAGE_KEYS, STAGES
 
 # The Okabe-Ito palette, by name: the one definition of the course's colours (the notebook
 # figures take theirs from here). Pick colours by name, never by position.
@@ -77,19 +77,9 @@ FORWARD_LABELS = {
     ("Z2", "A2"): "sigmoid",
     ("A2", "L"): "loss",
 }
-# The node whose gradient each stage computes, and the path the gradient takes from L.
-STAGE_NODE = {
-    "dA2": "A2",
-    "dZ2": "Z2",
-    "dW2": "W2",
-    "db2": "b2",
-    "dA1": "A1",
-    "dZ1": "Z1",
-    "dW1": "W1",
-    "db1": "b1",
-    "dA0": "X",
-}
-NODE_KEY = {node: key for key, node in STAGE_NODE.items()}
+# The node of each stage is the array it is the gradient of (``StageSpec.of``); the
+# gradient takes the path from L to it through each node's parent.
+NODE_KEY = {spec.of: spec.key for spec in STAGES}
 PARENT = {
     "A2": "L",
     "Z2": "A2",
@@ -106,7 +96,7 @@ NODE_W, NODE_H = 0.95, 0.62
 
 def gradient_path(key: str) -> list:
     """Nodes from ``L`` back to the node of stage ``key``, e.g. ``["L", "A2", "Z2", "W2"]``."""
-    node, path = STAGE_NODE[key], []
+    node, path = SPEC[key].of, []
     while node != "L":
         path.append(node)
         node = PARENT[node]
@@ -184,8 +174,8 @@ def graph_figure(index: int, key: str | None = None) -> Figure:
     vermillion arcs trace the gradient from ``L`` back to it.
     """
     key = key or STAGE_KEYS[index - 1]
-    done = {STAGE_NODE[k] for k in STAGE_KEYS[: index - 1]}
-    current = STAGE_NODE[key]
+    done = {spec.of for spec in STAGES[: index - 1]}
+    current = SPEC[key].of
     fig = Figure(figsize=(7.2, 2.8), dpi=90)
     ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
     _forward_edges(ax)

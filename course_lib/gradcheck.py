@@ -52,7 +52,7 @@ from course_lib.checks import (
     expect_finite,
     expect_shape,
 )
-from course_lib.stages import STAGE_KEYS
+from course_lib.stages import OUTPUT_DA, STAGE_KEYS, STAGES
 
 EPSILON = 1e-6  # the step h
 PASS_MARK = 1e-7
@@ -231,41 +231,34 @@ def stage_probes(X, Y, parameters: dict, hidden: str, epsilon: float = EPSILON) 
     reach = 10 * epsilon * max(1.0, float(np.max(np.abs(X))), float(np.max(np.abs(W1))))
     kinks = hidden.name == "relu" and float(np.min(np.abs(Z1))) <= reach
 
-    def from_Z1(z1):
-        return cost_from_logits(W2 @ g(z1) + b2, Y)
+    arrays = {"X": X, "W1": W1, "b1": b1, "Z1": Z1, "A1": A1, "W2": W2, "b2": b2, "Z2": Z2}
 
-    def on(z1):
-        return z1 > 0
+    def probe(spec) -> Probe:
+        """J as a function of the array ``spec.of``, the forward pass rerun below it."""
+        if spec.step == OUTPUT_DA:  # the cost straight from A2
+            return _dA2_probe(A2, Y, m)
+        upstream = spec.of in _UPSTREAM_OF_Z1
 
-    def through_Z1(z1_of, arr, scale):
-        """A probe of an array upstream of Z1: its cost, and ReLU's pattern for kinks."""
+        def logits_and_z1(v):
+            a = {**arrays, spec.of: v}
+            z1 = a["W1"] @ a["X"] + a["b1"] if spec.of in ("X", "W1", "b1") else a["Z1"]
+            a1 = g(z1) if upstream else a["A1"]
+            z2 = a["W2"] @ a1 + a["b2"] if spec.of != "Z2" else a["Z2"]
+            return z2, z1
+
+        watches = kinks and upstream  # ReLU's on/off pattern of Z1, for the kinks
         return Probe(
-            lambda v: from_Z1(z1_of(v)),
-            arr,
-            scale,
-            pattern=(lambda v: on(z1_of(v))) if kinks else None,
+            lambda v: cost_from_logits(logits_and_z1(v)[0], Y),
+            arrays[spec.of],
+            m if spec.kind == "dL" else 1,
+            pattern=(lambda v: logits_and_z1(v)[1] > 0) if watches else None,
         )
 
-    return {
-        "dA2": _dA2_probe(A2, Y, m),
-        "dZ2": Probe(lambda z2: cost_from_logits(z2, Y), Z2, m),
-        "dW2": Probe(lambda w2: cost_from_logits(w2 @ A1 + b2, Y), W2),
-        "db2": Probe(lambda b: cost_from_logits(W2 @ A1 + b, Y), b2),
-        "dA1": Probe(lambda a1: cost_from_logits(W2 @ a1 + b2, Y), A1, m),
-        "dZ1": through_Z1(lambda z1: z1, Z1, m),
-        "dW1": through_Z1(lambda w1: w1 @ X + b1, W1, 1),
-        "db1": through_Z1(lambda b: W1 @ X + b, b1, 1),
-        "dA0": through_Z1(lambda x: W1 @ x + b1, X, m),
-    }
+    return {spec.key: probe(spec) for spec in STAGES}
 
 
-def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
-    """For each stage key, ``(J as a function of that array, the array, scale)``.
-
-    ``scale`` turns the numerical ``dJ`` into the stage's convention: ``m`` for the
-    per-example ``dA``/``dZ`` stages, 1 for ``dW``/``db``.
-    """
-    return {k: (p.f, p.x, p.scale) for k, p in stage_probes(X, Y, parameters, hidden).items()}
+# The arrays a step of which moves Z1 (and so, with ReLU, may switch a unit on or off).
+_UPSTREAM_OF_Z1 = ("X", "W1", "b1", "Z1")
 
 
 def _stage_differences(X, Y, parameters, hidden, keys, epsilon) -> dict:

@@ -134,22 +134,16 @@ def output_dZ(A2, Y):
     return A2 - Y
 
 
-def six_equations(
-    parameters: dict, cache: dict, X, Y, hidden: str = "tanh", one_over_m: str = "dW"
-) -> dict:
+def six_equations(parameters: dict, cache: dict, X, Y, hidden: str = "tanh") -> dict:
     """All six equations; returns ``dZ2, dW2, db2, dZ1, dW1, db1`` and ``dA1``, eq. 4's bracket.
 
     parameters : W1 (n_h, n_x), b1, W2 (n_y, n_h), b2; cache : A1 (n_h, m), A2 (n_y, m)
     from ``forward_propagation``; X : (n_x, m); Y : (n_y, m) labels in [0, 1].
-    one_over_m : ``"dW"`` (the slide) divides ``dW`` and ``db`` by m, so ``dZ2``, ``dZ1``
-        are per-example ``dL/dZ``; ``"dZ"`` folds ``1/m`` into ``dZ2`` instead (then
-        ``dZ2``, ``dZ1`` are averaged ``dJ/dZ``) -- ``dW``, ``db`` come out identical.
+    ``dZ2``, ``dA1`` and ``dZ1`` are per-example ``dL/d.``; ``1/m`` lives in ``dW`` and ``db``.
     """
-    X, Y, W2, A1, A2, g = check_slide_backward(parameters, cache, X, Y, hidden, one_over_m)
+    X, Y, W2, A1, A2, g = check_slide_backward(parameters, cache, X, Y, hidden)
     m = X.shape[1]
     dZ2 = A2 - Y  # (1)                                    (n_y, m)
-    if one_over_m == "dZ":  # the option: average once here, so dW and db divide by 1
-        dZ2, m = dZ2 / m, 1
     dW2 = dZ2 @ A1.T / m  # (2)                            (n_y, n_h)
     db2 = np.sum(dZ2, axis=1, keepdims=True) / m  # (3)   (n_y, 1)
     dA1 = W2.T @ dZ2  # the bracket of (4)                 (n_h, m)
@@ -158,6 +152,27 @@ def six_equations(
         dW1 = dZ1 @ X.T / m  # (5)                         (n_h, n_x)
     check_product_finite(dW1, {"X": X}, where="backward_propagation (dW1 = dZ1 X.T / m)")
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m  # (6)   (n_h, 1)
+    return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+def six_equations_averaged_dZ(parameters: dict, cache: dict, X, Y, hidden: str = "tanh") -> dict:
+    """The six equations with ``1/m`` folded into equation 1 instead: ``dZ2 = (A2 - Y) / m``.
+
+    Arguments and returns as ``six_equations``. Here ``dZ2``, ``dA1`` and ``dZ1`` are averaged
+    ``dJ/d.`` (each is ``six_equations``' value divided by m), and ``dW``, ``db`` are plain
+    products and sums: they come out identical to ``six_equations``' (a property test checks).
+    """
+    X, Y, W2, A1, A2, g = check_slide_backward(parameters, cache, X, Y, hidden)
+    m = X.shape[1]
+    dZ2 = (A2 - Y) / m  # (1), averaged here once            (n_y, m)
+    dW2 = dZ2 @ A1.T  # (2): dZ2 carries the 1/m             (n_y, n_h)
+    db2 = np.sum(dZ2, axis=1, keepdims=True)  # (3)         (n_y, 1)
+    dA1 = W2.T @ dZ2  # the bracket of (4)                   (n_h, m)
+    dZ1 = dA1 * g.prime_from_A(A1)  # (4)                    (n_h, m)
+    with checked_after():  # X is large: a NaN or inf in it is named through dW1
+        dW1 = dZ1 @ X.T  # (5)                               (n_h, n_x)
+    check_product_finite(dW1, {"X": X}, where="backward_propagation (dW1 = dZ1 X.T)")
+    db1 = np.sum(dZ1, axis=1, keepdims=True)  # (6)         (n_h, 1)
     return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 

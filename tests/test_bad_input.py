@@ -422,7 +422,7 @@ CASES = {
         ["parameters must hold W1, b1, ..., WL, bL", "unexpected ['W0']"],
     ),
     "one_over_m": (
-        lambda: slide.six_equations(P, slide_cache(), X, Y, one_over_m="dA"),
+        lambda: backward_stages(X, Y, P, one_over_m="dA"),
         ["one_over_m must be one of", "'dW'", "'dZ'", "'dA'"],
     ),
     "expand index": (

@@ -121,8 +121,8 @@ def test_both_one_over_m_placements_give_equal_dW_db(hidden, X, Y, p):
     """Folding 1/m into dZ2 instead of dW, db changes dZ by 1/m and nothing else."""
     m = X.shape[1]
     _, cache = slide.forward_propagation(X, p, hidden)
-    per_example = slide.six_equations(p, cache, X, Y, hidden, one_over_m="dW")
-    averaged = slide.six_equations(p, cache, X, Y, hidden, one_over_m="dZ")
+    per_example = slide.six_equations(p, cache, X, Y, hidden)
+    averaged = slide.six_equations_averaged_dZ(p, cache, X, Y, hidden)
     for key in ("dW1", "db1", "dW2", "db2"):
         assert np.max(np.abs(averaged[key] - per_example[key])) <= 1e-12, key
     for key in ("dZ2", "dA1", "dZ1"):

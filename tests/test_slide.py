@@ -147,8 +147,8 @@ def test_relu_derivative_comes_from_the_cached_A1_as_the_slide_writes_it():
 def test_one_over_m_in_dZ_gives_the_same_dW_db():
     X, Y, p = tanh_net()
     _, cache = slide.forward_propagation(X, p)
-    per_example = slide.six_equations(p, cache, X, Y, "tanh", one_over_m="dW")
-    averaged = slide.six_equations(p, cache, X, Y, "tanh", one_over_m="dZ")
+    per_example = slide.six_equations(p, cache, X, Y, "tanh")
+    averaged = slide.six_equations_averaged_dZ(p, cache, X, Y, "tanh")
     close(averaged["dZ2"], [[-1 / 8, -3 / 8]])  # (A2 - Y) / m with m = 2
     close(averaged["dZ1"], [[-2 * LN3 / 15, -2 * LN3 / 5]])
     for k in ("dW1", "db1", "dW2", "db2"):

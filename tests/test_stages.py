@@ -16,7 +16,7 @@ from course_lib import CourseInputError, assignment
 from course_lib.data import make_problem
 from course_lib.stages import (
     STAGE_KEYS,
-    STAGE_TABLE,
+    STAGES,
     BackwardPass,
     Stage,
     backward_stages,
@@ -208,8 +208,8 @@ def test_the_code_a_stage_shows_is_the_code_that_runs(hidden):
     import inspect
 
     bp = backward_stages(*make_problem(), hidden=hidden)
-    for stage, row in zip(bp.stages, STAGE_TABLE, strict=True):
-        function = row["code"][0].format(g=hidden)
+    for stage, spec in zip(bp.stages, STAGES, strict=True):
+        function = spec.words.code[0].format(g=hidden)
         source = inspect.getsource(getattr(assignment, function))
         for line in stage.assignment_code.split("; "):
             assert line in source, (stage.key, line, function)

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from course_lib import assignment, figures
 from course_lib import widgets as ui
 from course_lib.diagnose import MISTAKES, find_mistake
-from course_lib.stages import STAGE_KEYS
+from course_lib.stages import STAGE_KEYS, STAGES
 from course_lib.stepper import Stepper
 from course_lib.student import mistake_functions, suited_hidden
 from course_lib.widgets import graph_cache, render, render_linked, render_student, views
@@ -44,11 +44,24 @@ def app(graphs):
     return ui.StepperApp(Stepper(), graphs=graphs)
 
 
+def linked_text(data: dict, entry) -> str:
+    """What the linked tables say, as plain text: the question, or the caption, every number
+    of the value, the operands' names and shapes, the rule, the selected entry."""
+    if data.get("hidden"):
+        return data["question"]
+    numbers = " ".join(" ".join(row) for row in data["rows"])
+    named = "; ".join(f"{o['name']} {tuple(o['shape'])}" for o in data["operands"])
+    return (
+        f"{data['caption']} {numbers} (computed from {named}: {data['rule']}) "
+        f"selected entry [{entry[0]}, {entry[1]}]"
+    )
+
+
 def text(widget) -> str:
     """What a browser would show as the widget's text (tags stripped, entities decoded); for
     the linked tables, ``linked_text`` of what they were sent."""
     if isinstance(widget, ui.LinkedTables):
-        return ui.linked_text(widget.data, widget.entry)
+        return linked_text(widget.data, widget.entry)
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value)).strip()
 
 
@@ -1007,13 +1020,14 @@ def test_the_marks_sit_on_the_graphs_own_nodes():
     width, height = fig.canvas.get_width_height() if fig.canvas else (None, None)
     width, height = fig.get_size_inches() * fig.dpi
     (x0, y0), (x1, y1) = ax.transData.transform([(0, 0), (figures.NODE_W, figures.NODE_H)])
-    for key, node in figures.STAGE_NODE.items():
+    for spec in STAGES:
+        key, node = spec.key, spec.of
         left, top, w, h = render_student.node_box(key)
         cx, cy = ax.transData.transform(figures.NODES[node])
         assert abs(left + w / 2 - 100 * cx / width) < 0.2, key
         assert abs(top + h / 2 - 100 * (1 - cy / height)) < 0.2, key
         assert abs(w - 100 * (x1 - x0) / width) < 0.2 and abs(h - 100 * (y1 - y0) / height) < 0.2
-    assert {k: v[0] for k, v in render_student._NODE_AT.items()} == figures.STAGE_NODE
+    assert set(render_student._NODE_AT) == set(figures.NODES) - {"L"}
 
 
 # ----------------------------------------------------------------------------- linked tables

@@ -21,7 +21,6 @@ from course_lib.checks.values import (
     check_hidden,
     check_int,
     check_items,
-    check_one_over_m,
     check_probabilities,
     check_real,
     expect_finite,
@@ -96,11 +95,10 @@ class SlideBackwardArgs(NamedTuple):
 
 
 def check_slide_backward(
-    parameters, cache, X, Y, hidden, one_over_m, where: str = "backward_propagation"
+    parameters, cache, X, Y, hidden, where: str = "backward_propagation"
 ) -> SlideBackwardArgs:
     """Every argument of the slide's backward pass, in one call."""
     activation = check_hidden(hidden)
-    check_one_over_m(one_over_m)
     X, W1, _, W2, _ = check_two_layer(X, parameters, where)
     Y = check_two_layer_labels(X, Y, W2, where)
     A1, A2 = check_cache_dict(cache, ("A1", "A2"), where)

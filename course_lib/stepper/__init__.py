@@ -39,7 +39,6 @@ from course_lib.stepper.inputs import (
 )
 from course_lib.stepper.machine import (
     CACHE_SIZE,
-    GRADIENT_OF,
     MISTAKE_IDS,
     NO_MISTAKE,
     SIGNS,
@@ -68,7 +67,6 @@ from course_lib.stepper.numbers import (
 
 __all__ = [
     "CACHE_SIZE",
-    "GRADIENT_OF",
     "MISTAKE_IDS",
     "M_RANGE",
     "NO_MISTAKE",

@@ -38,19 +38,6 @@ CACHE_SIZE = 24
 NO_MISTAKE = "none"  # mistake mode off
 MISTAKE_IDS = tuple(m.id for m in MISTAKES)
 
-# The array each stage is the gradient of, with its shape in the course's symbols.
-GRADIENT_OF = {
-    "dA2": ("A2", "(n_y, m)"),
-    "dZ2": ("Z2", "(n_y, m)"),
-    "dW2": ("W2", "(n_y, n_h)"),
-    "db2": ("b2", "(n_y, 1)"),
-    "dA1": ("A1", "(n_h, m)"),
-    "dZ1": ("Z1", "(n_h, m)"),
-    "dW1": ("W1", "(n_h, n_x)"),
-    "db1": ("b1", "(n_h, 1)"),
-    "dA0": ("X", "(n_x, m)"),
-}
-
 
 @dataclass(frozen=True)
 class Prediction:
@@ -339,7 +326,7 @@ class Stepper:
 def prediction_feedback(stage: Stage, entry: tuple, shape: tuple | None, sign: str | None) -> str:
     """Plain-text feedback on a prediction for ``stage`` (either part may be None)."""
     parts = []
-    of, symbolic = GRADIENT_OF[stage.key]
+    of, symbolic = stage.spec.of, stage.spec.shape
     if shape is not None:
         if tuple(shape) == stage.shape:
             parts.append(

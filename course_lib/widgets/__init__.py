@@ -99,7 +99,7 @@ from course_lib.widgets.render import (
     message_html,
     notes_html,
 )
-from course_lib.widgets.render_linked import linked_data, linked_text
+from course_lib.widgets.render_linked import linked_data
 from course_lib.widgets.render_student import (
     graph_html,
     mistake_note_html,
@@ -163,7 +163,6 @@ __all__ = [
     "latex_pieces",
     "layout",
     "linked_data",
-    "linked_text",
     "message_html",
     "mistake_note_html",
     "mistake_note_view",

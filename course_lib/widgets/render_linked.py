@@ -22,24 +22,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.activations import ACTIVATIONS
+from course_lib import stages
 from course_lib.stepper import Stepper
-
-ROWS_MEAN = {"2": "output units", "1": "hidden units", "0": "input features"}
 
 
 def _kind_text(kind: str, m: int) -> str:
     if kind == "dL":
         return "dL: per-example gradient (one column per example, not averaged)"
     return f"dJ: averaged over the m = {m} examples (1/m applied)"
-
-
-def _column_meaning(key: str) -> str:
-    if key[1] in "AZ":
-        return "examples"
-    if key[1] == "b":
-        return "one column (a bias per unit)"
-    return "hidden units (A1 rows)" if key.endswith("2") else "input features (X rows)"
 
 
 def _texts(a) -> list:
@@ -58,53 +48,38 @@ TIMES = "\u00d7"
 def operands(stepper: Stepper) -> tuple[list, list, str]:
     """``(operands, joins, rule)`` of the current stage: ``joins[k]`` is the text shown
     before operand ``k`` ("= (1/m)", "*", ...); ``rule`` says how the shapes combine."""
-    bp, key = stepper.computed.bp, stepper.stage.key
-    f, p, layer = bp.forward, bp.parameters, key[-1]
-    v = {s.key: s.value for s in bp.stages}
-    shape, m = stepper.stage.shape, bp.m
-    if key == "dA2":
-        ops = [_operand("A2", f["A2"], "same"), _operand("Y", bp.Y, "same")]
+    bp, spec = stepper.computed.bp, stepper.stage.spec
+    found = stages.operands(bp, spec.key)
+    ops = [_operand(o.name, o.value, o.operand.link) for o in found]
+    names = [o.name for o in found]
+    shape, key = stepper.stage.shape, spec.key
+    if spec.step == stages.OUTPUT_DA:
         rule = (
-            f"dA2 = -(Y/A2 - (1-Y)/(1-A2)), entry by entry: A2 and Y are both {shape}, "
-            "and so is dA2."
+            f"{key} = -(Y/{names[0]} - (1-Y)/(1-{names[0]})), entry by entry: {names[0]} and "
+            f"Y are both {shape}, and so is {key}."
         )
         return ops, ["is computed from", "and"], rule
-    if key in ("dZ2", "dZ1"):
-        act = "sigmoid" if layer == "2" else bp.hidden
-        gp = ACTIVATIONS[act].prime(f[f"Z{layer}"])
-        ops = [
-            _operand(f"dA{layer}", v[f"dA{layer}"], "same"),
-            _operand(f"g'(Z{layer})", gp, "same"),
-        ]
+    if spec.combine == stages.ELEMENTWISE:
         rule = (
-            f"{key} = dA{layer} * g'(Z{layer}) with g = {act}, entry by entry: both are "
-            f"{shape}, and so is {key}."
+            f"{key} = {names[0]} * {names[1]} with g = {spec.activation_of(bp.hidden)}, "
+            f"entry by entry: both are {shape}, and so is {key}."
         )
         return ops, ["=", "*"], rule
-    if key in ("dW2", "dW1"):
-        prev = "X" if layer == "1" else "A1"
-        a, b = v[f"dZ{layer}"], (bp.X if layer == "1" else f["A1"]).T
-        ops = [_operand(f"dZ{layer}", a, "row"), _operand(f"{prev}.T", b, "col")]
+    if spec.combine == stages.ROW_SUM:
+        a = found[0].value
         rule = (
-            f"{key} = (1/m) dZ{layer} {prev}.T: {a.shape} {TIMES} {b.shape} gives {shape}; "
-            f"the inner sizes (m = {m}) meet and are summed over."
+            f"{key} = (1/m) times the sum of each row of {names[0]}: {a.shape} summed over "
+            f"its m = {bp.m} columns gives {shape}."
         )
-        return ops, ["= (1/m)", TIMES], rule
-    if key in ("db2", "db1"):
-        a = v[f"dZ{layer}"]
-        rule = (
-            f"{key} = (1/m) times the sum of each row of dZ{layer}: {a.shape} summed over "
-            f"its m = {m} columns gives {shape}."
-        )
-        return [_operand(f"dZ{layer}", a, "row")], ["= (1/m) row sums of"], rule
-    above = str(int(layer) + 1)  # dA1, dA0: W.T of the layer above times its dZ
-    a, b = p[f"W{above}"].T, v[f"dZ{above}"]
-    ops = [_operand(f"W{above}.T", a, "row"), _operand(f"dZ{above}", b, "col")]
+        return ops, ["= (1/m) row sums of"], rule
+    a, b = (o.value for o in found)
+    inner = f"m = {bp.m}" if spec.averaged else f"n = {a.shape[1]}"
+    scale = "(1/m) " if spec.averaged else ""
     rule = (
-        f"{key} = W{above}.T dZ{above}: {a.shape} {TIMES} {b.shape} gives {shape}; the "
-        f"inner sizes (n = {a.shape[1]}) meet and are summed over."
+        f"{key} = {scale}{names[0]} {names[1]}: {a.shape} {TIMES} {b.shape} gives {shape}; "
+        f"the inner sizes ({inner}) meet and are summed over."
     )
-    return ops, ["=", TIMES], rule
+    return ops, ["= (1/m)" if spec.averaged else "=", TIMES], rule
 
 
 def linked_data(stepper: Stepper) -> dict:
@@ -134,22 +109,8 @@ def linked_data(stepper: Stepper) -> dict:
         "rows": _texts(stage.value),
         "caption": f"{stage.key}, shape {stage.shape}; {_kind_text(stage.kind, stepper.config.m)}",
         "note": (
-            f"rows: {ROWS_MEAN[stage.key[-1]]}; columns: {_column_meaning(stage.key)}. "
+            f"rows: {stage.spec.words.rows}; columns: {stage.spec.words.columns}. "
             "Point at an entry, or move to it with the arrow keys, to mark the entries "
             "it is computed from; click it or press Enter to expand it."
         ),
     }
-
-
-def linked_text(data: dict, entry) -> str:
-    """What the linked tables say, as plain text (for tests and logs): the question, or the
-    caption, every number of the value, the operands' names and shapes, the rule, the
-    selected entry."""
-    if data.get("hidden"):
-        return data["question"]
-    numbers = " ".join(" ".join(row) for row in data["rows"])
-    named = "; ".join(f"{o['name']} {tuple(o['shape'])}" for o in data["operands"])
-    return (
-        f"{data['caption']} {numbers} (computed from {named}: {data['rule']}) "
-        f"selected entry [{entry[0]}, {entry[1]}]"
-    )

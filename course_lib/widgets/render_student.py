@@ -14,7 +14,7 @@ import html
 import numpy as np
 
 from course_lib.diagnose import find_mistake
-from course_lib.stages import STAGE_KEYS
+from course_lib.stages import SPEC
 from course_lib.stepper import SERVES, Stepper
 from course_lib.student import (
     FUNCTION_OF,
@@ -35,19 +35,19 @@ _HEAD = "padding:2px 8px; color:#555555; font-weight:normal"
 MAX_ROWS, MAX_COLS = 20, 25  # a student's array larger than this is described, not shown
 MAX_REPORT = 2000  # characters of printed output shown
 
-# The graph's geometry, as course_lib.figures draws it: the node of each stage (its centre in
-# data units), the axes' place in the figure (left, bottom, width, height as fractions), the
-# axes' limits and a node box's size in data units.
+# The graph's geometry, as course_lib.figures draws it: each node's centre (in data units),
+# the axes' place in the figure (left, bottom, width, height as fractions), the axes' limits
+# and a node box's size in data units.
 _NODE_AT = {
-    "dA2": ("A2", 6.4, 1.0),
-    "dZ2": ("Z2", 4.8, 1.0),
-    "dW2": ("W2", 4.2, 0.0),
-    "db2": ("b2", 5.4, 0.0),
-    "dA1": ("A1", 3.2, 1.0),
-    "dZ1": ("Z1", 1.6, 1.0),
-    "dW1": ("W1", 1.0, 0.0),
-    "db1": ("b1", 2.2, 0.0),
-    "dA0": ("X", 0.0, 1.0),
+    "A2": (6.4, 1.0),
+    "Z2": (4.8, 1.0),
+    "W2": (4.2, 0.0),
+    "b2": (5.4, 0.0),
+    "A1": (3.2, 1.0),
+    "Z1": (1.6, 1.0),
+    "W1": (1.0, 0.0),
+    "b1": (2.2, 0.0),
+    "X": (0.0, 1.0),
 }
 _AXES = (0.01, 0.1, 0.98, 0.78)
 _XLIM, _YLIM = (-0.6, 8.6), (-0.4, 1.85)
@@ -62,7 +62,7 @@ _RETURNS = {
 
 def stage_name(key: str | None) -> str:
     """``"stage 2 (dZ2)"``."""
-    return f"stage {STAGE_KEYS.index(key) + 1} ({key})" if key in STAGE_KEYS else "an earlier stage"
+    return f"stage {SPEC[key].index} ({key})" if key in SPEC else "an earlier stage"
 
 
 def mistake_label(mistake) -> str:
@@ -186,7 +186,7 @@ def student_values_html(stepper: Stepper) -> str:
 def node_box(key: str) -> tuple:
     """``(left, top, width, height)`` in percent of the graph image: the box of the node
     whose gradient stage ``key`` computes."""
-    _, x, y = _NODE_AT[key]
+    x, y = _NODE_AT[SPEC[key].of]
     ax_left, ax_bottom, ax_width, ax_height = _AXES
     fx = ax_left + ax_width * (x - _XLIM[0]) / (_XLIM[1] - _XLIM[0])
     fy = ax_bottom + ax_height * (y - _YLIM[0]) / (_YLIM[1] - _YLIM[0])
@@ -230,9 +230,7 @@ def graph_html(img: str, stepper: Stepper) -> str:
     marks = graph_marks(stepper.comparison)
     if not marks:
         return img
-    said = "; ".join(
-        f"{words} at {stage_name(key)}, node {_NODE_AT[key][0]}" for key, words in marks
-    )
+    said = "; ".join(f"{words} at {stage_name(key)}, node {SPEC[key].of}" for key, words in marks)
     return (
         '<div class="graph-overlay" style="position:relative; display:inline-block; '
         f'max-width:100%; line-height:0">{img}'
