@@ -11,6 +11,10 @@
 Every module of every subpackage is checked, at the layer of its package. In the last layer
 ``notebook_helpers`` imports nothing from ``notebook_figures``: the figures state numbers as
 the helpers format them.
+
+3. A module's private names stay inside it: no module imports ``_name`` from another
+   course_lib module or reads it as ``module._name``. Helpers two modules share are public in
+   a module named for what they do (``guarded.failures``, ``widgets.view_parts``).
 """
 
 from __future__ import annotations
@@ -224,3 +228,101 @@ def test_modules_and_functions_read_in_one_sitting(module):
         and node.end_lineno - node.lineno + 1 > FUNCTION_LINES
     ]
     assert not long, f"{module}: {long}"
+
+
+# ----------------------------------------------------------------------------- private names
+
+
+def is_private(name: str) -> bool:
+    """``_name`` is private; a dunder (``__all__``) is not."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_names_crossing(source: str, module: str) -> list[str]:
+    """Where ``module`` (dotted below course_lib, its source ``source``) uses another course_lib
+    module's private name: ``from course_lib.x import _y`` (relative imports too) or ``x._y``
+    read from a course_lib module it imported (``from course_lib import x``,
+    ``import course_lib.x as x``, ``import course_lib.x``)."""
+    path = MODULES.get(module)
+    package = ["course_lib", *module.split(".")]
+    if path is None or path.name != "__init__.py":
+        package = package[:-1]
+    here = ".".join(["course_lib", *module.split(".")])
+    modules = {f"course_lib.{m}" for m in MODULES} | {"course_lib"}
+    bound: dict[str, str] = {}  # a name in this module -> the course_lib module it is
+    found = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "course_lib":
+                    name = alias.asname or alias.name.split(".")[0]
+                    bound[name] = alias.name if alias.asname else "course_lib"
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            if base.split(".")[0] != "course_lib" or base == here:
+                continue
+            for alias in node.names:
+                if is_private(alias.name):
+                    found.append(f"{module} imports {alias.name} from {base}")
+                elif f"{base}.{alias.name}" in modules:
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and is_private(node.attr):
+            owner = dotted_module(node.value, bound, modules)
+            if owner is not None and owner != here:
+                found.append(f"{module} reads {node.attr} of {owner}")
+    return found
+
+
+def dotted_module(node: ast.expr, bound: dict[str, str], modules: set[str]) -> str | None:
+    """The course_lib module an expression such as ``x`` or ``course_lib.x.y`` names, if any."""
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = dotted_module(node.value, bound, modules)
+        if owner is not None and f"{owner}.{node.attr}" in modules:
+            return f"{owner}.{node.attr}"
+    return None
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_private_names_stay_inside_their_module(module):
+    crossing = private_names_crossing(MODULES[module].read_text(), module)
+    assert not crossing, "\n".join(crossing)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "from course_lib.guarded.failures import _at_line",
+        "from .values import _describe, describe_output",
+        "from . import _private",
+        "from .. import checks\nchecks._first",
+        "from course_lib.widgets import render\nrender._escape(1)",
+        "import course_lib.stepper.inputs as inputs\ninputs._hidden(1)",
+        "import course_lib.stepper.inputs\ncourse_lib.stepper.inputs._hidden(1)",
+        "from course_lib import stepper\nstepper.inputs._hidden(1)",
+    ],
+)
+def test_the_private_name_check_sees_a_crossing(snippet):
+    # The rule above is only as good as private_names_crossing: each of these must be seen.
+    assert private_names_crossing(snippet, "guarded.call"), snippet
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "from course_lib.guarded.values import describe_output",
+        "from course_lib import guarded\nguarded.__name__",
+        "from course_lib.guarded import call\ncall.outcome._private",  # not a module's name
+        "import numpy as np\nnp._NoValue",
+        "def f(self):\n    return self._cache",
+        "from course_lib.guarded.call import _own",  # the module's own name
+    ],
+)
+def test_the_private_name_check_passes_public_use(snippet):
+    assert not private_names_crossing(snippet, "guarded.call"), snippet

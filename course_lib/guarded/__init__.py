@@ -39,6 +39,7 @@ call is captured with it, and calls from several threads at once mix their captu
 """
 
 from course_lib.guarded.call import Budget, Outcome, call
+from course_lib.guarded.failures import COURSE_HELPERS
 from course_lib.guarded.kinds import (
     BUDGET,
     DEFAULT_TIME_LIMIT,
@@ -49,7 +50,7 @@ from course_lib.guarded.kinds import (
     RAISED,
     TIMEOUT,
 )
-from course_lib.guarded.words import COURSE_HELPERS, describe_output
+from course_lib.guarded.values import describe_output
 
 __all__ = [
     "BUDGET",

@@ -18,20 +18,14 @@ from typing import NamedTuple
 import numpy as np
 
 from course_lib.checks import CourseInputError
+from course_lib.guarded.failures import error_sentence, stop_sentence, student_traceback
 from course_lib.guarded.kinds import (
     BUDGET,
     DEFAULT_TIME_LIMIT,
     OK,
     PRINT_LIMIT,
 )
-from course_lib.guarded.words import (
-    _argument_names,
-    _change,
-    _explain,
-    _mutation_sentence,
-    _stopped,
-    _student_traceback,
-)
+from course_lib.guarded.values import in_place_changes, mutation_sentence
 
 _RESTOP = 0.05  # if fn swallowed the stop (a bare except), stop it again this often
 _LONGEST = 1e6  # seconds; setitimer overflows on absurd limits
@@ -188,23 +182,18 @@ def _outcome(name, fn, ran, pristine, given, budget) -> Outcome:
     budget's), else None.
     """
     if ran.stopped:
-        kind, message = _stopped(name, ran.error, ran.limit, budget)
+        kind, message = stop_sentence(name, ran.error, ran.limit, budget)
     else:
-        kind, message = _explain(name, fn, ran.error)
-    names = _argument_names(fn, len(pristine))
-    changes = [
-        (n, c)
-        for n, b, a in zip(names, pristine, given, strict=True)
-        if (c := _change(b, a, n)) is not None
-    ]
+        kind, message = error_sentence(name, fn, ran.error)
+    changes = in_place_changes(fn, pristine, given)
     return Outcome(
         name,
         kind,
         ran.value if kind == OK else None,
         message,
-        mutation=_mutation_sentence(name, changes),
+        mutation=mutation_sentence(name, changes),
         mutated=tuple(n for n, _ in changes),
-        traceback=_student_traceback(ran.error, ran.stopped, ran.limit),
+        traceback=student_traceback(ran.error, ran.stopped, ran.limit),
         printed=ran.printed,
         warnings=ran.warnings,
         seconds=ran.seconds,

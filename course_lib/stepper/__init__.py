@@ -23,15 +23,16 @@ runs). ``comparison`` is ``course_lib.student.compare`` on the configuration's o
 cached per configuration like the numbers, so stepping never recomputes it either.
 
 The modules: ``numbers`` (``Config``, ``Computed``, ``compute``, the saturated demo,
-``compared``), ``inputs`` (reading untrusted values: ``to_int``, ``parse_shape``, ...) and
-``machine`` (``State``, ``Stepper``, ``prediction_feedback``); the names are re-exported
-here. To replace one in a test, patch the module that uses it
-(``course_lib.stepper.machine.compute``).
+``compared``), ``inputs`` (reading untrusted values: ``to_int``, ``parse_shape``, ...,
+and ``safe_repr``, which shows one in a message) and ``machine`` (``State``, ``Stepper``,
+``prediction_feedback``); the names are re-exported here. To replace one in a test, patch
+the module that uses it (``course_lib.stepper.machine.compute``).
 """
 
 from course_lib.stepper.inputs import (
     clamp_entry,
     parse_shape,
+    safe_repr,
     sign_of,
     to_bool,
     to_choice,
@@ -88,6 +89,7 @@ __all__ = [
     "compute",
     "parse_shape",
     "prediction_feedback",
+    "safe_repr",
     "saturated_output_layer",
     "saturation_explanation",
     "serving",

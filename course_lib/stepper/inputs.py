@@ -12,7 +12,7 @@ import numpy as np
 MAX_TEXT = 40  # longest text input a setter looks at
 
 
-def _shown(value) -> str:
+def safe_repr(value) -> str:
     """A short, safe rendering of an untrusted value for a message."""
     try:
         text = repr(value)
@@ -27,7 +27,7 @@ def to_int(value, low: int, high: int, name: str) -> tuple[int | None, str]:
     Whole numbers (int, integral float, short digit strings) are clamped into range with a
     message; anything else (NaN, inf, bool, text, objects) is refused with a message.
     """
-    refused = f"{name} must be a whole number from {low} to {high}; got {_shown(value)}."
+    refused = f"{name} must be a whole number from {low} to {high}; got {safe_repr(value)}."
     number = None
     if isinstance(value, (bool, np.bool_)):
         return None, refused
@@ -49,27 +49,27 @@ def to_choice(value, choices: tuple, name: str) -> tuple[str | None, str]:
     """``(value, "")`` if it is one of ``choices``, else ``(None, message)``."""
     if isinstance(value, str) and value in choices:
         return value, ""
-    return None, f"{name} must be one of {', '.join(choices)}; got {_shown(value)}."
+    return None, f"{name} must be one of {', '.join(choices)}; got {safe_repr(value)}."
 
 
 def to_bool(value, name: str) -> tuple[bool | None, str]:
     """``(bool, "")`` for a real boolean, else ``(None, message)``."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value), ""
-    return None, f"{name} must be on or off; got {_shown(value)}."
+    return None, f"{name} must be on or off; got {safe_repr(value)}."
 
 
 def parse_shape(text) -> tuple[tuple | None, str]:
     """A predicted shape from text such as ``(4, 5)``, ``4x5`` or ``4 5``; never evaluated."""
     if not isinstance(text, str):
-        return None, f"Type the shape as two numbers, like (4, 5); got {_shown(text)}."
+        return None, f"Type the shape as two numbers, like (4, 5); got {safe_repr(text)}."
     if len(text) > MAX_TEXT:
         return None, f"Type the shape as two numbers, like (4, 5) (at most {MAX_TEXT} characters)."
     match = re.fullmatch(
         r"\s*\(?\s*(\d{1,4})\s*(?:,|x|\*|\s)\s*(\d{1,4})\s*,?\s*\)?\s*", text, flags=re.IGNORECASE
     )
     if not match:
-        return None, f"Type the shape as two numbers, like (4, 5); got {_shown(text)}."
+        return None, f"Type the shape as two numbers, like (4, 5); got {safe_repr(text)}."
     return (int(match.group(1)), int(match.group(2))), ""
 
 

@@ -13,9 +13,9 @@ from course_lib.diagnose import MISTAKES, find_mistake
 from course_lib.guarded import DEFAULT_TIME_LIMIT
 from course_lib.stages import STAGE_KEYS, Stage
 from course_lib.stepper.inputs import (
-    _shown,
     clamp_entry,
     parse_shape,
+    safe_repr,
     sign_of,
     to_bool,
     to_choice,
@@ -253,7 +253,7 @@ class Stepper:
         elif isinstance(value, str) and value in MISTAKE_IDS:
             mistake = value
         else:
-            return f"Show a mistake must be none or a catalogued mistake; got {_shown(value)}."
+            return f"Show a mistake must be none or a catalogued mistake; got {safe_repr(value)}."
         config, message = self.state.config, ""
         if mistake and not self._shows(config, mistake):
             suited = suited_hidden(find_mistake(mistake).exercise)

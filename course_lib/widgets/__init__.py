@@ -19,8 +19,8 @@ ones before it:
 - ``graph_cache``: the computation-graph images, shipped with the package (``graphs.json``,
   ``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;
-- ``views_base`` (the ``Frame`` and shared helpers), ``views_controls`` (navigation and
-  the controls) and ``views``: each view a builder that returns its widget(s)
+- ``view_parts`` (the ``Frame`` and the builders' helpers), ``views_controls`` (navigation
+  and the controls) and ``views``: each view a builder that returns its widget(s)
   (``stage_label_view``, ``values_view``, ...) and an update that pushes new content into
   them; ``VIEWS`` lists them in the order their updates reach the browser (the stage title
   first);

@@ -22,18 +22,11 @@ import ipywidgets as widgets
 from course_lib.stepper import N_STAGES
 from course_lib.widgets import render, render_linked, render_student
 from course_lib.widgets.browser_views import LinkedTables, StageLabel
-from course_lib.widgets.views_base import (
-    Frame,
-    _classed,
-    _full_width,
-    _set_value,
-    _show,
-    _widgets,
-)
+from course_lib.widgets.view_parts import Frame, classed, full_width
 from course_lib.widgets.views_controls import (
-    _entry_widgets,
-    _expansions,
     config_view,
+    entry_expansions,
+    entry_sends,
     entry_view,
     mistake_view,
     next_view,
@@ -78,15 +71,29 @@ __all__ = [
 # ----------------------------------------------------------------------------- the stage
 
 
+def _set_value(widget, value, frame: Frame) -> None:
+    widget.value = value
+
+
+def _show(widget, visible: bool, css_class: str) -> None:
+    """Show one of a set of per-stage widgets: only the one on screen has ``css_class``
+    (``add_class`` and ``remove_class`` change nothing when it already has, or lacks, it)."""
+    widget.layout.display = None if visible else "none"
+    if visible:
+        widget.add_class(css_class)
+    else:
+        widget.remove_class(css_class)
+
+
 def stage_label_view() -> StageLabel:
     """The stage title, "Stage N of 9: ...", a heading in a live region (CSS class
     ``stage-label``)."""
-    return _classed(StageLabel(layout=_full_width()), "stage-label")
+    return classed(StageLabel(layout=full_width()), "stage-label")
 
 
 def graph_view() -> widgets.HTML:
     """The computation graph: one widget whose ``<img>`` (with alt text) changes per stage."""
-    return _classed(
+    return classed(
         widgets.HTML(layout=widgets.Layout(width="100%", max_width="660px")), "stage-graph"
     )
 
@@ -124,7 +131,7 @@ def _equation_widgets(boxes: list, frame: Frame) -> list:
 def values_view() -> LinkedTables:
     """The value matrix with shape and dL/dJ beside its operands, linked under the pointer
     (CSS class ``stage-values``)."""
-    return _classed(
+    return classed(
         LinkedTables(layout=widgets.Layout(flex="2 1 420px", min_width="0")), "stage-values"
     )
 
@@ -138,7 +145,7 @@ def student_view() -> widgets.HTML:
     """The second pass's value at the stage -- the student's, or the mistake's in mistake
     mode -- with its verdict in words (CSS classes ``student-values``, and
     ``student-verdict`` inside); hidden without a second pass."""
-    return _classed(
+    return classed(
         widgets.HTML(layout=widgets.Layout(flex="1 1 360px", display="none")), "student-values"
     )
 
@@ -146,7 +153,7 @@ def student_view() -> widgets.HTML:
 def mistake_note_view() -> widgets.HTML:
     """The named mistake, title and hint, at the stage where it is made (CSS class
     ``mistake-note``); hidden when no mistake is named."""
-    return _classed(
+    return classed(
         widgets.HTML(layout=widgets.Layout(width="100%", display="none")), "mistake-note"
     )
 
@@ -154,7 +161,7 @@ def mistake_note_view() -> widgets.HTML:
 def student_summary_view() -> widgets.HTML:
     """The second pass in a sentence or two, and what the student's code printed (CSS class
     ``student-summary``); hidden without a second pass."""
-    return _classed(
+    return classed(
         widgets.HTML(layout=widgets.Layout(width="100%", display="none")), "student-summary"
     )
 
@@ -171,17 +178,17 @@ def _and_layout(widget, frame: Frame) -> list:
 
 def checks_view() -> widgets.HTML:
     """Slide vs assignment and the finite-difference check (CSS class ``stage-checks``)."""
-    return _classed(widgets.HTML(layout=widgets.Layout(flex="1 1 320px")), "stage-checks")
+    return classed(widgets.HTML(layout=widgets.Layout(flex="1 1 320px")), "stage-checks")
 
 
 def notes_view() -> widgets.HTML:
     """What uses the stage; the saturated demo's explanation (CSS class ``stage-notes``)."""
-    return _classed(widgets.HTML(layout=_full_width()), "stage-notes")
+    return classed(widgets.HTML(layout=full_width()), "stage-notes")
 
 
 def error_view() -> widgets.HTML:
     """The friendly message area (CSS class ``stage-error``), empty and hidden when fine."""
-    return _classed(widgets.HTML(layout=widgets.Layout(display="none")), "stage-error")
+    return classed(widgets.HTML(layout=widgets.Layout(display="none")), "stage-error")
 
 
 def update_error(widget: widgets.HTML, message_html: str, frame: Frame) -> None:
@@ -194,12 +201,17 @@ def stopped_view() -> widgets.HTML:
     widget, empty and without height until the page has lost its kernel; then its own
     stylesheet shows ``KERNEL_STOPPED`` and dims the widgets after it. The browser alone
     shows it: it has no update."""
-    return _classed(
+    return classed(
         widgets.HTML(render.stopped_html(), layout=widgets.Layout(margin="0px")), "app-stopped"
     )
 
 
 # ----------------------------------------------------------------------------- the table
+
+
+def _widgets(built, frame: Frame) -> list:
+    """The widgets an update changes, by default all that the view's builder returned."""
+    return list(built.values()) if isinstance(built, dict) else [built]
 
 
 class View(NamedTuple):
@@ -267,7 +279,7 @@ VIEWS = (
     View("error", error_view, update_error, lambda f: render.message_html(f.message), _and_layout),
     View("mistake", mistake_view, update_mistake),
     View("config", config_view, update_config),
-    View("entry", entry_view, update_entry, _expansions, _entry_widgets),
+    View("entry", entry_view, update_entry, entry_expansions, entry_sends),
     View("predict", predict_view, update_predict, lambda f: render.feedback_html(f.stepper)),
     View("stopped", stopped_view),  # no update: the browser shows it when the kernel is gone
 )
@@ -345,4 +357,4 @@ def layout(v: dict) -> widgets.VBox:
         ],
         layout=widgets.Layout(width="100%", max_width="1240px"),
     )
-    return _classed(root, "course-app")
+    return classed(root, "course-app")

@@ -1,6 +1,7 @@
 """The views of the controls: navigation (Previous, Next, the Stage slider), the mistake to
 show, the configuration, the entry to expand and predict-then-reveal. Each a builder and
-an update, as in ``views``."""
+an update, as in ``views``; the entry's view also its content (``entry_expansions``) and
+what its update sends (``entry_sends``)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ from course_lib.diagnose import MISTAKES
 from course_lib.stepper import M_RANGE, N_STAGES, NO_MISTAKE, SEED_RANGE, SIGNS
 from course_lib.widgets import render, render_student
 from course_lib.widgets.browser_views import StageSlider
-from course_lib.widgets.views_base import (
-    WIDE_DESCRIPTION,
-    Frame,
-    _classed,
-    _full_width,
-    _set_bounded,
-)
+from course_lib.widgets.view_parts import Frame, classed, full_width
+
+WIDE_DESCRIPTION = {"description_width": "initial"}
+
+
+def _set_bounded(widget, low: int, high: int, value: int) -> None:
+    """Restore a bounded widget's range (a client may have changed it) and set its value."""
+    if widget.min != low or widget.max != high:
+        widget.min = min(low, widget.max)
+        widget.max = high
+        widget.min = low
+    widget.value = value
+
 
 # ----------------------------------------------------------------------------- navigation
 
@@ -42,7 +49,7 @@ def update_next(button: widgets.Button, _content, frame: Frame) -> None:
 
 def slider_view() -> StageSlider:
     """The "Stage" slider, 1 to 9 (a labelled range input)."""
-    return _classed(
+    return classed(
         StageSlider(
             value=1,
             min=1,
@@ -145,11 +152,12 @@ def entry_view() -> dict:
         ),
         "expansions": expansions,
         "hidden_note": note,
-        "box": _classed(widgets.VBox([*expansions, note], layout=_full_width()), "entry-expansion"),
+        "box": classed(widgets.VBox([*expansions, note], layout=full_width()), "entry-expansion"),
     }
 
 
-def _expansions(frame: Frame) -> list:
+def entry_expansions(frame: Frame) -> list:
+    """The entry view's content: the selected entry's expansion at every stage."""
     return [frame.expansion(k) for k in range(1, N_STAGES + 1)]
 
 
@@ -164,7 +172,8 @@ def update_entry(e: dict, expansions: list, frame: Frame) -> None:
     e["hidden_note"].layout.display = "none" if s.revealed else "block"
 
 
-def _entry_widgets(e: dict, frame: Frame) -> list:
+def entry_sends(e: dict, frame: Frame) -> list:
+    """What ``update_entry`` changes, the current stage's expansion first."""
     expansions = e["expansions"]
     return [
         e["row"],
@@ -202,7 +211,7 @@ def predict_view() -> dict:
         ),
         "check": widgets.Button(description="Check my prediction"),
         "reveal": widgets.Button(description="Reveal"),
-        "feedback": _classed(widgets.HTML(layout=_full_width()), "stage-feedback"),
+        "feedback": classed(widgets.HTML(layout=full_width()), "stage-feedback"),
     }
 
 
