@@ -34,6 +34,7 @@ NUMERICAL = (
     "assignment",
     "slide",
     "stages",
+    "functions",
     "gradcheck",
     "derivation",
     "data",
@@ -49,7 +50,7 @@ SCREEN_PACKAGES = {"matplotlib", "PIL", "ipywidgets", "IPython"}
 LAYERS = (
     ("activations", "checks", "guarded", "training"),
     ("assignment", "slide"),
-    ("stages", "gradcheck", "derivation", "diagnose", "data", "measure"),
+    ("stages", "functions", "gradcheck", "derivation", "diagnose", "data", "measure"),
     ("student", "stepper"),
     ("figures", "widgets"),
     ("notebook_helpers", "notebook_figures"),
@@ -326,3 +327,37 @@ def test_the_private_name_check_sees_a_crossing(snippet):
 )
 def test_the_private_name_check_passes_public_use(snippet):
     assert not private_names_crossing(snippet, "guarded.call"), snippet
+
+
+# ----------------------------------------------------------------------------- one stage table
+
+# The modules that may write the stage list out: the table itself, the two formulations
+# (each computes and returns the stages by name) and the mistake catalogue (each mistake
+# names where it is made).
+STAGE_LIST_HOMES = ("stages", "assignment", "slide", "diagnose.catalogue")
+STAGE_KEY_NAMES = ("dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1", "dA0")
+
+
+def stage_key_literals(module: str) -> set[str]:
+    """The stage keys that ``module`` writes as whole string literals."""
+    tree = ast.parse(MODULES[module].read_text())
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in STAGE_KEY_NAMES
+    }
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_stage_table_spells_out_the_stage_list(module):
+    """Views dispatch on the StageSpec records: a module that names five or more of the nine
+    stages itself holds a second copy of the table, which a rename would leave behind."""
+    if module.startswith(STAGE_LIST_HOMES):
+        return
+    spelled = stage_key_literals(module)
+    assert len(spelled) < 5, f"{module} spells out the stages {sorted(spelled)}"
+
+
+def test_the_stage_list_rule_sees_a_copy_of_the_table():
+    assert len(stage_key_literals("stages.spec")) == 9
+    assert len(stage_key_literals("assignment")) >= 5

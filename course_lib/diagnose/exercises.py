@@ -18,6 +18,7 @@ import numpy as np
 from course_lib import assignment, slide
 from course_lib.checks import CourseInputError
 from course_lib.data import make_problem
+from course_lib.functions import BY_EXERCISE
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Exercise:
     @property
     def function(self) -> str:
         """The course's name for the function (``compute_dAL`` for the exercise ``dAL``)."""
-        return self.call.split("=", 1)[1].split("(", 1)[0].strip()
+        return BY_EXERCISE[self.name].name
 
 
 # ----------------------------------------------------------------------------- test cases

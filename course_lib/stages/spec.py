@@ -357,3 +357,4 @@ STAGES = (
 )
 STAGE_KEYS = tuple(spec.key for spec in STAGES)
 SPEC = {spec.key: spec for spec in STAGES}
+SPEC_AT = {(spec.layer, spec.step): spec for spec in STAGES}  # (layer, step) -> its stage

@@ -56,14 +56,12 @@ from course_lib.stepper.numbers import (
     N_Y,
     SATURATED_Z2,
     SEED_RANGE,
-    SERVES,
     Computed,
     Config,
     compared,
     compute,
     saturated_output_layer,
     saturation_explanation,
-    serving,
 )
 
 __all__ = [
@@ -77,7 +75,6 @@ __all__ = [
     "N_Y",
     "SATURATED_Z2",
     "SEED_RANGE",
-    "SERVES",
     "SIGNS",
     "Computed",
     "Config",
@@ -92,7 +89,6 @@ __all__ = [
     "safe_repr",
     "saturated_output_layer",
     "saturation_explanation",
-    "serving",
     "sign_of",
     "to_bool",
     "to_choice",

@@ -10,6 +10,7 @@ from course_lib.activations import HIDDEN_ACTIVATIONS
 from course_lib.checks import ONE_OVER_M
 from course_lib.derivation import expand
 from course_lib.diagnose import MISTAKES, find_mistake
+from course_lib.functions import serving
 from course_lib.guarded import DEFAULT_TIME_LIMIT
 from course_lib.stages import STAGE_KEYS, Stage
 from course_lib.stepper.inputs import (
@@ -29,7 +30,6 @@ from course_lib.stepper.numbers import (
     Config,
     compared,
     compute,
-    serving,
 )
 from course_lib.student import Comparison, mistake_functions, suited_hidden
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from course_lib.activations import ACTIVATIONS
 from course_lib.checks import SaturationWarning, check_product_finite, checked_after
 from course_lib.data import make_problem
 from course_lib.gradcheck import GradCheckReport, gradient_check
@@ -24,17 +24,6 @@ SEED_RANGE = (0, 9999)
 # |dA2| ~ exp(|Z2|) > 1e10, small enough (below ~36.7) that sigmoid(Z2) does not round
 # to exactly 1.0, where the split form would divide by zero instead of merely blowing up.
 SATURATED_Z2 = (25.0, 33.0)
-
-# The hidden activations under which a course function takes part in the 2-layer pass; the
-# others take part under all three. The course writes its whole passes for one activation,
-# and its linear_activation_backward knows sigmoid and relu.
-SERVES = {
-    "relu_backward": ("relu",),
-    "tanh_backward": ("tanh",),
-    "backward_propagation": ("tanh",),
-    "L_model_backward": ("relu",),
-    "linear_activation_backward": ("relu", "sigmoid"),
-}
 
 
 @dataclass(frozen=True)
@@ -143,13 +132,3 @@ def compared(functions: dict, computed: Computed, time_limit: float) -> Comparis
         return compare(
             functions, config.hidden, config.seed, m=config.m, net=net, time_limit=time_limit
         )
-
-
-def serving(functions) -> tuple:
-    """The hidden activations under which every one of ``functions`` (course names) takes
-    part in the pass."""
-    return tuple(
-        h
-        for h in HIDDEN_ACTIVATIONS
-        if all(h in SERVES.get(name, HIDDEN_ACTIVATIONS) for name in functions)
-    )

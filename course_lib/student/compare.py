@@ -10,6 +10,7 @@ import numpy as np
 from course_lib.checks import CourseInputError, check_hidden
 from course_lib.data import make_problem
 from course_lib.diagnose import check, find_mistake
+from course_lib.functions import BY_EXERCISE, FUNCTION
 from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget
 from course_lib.stages import STAGE_KEYS, backward_stages
 from course_lib.student.passes import (
@@ -22,13 +23,10 @@ from course_lib.student.passes import (
 )
 from course_lib.student.records import (
     BUDGET_SECONDS,
-    EXERCISE_OF,
-    FUNCTION_OF,
     HIDDEN,
     INHERITS,
     NOT_REACHED,
     RIGHT,
-    WRITTEN_FOR,
     WRONG_HERE,
     Comparison,
     StudentStage,
@@ -61,7 +59,7 @@ def compare(
     X, Y, parameters = make_problem(m=m, seed=seed) if net is None else net
     ref = backward_stages(X, Y, parameters, hidden)
     runner = Runner(functions, time_limit, Budget(budget_seconds))
-    whole = next((n for n in WRITTEN_FOR if n in functions), None)
+    whole = next((n for n in functions if FUNCTION[n].whole), None)
     unsupported = _unsupported(whole, hidden)
     if unsupported:
         return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
@@ -69,7 +67,7 @@ def compare(
     try:
         fed = whole_pass(runner, whole, ref) if whole else split_pass(runner, ref, hidden)
     except Stopped as stop:
-        fed, error = partial(runner.fed), str(stop)
+        fed, error = partial(runner.fed, hidden), str(stop)
         unsupported = _lab_cannot(functions, hidden, error, runner.fed)
         if unsupported:
             return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
@@ -170,7 +168,7 @@ def _checked(wrong_fns: list, functions: dict, runner) -> tuple:
     for name in wrong_fns + [n for n in functions if n not in wrong_fns]:
         if name in runner.failed:  # the error says what happened; it is not run again
             continue
-        fb = check(EXERCISE_OF[name], functions[name])
+        fb = check(FUNCTION[name].exercise, functions[name])
         feedback[name] = fb
         mistakes += [m for m in (fb.mistake or "").split("+") if m and m not in mistakes]
     return feedback, mistakes
@@ -181,11 +179,7 @@ def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
     activation step, or every other function beside a whole pass."""
     if whole:
         return tuple(name for name in functions if name != whole)
-    steps = {f"{g}_backward" for g in ("relu", "tanh", "sigmoid")} - {
-        "sigmoid_backward",
-        f"{hidden}_backward",
-    }
-    return tuple(name for name in functions if name in steps)
+    return tuple(name for name in functions if not FUNCTION[name].calls(hidden))
 
 
 def function_reaches(key: str, fed: dict) -> bool:
@@ -216,7 +210,7 @@ def _mistake_stage(mistakes, stages) -> str | None:
     known = getattr(find_mistake(mistakes[0]), "stage", None)
     if known:
         return known
-    name = FUNCTION_OF[find_mistake(mistakes[0]).exercise]
+    name = BY_EXERCISE[find_mistake(mistakes[0]).exercise].name
     return next(
         (s.key for s in stages if s.verdict == WRONG_HERE and s.function == name),
         next((s.key for s in stages if s.function == name), None),
@@ -255,10 +249,9 @@ def _check_functions(functions) -> dict:
             f"{{'linear_backward': linear_backward}}, got {type(functions).__name__}"
         )
     for name, fn in functions.items():
-        if name not in EXERCISE_OF:
+        if name not in FUNCTION:
             raise CourseInputError(
-                f"functions has the key {name!r}; the functions compare "
-                f"knows are {list(EXERCISE_OF)}"
+                f"functions has the key {name!r}; the functions compare knows are {list(FUNCTION)}"
             )
         if not callable(fn):
             raise CourseInputError(
@@ -269,22 +262,27 @@ def _check_functions(functions) -> dict:
 
 
 def _unsupported(whole: str | None, hidden: str) -> str | None:
-    if whole is None or WRITTEN_FOR[whole] == hidden:
+    if whole is None or hidden in FUNCTION[whole].serves:
         return None
+    written_for = FUNCTION[whole].serves[0]
     return (
-        f"The course's {whole} is written for a {WRITTEN_FOR[whole]} hidden layer, so it "
-        f"cannot serve hidden={hidden!r}: compare with hidden={WRITTEN_FOR[whole]!r}."
+        f"The course's {whole} is written for a {written_for} hidden layer, so it "
+        f"cannot serve hidden={hidden!r}: compare with hidden={written_for!r}."
     )
 
 
 def _lab_cannot(functions: dict, hidden: str, error: str, fed: list) -> str | None:
-    """The course's linear_activation_backward knows sigmoid and relu only."""
-    if "linear_activation_backward" not in functions or hidden != "tanh" or len(fed) < 3:
+    """The course's linear_activation_backward serves some hidden activations only: a
+    student's that stops at the hidden layer (after the output layer went through) is
+    told so."""
+    name = "linear_activation_backward"
+    serves = FUNCTION[name].serves
+    if name not in functions or hidden in serves or not any(n == name for n, _ in fed):
         return None
     return (
-        f"Your linear_activation_backward does not handle activation='tanh' ({error}) "
-        f"The course's version knows sigmoid and relu: compare with hidden='relu' or "
-        f"'sigmoid', or add the tanh branch."
+        f"Your {name} does not handle activation={hidden!r} ({error}) "
+        f"The course's version knows {' and '.join(serves)}: compare with hidden="
+        f"{' or '.join(repr(h) for h in serves)}, or add the {hidden} branch."
     )
 
 
@@ -293,13 +291,13 @@ def _lab_cannot(functions: dict, hidden: str, error: str, fed: list) -> str | No
 
 def suited_hidden(exercise: str) -> str:
     """The hidden activation under which ``exercise``'s function takes part in the pass."""
-    return "tanh" if exercise in ("tanh_backward", "backward_propagation") else "relu"
+    return BY_EXERCISE[exercise].serves[0]
 
 
 def mistake_functions(mistake_id: str) -> dict:
     """``{course function name: the catalogued mistake's apply}``, ready for ``compare``."""
     mistake = find_mistake(mistake_id)
-    return {FUNCTION_OF[mistake.exercise]: mistake.apply}
+    return {BY_EXERCISE[mistake.exercise].name: mistake.apply}
 
 
 def demonstrate(mistake_id: str, seed: int = 0, **kw) -> Comparison:

@@ -10,10 +10,9 @@ import numpy as np
 
 from course_lib import assignment, slide
 from course_lib.checks import SaturationWarning
+from course_lib.functions import FUNCTION
 from course_lib.guarded import Budget, call, describe_output
-
-# What each step of the split returns, in call order (two_layer_backward's order).
-_STEP_OUTPUTS = (("dA2",), ("dZ2",), ("dA1", "dW2", "db2"), ("dZ1",), ("dA0", "dW1", "db1"))
+from course_lib.stages import ACTIVATION, OUTPUT_DA, SPEC_AT
 
 
 class Stopped(Exception):
@@ -27,7 +26,7 @@ class Runner:
         self.functions, self.time_limit, self.budget = functions, time_limit, budget
         self.reports: list[str] = []  # printed output, in-place changes, warnings
         self.problems: list[str] = []  # unusable outputs, one sentence each
-        self.fed: list = []  # the split steps' results, in call order
+        self.fed: list = []  # (course name, result) of each split step, in call order
         self.failed: set[str] = set()  # functions that raised, ran too long or gave nothing
 
     def run(self, name: str, args: tuple, outputs: tuple, shapes: tuple):
@@ -64,19 +63,19 @@ class Runner:
         """A split step: the student's function (guarded) or the reference's, its result
         recorded, so a pass that stops part-way still shows the stages it computed. An
         unusable array that the next step would read stops the pass there."""
-        outputs, shapes = _SIGNATURES[name]
-        reference = _REFERENCE[name]
+        outputs, shapes = FUNCTION[name].outputs, FUNCTION[name].shapes
+        reference = FUNCTION[name].reference
 
         def stand_in(*args):
             if name not in self.functions:
                 with warnings.catch_warnings():  # the reference stages carry it as a note
                     warnings.simplefilter("ignore", SaturationWarning)
                     value = reference(*args)
-                self.fed.append(value)
+                self.fed.append((name, value))
                 return value
             problems = len(self.problems)
             value = self.run(name, args, outputs, shapes(args))
-            self.fed.append(value)
+            self.fed.append((name, value))
             passed_on = value[0] if len(outputs) > 1 else value  # dA_prev, dZ or dAL
             if len(self.problems) > problems and describe_output(
                 passed_on, function=name, output=outputs[0], expected_shape=shapes(args)[0]
@@ -105,14 +104,12 @@ def split_pass(runner: Runner, ref, hidden: str) -> dict:
         }
         return assignment.two_layer_backward(A2, Y, cache1, cache2, hidden, steps)
     # A layer at a time: the activation step happens inside the student's function, so
-    # dZ2 and dZ1 are not seen.
-    dA2 = runner.step("compute_dAL")(A2, Y)
+    # the dZ stages are not seen.
+    dA = runner.step("compute_dAL")(A2, Y)
     layer = runner.step("linear_activation_backward")
-    runner.fed.append(None)
-    dA1, dW2, db2 = layer(dA2, cache2, "sigmoid")
-    runner.fed.append(None)
-    dA0, dW1, db1 = layer(dA1, cache1, hidden)
-    return {"dA2": dA2, "dW2": dW2, "db2": db2, "dA1": dA1, "dW1": dW1, "db1": db1, "dA0": dA0}
+    dA = layer(dA, cache2, "sigmoid")[0]
+    layer(dA, cache1, hidden)
+    return partial(runner.fed, hidden)
 
 
 def whole_pass(runner: Runner, name: str, ref) -> dict:
@@ -120,11 +117,10 @@ def whole_pass(runner: Runner, name: str, ref) -> dict:
     p = ref.parameters
     if name == "L_model_backward":
         args = (ref.forward["A2"], ref.Y, list(_caches(ref)))
-        keys = ("dA1", "dW2", "db2", "dA0", "dW1", "db1")
     else:
         _, cache = slide.forward_propagation(ref.X, p, "tanh")
         args = (p, cache, ref.X, ref.Y)
-        keys = ("dW2", "db2", "dW1", "db1")
+    (keys,) = FUNCTION[name].calls(ref.hidden)
     outcome = call(
         runner.functions[name], args, name=name, time_limit=runner.time_limit, budget=runner.budget
     )
@@ -156,26 +152,29 @@ def whole_pass(runner: Runner, name: str, ref) -> dict:
 def on_their_own(runner: Runner, ref, hidden: str):
     """Each step function of the student's on the reference inputs of its stages."""
     f, v = runner.functions, ref.grads()
-    cache1, cache2 = _caches(ref)
-    calls = [
-        ("compute_dAL", (ref.forward["A2"], ref.Y), ("dA2",)),
-        ("sigmoid_backward", (v["dA2"], cache2.Z), ("dZ2",)),
-        (f"{hidden}_backward", (v["dA1"], cache1.Z), ("dZ1",)),
-        ("linear_backward", (v["dZ2"], cache2.linear_cache), ("dA1", "dW2", "db2")),
-        ("linear_backward", (v["dZ1"], cache1.linear_cache), ("dA0", "dW1", "db1")),
-    ]
-    if "linear_activation_backward" in f:
-        calls[3:] = [
-            ("linear_activation_backward", (v["dA2"], cache2, "sigmoid"), ("dA1", "dW2", "db2")),
-            ("linear_activation_backward", (v["dA1"], cache1, hidden), ("dA0", "dW1", "db1")),
-        ]
+    caches = dict(zip((1, 2), _caches(ref), strict=True))
+    output = SPEC_AT[2, OUTPUT_DA]
+    calls = [("compute_dAL", (ref.forward["A2"], ref.Y), (output.key,))]
+    for layer in (2, 1):  # each activation step reads the dA the layer above gave it
+        act = SPEC_AT[layer, ACTIVATION]
+        dA = act.operands[0].array
+        calls.append((act.course_function(hidden), (v[dA], caches[layer].Z), (act.key,)))
+    layers = "linear_activation_backward" if "linear_activation_backward" in f else None
+    for layer in (2, 1):
+        act = SPEC_AT[layer, ACTIVATION]
+        if layers:  # the activation step inside, from this layer's dA
+            g = act.activation_of(hidden)
+            args = (v[act.operands[0].array], caches[layer], g)
+        else:
+            args = (v[act.key], caches[layer].linear_cache)
+        name = layers or "linear_backward"
+        calls.append((name, args, FUNCTION[name].stages(hidden, layer)))
     own, responsible = {}, {}
     for name, args, keys in calls:
         if name not in f or name in runner.failed:
             continue
         try:
-            outputs, shapes = _SIGNATURES[name]
-            value = runner.run(name, args, outputs, shapes(args))
+            value = runner.run(name, args, FUNCTION[name].outputs, FUNCTION[name].shapes(args))
         except Stopped:
             continue  # reported by the pass already, or below as not reached
         for key, val in zip(keys, value if len(keys) > 1 else (value,), strict=True):
@@ -183,12 +182,14 @@ def on_their_own(runner: Runner, ref, hidden: str):
     return own, responsible
 
 
-def partial(fed: list) -> dict:
-    """The stages a split pass computed before it stopped."""
-    out = {}
-    for keys, value in zip(_STEP_OUTPUTS, fed, strict=False):
-        if value is not None:
-            out.update(zip(keys, value if len(keys) > 1 else (value,), strict=True))
+def partial(fed: list, hidden: str) -> dict:
+    """The stages a split pass computed, from its steps' results in call order (all of
+    them, or those before it stopped): a function's k-th call is its k-th layer's."""
+    out, seen = {}, {}
+    for name, value in fed:
+        k = seen[name] = seen.get(name, -1) + 1
+        keys = FUNCTION[name].calls(hidden)[k]
+        out.update(zip(keys, value if len(keys) > 1 else (value,), strict=True))
     return out
 
 
@@ -198,32 +199,3 @@ def _caches(ref):
     cache1 = assignment.LayerCache(assignment.LinearCache(ref.X, p["W1"], p["b1"]), f["Z1"])
     cache2 = assignment.LayerCache(assignment.LinearCache(f["A1"], p["W2"], p["b2"]), f["Z2"])
     return cache1, cache2
-
-
-def _layer_shapes(args) -> tuple:
-    (A_prev, W, _), _ = args[1]
-    return np.shape(A_prev), np.shape(W), (np.shape(W)[0], 1)
-
-
-def _linear_shapes(args) -> tuple:
-    A_prev, W, _ = args[1]
-    return np.shape(A_prev), np.shape(W), (np.shape(W)[0], 1)
-
-
-# name -> (what it returns, the shapes expected from its arguments)
-_SIGNATURES = {
-    "compute_dAL": (("dAL",), lambda args: (np.shape(args[0]),)),
-    "sigmoid_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
-    "relu_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
-    "tanh_backward": (("dZ",), lambda args: (np.shape(args[1]),)),
-    "linear_backward": (("dA_prev", "dW", "db"), _linear_shapes),
-    "linear_activation_backward": (("dA_prev", "dW", "db"), _layer_shapes),
-}
-_REFERENCE = {
-    "compute_dAL": assignment.output_dA,
-    "sigmoid_backward": assignment.sigmoid_backward,
-    "relu_backward": assignment.relu_backward,
-    "tanh_backward": assignment.tanh_backward,
-    "linear_backward": assignment.linear_backward,
-    "linear_activation_backward": assignment.linear_activation_backward,
-}

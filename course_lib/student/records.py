@@ -8,22 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib.diagnose import find_mistake
+from course_lib.functions import FUNCTIONS
 from course_lib.stages import STAGE_KEYS
 
-# Course function name -> the diagnose exercise that names its mistakes.
-EXERCISE_OF = {
-    "compute_dAL": "dAL",
-    "sigmoid_backward": "sigmoid_backward",
-    "relu_backward": "relu_backward",
-    "tanh_backward": "tanh_backward",
-    "linear_backward": "linear_backward",
-    "linear_activation_backward": "linear_activation_backward",
-    "L_model_backward": "L_model_backward",
-    "backward_propagation": "backward_propagation",
-}
-FUNCTION_OF = {exercise: name for name, exercise in EXERCISE_OF.items()}
-# The hidden activation a whole-pass function of the course is written for.
-WRITTEN_FOR = {"backward_propagation": "tanh", "L_model_backward": "relu"}
+# Views of the course function table, by the names notebooks and tests use.
+EXERCISE_OF = {f.name: f.exercise for f in FUNCTIONS}
+FUNCTION_OF = {f.exercise: f.name for f in FUNCTIONS}
+WRITTEN_FOR = {f.name: f.serves[0] for f in FUNCTIONS if f.whole}  # a whole pass's hidden
 BUDGET_SECONDS = 20.0
 
 RIGHT, WRONG_HERE, INHERITS = "right", "wrong here", "inherits"

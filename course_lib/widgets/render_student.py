@@ -14,15 +14,15 @@ import html
 import numpy as np
 
 from course_lib.diagnose import find_mistake
+from course_lib.functions import FUNCTION
 from course_lib.stages import SPEC
-from course_lib.stepper import SERVES, Stepper
+from course_lib.stepper import Stepper
 from course_lib.student import (
     FUNCTION_OF,
     HIDDEN,
     INHERITS,
     NOT_REACHED,
     RIGHT,
-    WRITTEN_FOR,
     WRONG_HERE,
     Comparison,
     summary,
@@ -279,16 +279,14 @@ def _unused(stepper: Stepper) -> list:
     """The functions the current hidden activation leaves out of the pass."""
     hidden = stepper.config.hidden
     return [
-        n
-        for n in stepper.functions
-        if n not in WRITTEN_FOR and hidden not in SERVES.get(n, (hidden,))
+        n for n in stepper.functions if not FUNCTION[n].whole and hidden not in FUNCTION[n].serves
     ]
 
 
 def _left_out(stepper: Stepper, name: str) -> str:
     return (
         f"{name} takes no part in the pass with a {stepper.config.hidden} hidden layer: "
-        f"choose {SERVES[name][0]} to see it at work."
+        f"choose {FUNCTION[name].serves[0]} to see it at work."
     )
 
 
