@@ -385,3 +385,19 @@ def test_a_failed_check_with_no_catalogued_mistake_is_never_clean():
     text = summary(r)
     assert "Every stage agrees" not in text
     assert "relu_backward fails a case" in text and "Z exactly 0" in text
+
+
+@pytest.mark.parametrize(("factor", "right"), [(1.0, True), (1 + 5e-5, False)])
+def test_a_stage_verdict_and_the_diagnosis_judge_float32_by_one_rule(factor, right):
+    """A float32 linear_backward, exact or off by 5e-5 of every value: the stage verdicts
+    and ``check``'s diagnosis of the same function agree (they once used two tolerances,
+    under which the second was right as a stage and wrong as an exercise)."""
+
+    def linear_backward(dZ, cache):
+        outputs = assignment.linear_backward(dZ, cache)
+        return tuple((factor * v).astype(np.float32) for v in outputs)
+
+    r = compare({"linear_backward": linear_backward})
+    assert r["dW2"].right_on_its_own is right
+    assert r.feedback["linear_backward"].passed is right
+    assert r.clean is right

@@ -58,7 +58,7 @@ from course_lib.diagnose.checking import check
 from course_lib.diagnose.compare import combination
 from course_lib.diagnose.exercises import EXERCISES, Case, Exercise
 from course_lib.diagnose.feedback import NOT_IMPLEMENTED, UNKNOWN, Feedback
-from course_lib.diagnose.outputs import ATOL, ATOL32, RTOL, RTOL32
+from course_lib.diagnose.outputs import ATOL, ATOL32, RTOL, RTOL32, agrees, close_entries
 from course_lib.diagnose.running import BUDGET, TIME_LIMIT
 
 __all__ = [
@@ -76,7 +76,9 @@ __all__ = [
     "Exercise",
     "Feedback",
     "Mistake",
+    "agrees",
     "catalogued",
+    "close_entries",
     "check",
     "combination",
     "find_mistake",

@@ -14,7 +14,7 @@ import numpy as np
 
 from course_lib.diagnose.failures import where
 from course_lib.diagnose.feedback import UNKNOWN, Feedback
-from course_lib.diagnose.outputs import MISSING, same, tolerance
+from course_lib.diagnose.outputs import MISSING, same, single_precision, tolerance
 from course_lib.guarded import describe_output
 
 _COUNT = {2: "two", 3: "three", 4: "four", 5: "five"}
@@ -137,7 +137,7 @@ def _num(x) -> str:
 
 def _difference(label, got, want) -> str:
     """The first entry that differs, the largest difference and the relative difference."""
-    rtol, atol = tolerance(got, want)
+    rtol, atol = tolerance(want, single_precision(got))
     got64 = got.astype(np.float64)
     bad = ~np.isclose(got64, want, rtol=rtol, atol=atol)
     first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -207,7 +207,7 @@ def _factor(name, cases, student, refs) -> str | None:
             and np.all(np.isfinite(got))
         ):
             return None
-        rtol = tolerance(got, want)[0] * 10
+        rtol = tolerance(want, single_precision(got))[0] * 10
         nonzero = want != 0
         if np.any(got[~nonzero] != 0):
             return None

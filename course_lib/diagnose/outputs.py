@@ -60,12 +60,38 @@ def parts(exercise: Exercise, out, names=None) -> dict:
     return {k: out.get(k, MISSING) for k in keys}
 
 
-def tolerance(got: np.ndarray, want: np.ndarray) -> tuple[float, float]:
-    """``(rtol, atol)`` for judging ``got`` against ``want``: by ``got``'s dtype."""
-    if got.dtype.kind == "f" and got.dtype.itemsize < 8:
+def single_precision(value) -> bool:
+    """A float array with fewer digits than float64 (float32, float16)."""
+    return isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.itemsize < 8
+
+
+def tolerance(want: np.ndarray, single: bool) -> tuple[float, float]:
+    """``(rtol, atol)`` for judging a value against ``want``: float32's when ``single``
+    (the value, or what it was computed from, has float32's digits), else float64's."""
+    if single:
         biggest = float(np.max(np.abs(want[np.isfinite(want)]), initial=0.0))
         return RTOL32, ATOL32 * biggest
     return RTOL, ATOL
+
+
+def close_entries(got, want: np.ndarray, single: bool | None = None) -> np.ndarray | None:
+    """Which entries of ``got`` agree with ``want`` by the one rule of the courseware (None
+    when the two cannot be lined up: another shape, or not numbers). ``single`` defaults to
+    ``got``'s own precision; a caller that knows ``got`` was computed from float32 values
+    says so."""
+    got = np.asarray(got)
+    if got.shape != want.shape or got.dtype.kind not in "biuf":
+        return None
+    single = single_precision(got) if single is None else single
+    rtol, atol = tolerance(want, single)
+    with np.errstate(all="ignore"):
+        return np.isclose(got.astype(np.float64), want, rtol=rtol, atol=atol)
+
+
+def agrees(got, want: np.ndarray, single: bool | None = None) -> bool:
+    """``got`` agrees with ``want`` entry by entry (``close_entries``)."""
+    close = close_entries(got, want, single)
+    return close is not None and bool(np.all(close))
 
 
 def same(got, want) -> bool:
@@ -79,7 +105,7 @@ def same(got, want) -> bool:
         return False
     if got.shape != want.shape or got.dtype.kind not in "iuf":
         return False
-    rtol, atol = tolerance(got, want)
+    rtol, atol = tolerance(want, single_precision(got))
     with np.errstate(all="ignore"):
         return bool(np.allclose(got, want, rtol=rtol, atol=atol))
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from course_lib.checks import CourseInputError, check_hidden
 from course_lib.data import make_problem
-from course_lib.diagnose import check, find_mistake
+from course_lib.diagnose import agrees, check, find_mistake
+from course_lib.diagnose.outputs import single_precision
 from course_lib.functions import BY_EXERCISE, FUNCTION
 from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget
 from course_lib.stages import STAGE_KEYS, backward_stages
@@ -115,9 +116,9 @@ def _records(ref, fed, own, responsible, error, whole) -> list:
     for stage in ref.stages:
         key, want = stage.key, stage.value
         got = fed.get(key)
-        single = single or _single(got)
-        as_fed = None if got is None else _agrees(got, want, single)
-        on_own = None if own.get(key) is None else _agrees(own[key], want, _single(own[key]))
+        single = single or single_precision(got)
+        as_fed = None if got is None else agrees(got, want, single)
+        on_own = None if own.get(key) is None else agrees(own[key], want)
         unseen = got is None and own.get(key) is None
         stopped_before = bool(error) and function_reaches(key, fed)
         verdict = _verdict(as_fed, on_own, unseen, stopped_before)
@@ -186,20 +187,6 @@ def function_reaches(key: str, fed: dict) -> bool:
     """A stage after the last one the student's pass computed before it stopped."""
     done = [k for k in STAGE_KEYS if k in fed]
     return not done or STAGE_KEYS.index(key) > STAGE_KEYS.index(done[-1])
-
-
-def _single(value) -> bool:
-    """A result with fewer digits than float64 (float32, float16)."""
-    return isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.itemsize < 8
-
-
-def _agrees(got, want: np.ndarray, single: bool) -> bool:
-    """Equal to a tolerance that fits the precision (float32 is correct code too)."""
-    got = np.asarray(got)
-    if got.shape != want.shape or got.dtype.kind not in "iuf":
-        return False
-    rtol, atol = (1e-4, 1e-6) if single else (1e-7, 1e-10)
-    return bool(np.allclose(got.astype(np.float64), want, rtol=rtol, atol=atol))
 
 
 def _mistake_stage(mistakes, stages) -> str | None:

@@ -13,7 +13,7 @@ import html
 
 import numpy as np
 
-from course_lib.diagnose import find_mistake
+from course_lib.diagnose import close_entries, find_mistake
 from course_lib.functions import FUNCTION
 from course_lib.stages import SPEC
 from course_lib.stepper import Stepper
@@ -112,12 +112,10 @@ def _cell(v) -> str:
 
 
 def _differs(a: np.ndarray, want: np.ndarray) -> np.ndarray | None:
-    """Which entries of ``a`` differ from the reference (None when they cannot be lined up)."""
-    if a.shape != want.shape or a.dtype.kind not in "biuf":
-        return None
-    rtol, atol = (1e-4, 1e-6) if a.dtype.itemsize < 8 else (1e-7, 1e-10)
-    with np.errstate(all="ignore"):
-        return ~np.isclose(a.astype(np.float64), want, rtol=rtol, atol=atol)
+    """Which entries of ``a`` differ from the reference (None when they cannot be lined up),
+    by the rule every verdict uses (``diagnose.close_entries``)."""
+    close = close_entries(a, want)
+    return None if close is None else ~close
 
 
 def matrix_html(value, reference: np.ndarray) -> str:
