@@ -18,7 +18,7 @@ from course_lib import guarded
 from course_lib.checks import CourseInputError
 from course_lib.diagnose.compare import name_mistakes
 from course_lib.diagnose.exercises import exercise_named
-from course_lib.diagnose.explain import every_case, verdict
+from course_lib.diagnose.explain import Evidence, every_case, verdict
 from course_lib.diagnose.feedback import Feedback
 from course_lib.diagnose.outputs import (
     cases_of,
@@ -84,7 +84,8 @@ def _judge(ex, cases, outs, fn_name: str) -> Feedback:
     if not wrong:
         return Feedback(True, None, f"{ex.name}: correct on {every_case(len(cases))}.", "", outputs)
     named = name_mistakes(ex.name, student, refs, wrong)
-    return verdict(ex, cases, outs, student, refs, outputs, named, fn_name)
+    evidence = Evidence(cases=cases, outs=outs, student=student, refs=refs, outputs=outputs)
+    return verdict(ex, evidence, named, fn_name)
 
 
 def _signature_problem(ex, fn, case) -> Feedback | None:

@@ -10,6 +10,8 @@ checking measures it, and the factor when one factor explains every case).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from course_lib.diagnose.failures import where
@@ -31,14 +33,25 @@ def _are(names) -> str:
     return "is" if len(names) == 1 else "are"
 
 
-def verdict(ex, cases, outs, student, refs, outputs: dict, named, fn_name: str) -> Feedback:
-    """The ``Feedback`` on outputs that are not all right.
+@dataclass(frozen=True)
+class Evidence:
+    """What the function did on the test cases: ``outs`` what it returned on each case;
+    ``student``, ``refs`` the named outputs on each case, its and the reference's;
+    ``outputs`` each output's name and whether it is right on every case."""
 
-    outs : what the function returned on each case; student, refs : the named outputs on
-    each case; outputs : each output's name and whether it is right; named : the
-    catalogued mistakes that explain some of the wrong outputs; fn_name : the function's
-    name, to use in sentences.
-    """
+    cases: tuple
+    outs: list
+    student: list
+    refs: tuple
+    outputs: dict
+
+
+def verdict(ex, evidence: Evidence, named, fn_name: str) -> Feedback:
+    """The ``Feedback`` on outputs that are not all right; ``named``: the catalogued
+    mistakes that explain some of the wrong outputs; ``fn_name``: the function's name, to
+    use in sentences."""
+    cases, outs, student, refs = evidence.cases, evidence.outs, evidence.student, evidence.refs
+    outputs = evidence.outputs
     n = len(cases)
     right = [k for k, ok in outputs.items() if ok]
     explained = {k for m in named for k in m.outputs}

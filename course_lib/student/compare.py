@@ -3,7 +3,7 @@ mode, where a catalogued mistake stands in for the student's function."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def compare(
     whole = next((n for n in functions if FUNCTION[n].whole), None)
     unsupported = _unsupported(whole, hidden)
     if unsupported:
-        return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
+        return Comparison(hidden=hidden, seed=seed, stages=_unjudged(ref), unsupported=unsupported)
     error = None
     try:
         fed = whole_pass(runner, whole, ref) if whole else split_pass(runner, ref, hidden)
@@ -71,20 +71,36 @@ def compare(
         fed, error = partial(runner.fed, hidden), str(stop)
         unsupported = _lab_cannot(functions, hidden, error, runner.fed)
         if unsupported:
-            return Comparison(hidden, seed, _unjudged(ref), unsupported=unsupported)
+            return Comparison(
+                hidden=hidden, seed=seed, stages=_unjudged(ref), unsupported=unsupported
+            )
     own, responsible = (
         (dict(fed), dict.fromkeys(fed, whole)) if whole else on_their_own(runner, ref, hidden)
     )
     error = error or (runner.problems[0] if runner.problems else None)
-    return _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole)
+    run = _Pass(fed=fed, own=own, responsible=responsible, error=error, whole=whole)
+    return _judge(ref, run, runner, functions, hidden, seed)
 
 
 # ----------------------------------------------------------------------------- judging
 
 
-def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, whole):
+@dataclass(frozen=True)
+class _Pass:
+    """What the student's pass gave: each stage as fed and on its own, whose function
+    computed it, the error that stopped it, and the whole-pass function if one ran."""
+
+    fed: dict
+    own: dict
+    responsible: dict
+    error: str | None
+    whole: str | None
+
+
+def _judge(ref, run: _Pass, runner, functions: dict, hidden: str, seed: int) -> Comparison:
     """The nine records, the first departure, and the mistakes named."""
-    stages = _records(ref, fed, own, responsible, error, whole)
+    whole, error = run.whole, run.error
+    stages = _records(ref, run)
     first_wrong = next((s.key for s in stages if s.right_as_fed is False), None)
     wrong_fns = list(dict.fromkeys(s.function for s in stages if s.right_on_its_own is False))
     feedback, mistakes = _checked(wrong_fns, functions, runner)
@@ -93,24 +109,24 @@ def _judge(ref, hidden, seed, fed, own, responsible, error, runner, functions, w
         stages = _inherit_from(stages, mistake_stage)
     hint = find_mistake(mistakes[0]).hint if mistakes else ""
     return Comparison(
-        hidden,
-        seed,
-        tuple(stages),
-        first_wrong,
-        mistakes[0] if mistakes else None,
-        tuple(mistakes),
-        mistake_stage,
-        hint,
-        error,
-        None,
-        feedback,
-        tuple(runner.reports),
-        _unused(functions, hidden, whole),
+        hidden=hidden,
+        seed=seed,
+        stages=tuple(stages),
+        first_wrong=first_wrong,
+        mistake=mistakes[0] if mistakes else None,
+        mistakes=tuple(mistakes),
+        mistake_stage=mistake_stage,
+        hint=hint,
+        error=error,
+        feedback=feedback,
+        reports=tuple(runner.reports),
+        unused=_unused(functions, hidden, whole),
     )
 
 
-def _records(ref, fed, own, responsible, error, whole) -> list:
+def _records(ref, run: _Pass) -> list:
     """One ``StudentStage`` per stage: the student's value as fed and on its own, judged."""
+    fed, own, responsible, error, whole = run.fed, run.own, run.responsible, run.error, run.whole
     stages, last_wrong = [], None
     single = False  # once a stage is float32, everything fed from it has float32's digits
     for stage in ref.stages:
@@ -126,16 +142,16 @@ def _records(ref, fed, own, responsible, error, whole) -> list:
             last_wrong = key
         stages.append(
             StudentStage(
-                stage.index,
-                key,
-                want,
-                got,
-                responsible.get(key) or (whole if key in fed else None),
-                as_fed,
-                on_own,
-                verdict,
-                last_wrong if verdict == INHERITS else None,
-                _max_difference(got, want),
+                index=stage.index,
+                key=key,
+                reference=want,
+                student=got,
+                function=responsible.get(key) or (whole if key in fed else None),
+                right_as_fed=as_fed,
+                right_on_its_own=on_own,
+                verdict=verdict,
+                inherits_from=last_wrong if verdict == INHERITS else None,
+                max_abs_diff=_max_difference(got, want),
             )
         )
     return stages
@@ -220,7 +236,16 @@ def _inherit_from(stages, origin: str) -> list:
 
 def _unjudged(ref) -> tuple:
     return tuple(
-        StudentStage(s.index, s.key, s.value, None, None, None, None, NOT_REACHED)
+        StudentStage(
+            index=s.index,
+            key=s.key,
+            reference=s.value,
+            student=None,
+            function=None,
+            right_as_fed=None,
+            right_on_its_own=None,
+            verdict=NOT_REACHED,
+        )
         for s in ref.stages
     )
 
