@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	# An editable install leaves out data files: link the app page's voila template in.
+	ln -sfn $(CURDIR)/share/jupyter/voila/templates/course \
+		$(VENV)/share/jupyter/voila/templates/course
 	touch $(STAMP)
 
 app: $(STAMP)

@@ -6,6 +6,7 @@ must name the same packages; the conda files pin every one with ``=`` and pin py
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -81,6 +82,28 @@ def test_pyproject_declares_the_package_python_and_a_test_extra():
     ]
     names = {requirement_name(r) for r in project["optional-dependencies"]["test"]}
     assert {"pytest", "hypothesis", "nbval", "playwright", "ruff", "jupyter-repo2docker"} <= names
+
+
+TEMPLATE = "share/jupyter/voila/templates/course"
+
+
+def test_the_app_page_template_ships_with_the_package_and_voila_finds_it():
+    # The app's notebook asks voila, standalone or as a server extension, for the "course"
+    # template (no request leaves the machine; a main landmark). A regular install copies it
+    # from the data files; an editable one has none, so `make` links it into the venv.
+    app = json.loads((ROOT / "notebooks" / "app.ipynb").read_text())
+    assert app["metadata"]["voila"] == {"template": "course"}
+    shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / TEMPLATE).iterdir())
+    assert sorted(pyproject()["tool"]["setuptools"]["data-files"][TEMPLATE]) == shipped
+    from voila.paths import collect_template_paths
+
+    found = [
+        Path(d, "index.html.j2")
+        for d in collect_template_paths(["voila", "nbconvert"], "course", prune=True)
+        if Path(d, "index.html.j2").is_file()
+    ]
+    ours = (ROOT / TEMPLATE / "index.html.j2").read_text()
+    assert found and found[0].read_text() == ours, f"voila finds {found[:1]}, not {TEMPLATE}"
 
 
 @pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])

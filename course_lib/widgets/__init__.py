@@ -53,7 +53,9 @@ focusing a value cell gives it and the operand cells that produce it the class
 ``is-linked`` (in the browser, no kernel message), clicking it or Enter selects it; in
 predict mode before the reveal only ``.lt-question``. The element with class
 ``entry-expansion`` shows the selected entry's expansion (its sum with the numbers, in
-pieces that wrap). An ``HTML`` with class ``stage-checks`` ("max |slide - assignment|" and
+pieces that wrap), a region named "Expansion of the selected entry" with ``tabindex="0"``
+(a formula too wide for the screen scrolls inside it).
+An ``HTML`` with class ``stage-checks`` ("max |slide - assignment|" and
 "finite-difference relative error"); an ``HTML`` with class ``stage-error``, empty and
 hidden unless there is a message; buttons described exactly "Previous" and "Next" (text,
 no icons); a ``StageSlider`` with class ``stage-slider``: an ``input[type=range]``

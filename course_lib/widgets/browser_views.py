@@ -6,7 +6,9 @@ voila and JupyterLab.
 - ``StageLabel``: the stage title, an ``<h2>`` inside a live region that stays in the page
   (an ``HTML`` widget replaces its inner DOM on every update, so a live region inside it is
   recreated and often not announced). It also names the app's root (``.course-app``) as a
-  region landmark, and carries the app's stylesheet (``app.css``: focus, small screens).
+  region landmark and makes the entry's expansion (``.entry-expansion``, whose formulas
+  can be wider than the screen) a named region in the tab order, and carries the app's
+  stylesheet (``app.css``: focus, small screens).
 - ``StageSlider``: "Stage", a native ``<input type="range">`` with a ``<label>`` and an
   ``aria-valuetext`` of the stage's title (the ``IntSlider``'s handle has no name).
 - ``LinkedTables``: the stage's value (the ``stage-values`` table, a one-tab-stop grid)

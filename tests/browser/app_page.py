@@ -173,6 +173,7 @@ def close_app(app: App, server) -> None:
 
 
 def assert_clean(app: App) -> None:
+    assert app.log.elsewhere == [], f"requests left the machine: {app.log.elsewhere}"
     assert failure_texts_on(app.page) == []
     assert app.log.page_errors == []
     assert app.log.local_console_errors() == []

@@ -55,6 +55,63 @@ def run_axe(page, source: str, inside: str = ".course-app") -> list[dict]:
     return page.evaluate(RUN_AXE, [TAGS, inside])
 
 
+# MathJax done: no TeX delimiters left in a shown HTMLMath, at least one typeset formula, and
+# neither the number of formulas nor the size of the boxes they sit in changed for quietMs.
+# Before that a box of formulas has not its final width, and axe would judge another page.
+TYPESET = r"""([root, quietMs]) => {
+    const scope = document.querySelector(root);
+    if (scope === null) return false;
+    const shown = Array.from(scope.querySelectorAll('.widget-htmlmath, .jupyter-widget-htmlmath'))
+        .filter(e => e.offsetParent !== null);
+    const raw = shown.some(e => {
+        const copy = e.cloneNode(true);
+        copy.querySelectorAll('mjx-container').forEach(m => m.remove());
+        return /\$|\\\(|\\\[/.test(copy.textContent);
+    });
+    const formulas = scope.querySelectorAll('mjx-container').length;
+    const sizes = shown.map(e => [e.parentElement.scrollWidth, e.parentElement.scrollHeight]);
+    const now = [formulas, scope.scrollWidth, scope.scrollHeight, ...sizes].join();
+    if (raw || formulas === 0 || window.__courseTypeset !== now) {
+        window.__courseTypeset = raw ? null : now;
+        window.__courseTypesetSince = performance.now();
+        return false;
+    }
+    return performance.now() - window.__courseTypesetSince >= quietMs;
+}"""
+
+
+def wait_for_typesetting(page, root: str = ".course-app", quiet_ms: int = 500, timeout_ms=15_000):
+    """Wait (bounded) until MathJax has typeset every shown formula under ``root`` and the
+    layout has stopped changing (Playwright's TimeoutError otherwise)."""
+    page.wait_for_function(TYPESET, arg=[root, quiet_ms], timeout=timeout_ms, polling=100)
+
+
+# A box that scrolls (by any amount: axe-core 4.14 ignores overflows of 13 px or less, and
+# boxes whose content it judges visible) must take the focus or hold something that does,
+# or a keyboard cannot scroll it (WCAG 2.1.1). Hidden elements do not count.
+UNREACHABLE_SCROLLERS = """(root) => {
+    const tabbable = 'a[href], button:not([disabled]), input:not([disabled]), '
+        + 'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex^="-"])';
+    const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const scrolls = (e, s) =>
+        (e.scrollWidth > e.clientWidth && ['auto', 'scroll'].includes(s.overflowX))
+        || (e.scrollHeight > e.clientHeight && ['auto', 'scroll'].includes(s.overflowY));
+    const out = [];
+    for (const e of document.querySelectorAll(`${root}, ${root} *`)) {
+        if (!shown(e) || !scrolls(e, getComputedStyle(e))) continue;
+        if (e.matches(tabbable) || Array.from(e.querySelectorAll(tabbable)).some(shown)) continue;
+        out.push(`${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} scrolls `
+            + `${e.scrollWidth - e.clientWidth} x ${e.scrollHeight - e.clientHeight} px`);
+    }
+    return out;
+}"""
+
+
+def unreachable_scrollers(page, root: str = ".course-app") -> list[str]:
+    """Shown elements under ``root`` that scroll and that no Tab press can reach."""
+    return page.evaluate(UNREACHABLE_SCROLLERS, root)
+
+
 def summary(violations: list[dict]) -> str:
     lines = []
     for v in violations:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -92,13 +93,31 @@ def launch_chromium(playwright, executable: str, **kwargs):
     )
 
 
+def leaves_the_machine(url: str) -> bool:
+    """Whether a request for ``url`` goes anywhere but 127.0.0.1, where every server of the
+    tests listens. A ``data:`` URL is no request, and a ``blob:`` URL names memory of the
+    page whose origin it carries."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return False
+    if parts.scheme == "blob":
+        parts = urlsplit(parts.path)
+    return parts.hostname != "127.0.0.1"
+
+
 @dataclass
 class PageLog:
-    """Page errors and console errors seen by one page."""
+    """Page errors, console errors, failed requests, and requests that left the machine
+    (``elsewhere``: a classroom's network may allow none) seen by one page."""
 
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+
+    def note_if_elsewhere(self, request) -> None:
+        if leaves_the_machine(request.url):
+            self.elsewhere.append(request.url)
 
     def attach(self, page) -> PageLog:
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
@@ -114,6 +133,7 @@ class PageLog:
             "requestfailed",
             lambda req: self.failed_requests.append(f"{req.url} ({req.failure})"),
         )
+        page.on("request", self.note_if_elsewhere)
         return self
 
     def local_console_errors(self) -> list[str]:

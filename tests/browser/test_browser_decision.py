@@ -1,8 +1,14 @@
-"""Skip or fail when Chromium is missing: the decision, tested without a browser."""
+"""Skip or fail when Chromium is missing: the decision, tested without a browser; and which
+requests leave the machine."""
 
 import pytest
 
-from .browser_support import DEBIAN_CHROMIUM, browser_required, decide_browser
+from .browser_support import (
+    DEBIAN_CHROMIUM,
+    browser_required,
+    decide_browser,
+    leaves_the_machine,
+)
 
 
 def nothing_installed(path):
@@ -75,3 +81,22 @@ def test_a_course_chromium_that_is_not_executable_is_named(env, action):
     d = decide_browser(env, is_executable=lambda p: p == DEBIAN_CHROMIUM, which=not_on_path)
     assert d.action == action and d.executable is None
     assert "COURSE_CHROMIUM='/nowhere/chrome' is not an executable file" in d.message
+
+
+@pytest.mark.parametrize(
+    "url, leaves",
+    [
+        ("http://127.0.0.1:8866/voila/static/voila.js", False),
+        ("ws://127.0.0.1:8866/api/kernels/abc/channels", False),
+        ("blob:http://127.0.0.1:8866/0b7c6a1e-6f1d-4c4e-9a43-0d8c2f3b1e2a", False),
+        ("data:image/png;base64,iVBORw0KGgo=", False),
+        ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css", True),
+        ("https://cdnjs.cloudflare.com/ajax/libs/mathjax/3.2.2/es5/latest.min.js", True),
+        ("http://localhost:8866/", True),  # not where the tests' servers listen
+        ("http://127.0.0.1.example.org/", True),
+        ("blob:https://example.org/0b7c6a1e", True),
+        ("chrome-extension://abc/script.js", True),
+    ],
+)
+def test_only_requests_to_127_0_0_1_stay_on_the_machine(url, leaves):
+    assert leaves_the_machine(url) is leaves

@@ -1,14 +1,35 @@
 // The stage title: an <h2> inside a live region made once and kept, so that a screen
-// reader announces each new stage. It also names the app's root as a region landmark.
+// reader announces each new stage. It also names the app's landmarks: the app's root, and
+// the boxes that scroll when their content is wider than the screen.
 
-function nameRoot(el, label, framesLeft) {
+// MathJax 3 does not break a long formula across lines, so a box of formulas scrolls on a
+// narrow screen: a keyboard user reaches it only if it takes the focus itself (nothing in
+// it can). Each is a named region in the tab order.
+const SCROLLING_BOXES = [[".entry-expansion", "Expansion of the selected entry"]];
+
+function nameRegion(element, label) {
+  element.setAttribute("role", "region");
+  element.setAttribute("aria-label", label);
+}
+
+function nameRegions(el, label, framesLeft) {
   const root = el.closest(".course-app");
+  let missing = root === null;
   if (root) {
-    root.setAttribute("role", "region");
-    root.setAttribute("aria-label", label);
-  } else if (framesLeft > 0) {
-    // The view is put in the page after it renders: look again next frame.
-    requestAnimationFrame(() => nameRoot(el, label, framesLeft - 1));
+    nameRegion(root, label);
+    for (const [selector, name] of SCROLLING_BOXES) {
+      const box = root.querySelector(selector);
+      if (box === null) {
+        missing = true;
+      } else if (box.getAttribute("tabindex") !== "0") {
+        nameRegion(box, name);
+        box.setAttribute("tabindex", "0");
+      }
+    }
+  }
+  if (missing && framesLeft > 0) {
+    // The views are put in the page after they render: look again next frame.
+    requestAnimationFrame(() => nameRegions(el, label, framesLeft - 1));
   }
 }
 
@@ -25,7 +46,7 @@ function render({ model, el }) {
   };
   show();
   model.on("change:value", show);
-  nameRoot(el, model.get("region_label"), 600);
+  nameRegions(el, model.get("region_label"), 600);
   return () => model.off("change:value", show);
 }
 
