@@ -390,6 +390,14 @@ CASES = {
         lambda: slide.nn_model(X, np.ones((1, 4)), 4, num_iterations=1),
         ["X and Y in nn_model", "(3, 5)", "(1, 4)"],
     ),
+    "nn_model seed -1": (
+        lambda: slide.nn_model(X, Y, 4, num_iterations=1, seed=-1),
+        ["seed", "between 0 and", "-1"],
+    ),
+    "nn_model seed 2.5": (
+        lambda: slide.nn_model(X, Y, 4, num_iterations=1, seed=2.5),
+        ["seed", "integer", "2.5"],
+    ),
     "nn_model NaN in X": (
         lambda: slide.nn_model(with_entry(X, (1, 1), np.nan), Y, 4, num_iterations=1),
         ["X in nn_model", "NaN or inf", "(1, 1)"],
