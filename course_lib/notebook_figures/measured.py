@@ -72,8 +72,8 @@ def backward_time(cost) -> Picture:
     ax.set_xlabel("median milliseconds per call")
     ax.set_ylabel("backward step (in order)")
     ax.set_title(
-        f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m}, measured "
-        f"here:\ndA0 (hatched) took {nh.percent(cost.dA0_share, 0)} of the time"
+        f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m},\nmeasured "
+        f"here: dA0 (hatched) took {nh.percent(cost.dA0_share, 0)} of the time"
     )
     alt = (
         as_sentence(ax.get_title()) + " Horizontal bars, one per backward step in order, median "
