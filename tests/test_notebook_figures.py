@@ -93,6 +93,23 @@ def test_gradcheck_scatter():
     assert "lies on the diagonal" in picture.title and "dW1 (12)" in picture.alt
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert "dW1 (12 entries)" in labels
+    assert fig.axes[0].get_xlabel() == "finite difference (J(x + h) - J(x - h)) / (2h)"
+
+
+def test_gradcheck_scatter_labels_the_per_example_stages_as_scaled_by_m():
+    # What is plotted for a per-example stage is m times the finite difference of J.
+    X, Y, p = data.make_problem()
+    bp = stages.backward_stages(X, Y, p)
+    num = gradcheck.numerical_stage_gradients(X, Y, p, "relu", keys=("dZ2", "dW1"))
+    f, Z2, scale = gradcheck.stage_cost_functions(X, Y, p, "relu")["dZ2"]
+    m = X.shape[1]
+    assert scale == m
+    np.testing.assert_allclose(num["dZ2"], m * gradcheck.numerical_gradient(f, Z2), rtol=1e-12)
+    per_example = [s.key for s in bp.stages if s.kind == "dL"]
+    picture = nf.gradcheck_scatter({k: bp[k].value for k in num}, num, per_example=per_example)
+    label = _check(picture).axes[0].get_xlabel()
+    assert label.endswith("times m for the per-example dZ2")  # dW1 is averaged: not scaled
+    assert "times m for the per-example dZ2)" in picture.alt
 
 
 def test_backward_time():
@@ -288,3 +305,31 @@ def test_no_figure_of_any_notebook_has_text_outside_its_canvas(path, monkeypatch
     )
     assert len(drawn) >= stored, "every figure the notebook stores was drawn here"
     assert clipped == [], clipped
+
+
+def test_stills_of_the_things_to_try_show_what_each_switch_does():
+    from course_lib.derivation import expand
+    from course_lib.diagnose import find_mistake
+    from course_lib.stepper import Config
+
+    assert "Saturated output: |Z2| lies between" in nf.stepper_still(1, Config(saturate=True)).alt
+    moved = nf.stepper_still(2, Config(one_over_m="dZ")).alt
+    assert "The slide's kind: averaged dJ/dZ2: 1/m moved into dZ2" in moved
+    assert "The slide's kind" not in nf.stepper_still(2).alt
+    expanded = nf.stepper_still(9, entry=(0, 1), expanded=True).alt
+    X, Y, p = data.make_problem()
+    e = expand(stages.backward_stages(X, Y, p), "dA0", (0, 1))
+    assert f"Entry [0, 1] expanded: 4 terms: {' + '.join(nh.fmt(t) for t in e.terms)}" in expanded
+    assert expanded.endswith("The outlined entry is [0, 1].")
+    mistake = "linear_backward.one_over_m_in_dA_prev"
+    shown = nf.stepper_still(5, mistake=mistake).alt
+    assert f"Show a mistake: {find_mistake(mistake).title}; the mistake is made at dA1." in shown
+    assert "This pass, with it: dA1 wrong here: entry [0, 0] is " in shown
+    assert mistake not in shown
+
+
+def test_the_stills_facts_wrap_inside_the_figure():
+    from course_lib.notebook_figures.still import _facts_figure
+
+    fig = _facts_figure("Stage 1 of 9", [("Saturated output", "a long explanation " * 30)])
+    assert text_outside(fig) == []

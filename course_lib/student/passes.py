@@ -159,10 +159,10 @@ def on_their_own(runner: Runner, ref, hidden: str):
     cache1, cache2 = _caches(ref)
     calls = [
         ("compute_dAL", (ref.forward["A2"], ref.Y), ("dA2",)),
-        ("sigmoid_backward", (v["dA2"], cache2.Z), ("dZ2",)),
-        (f"{hidden}_backward", (v["dA1"], cache1.Z), ("dZ1",)),
-        ("linear_backward", (v["dZ2"], cache2.linear_cache), ("dA1", "dW2", "db2")),
-        ("linear_backward", (v["dZ1"], cache1.linear_cache), ("dA0", "dW1", "db1")),
+        ("sigmoid_backward", (v["dA2"], cache2[1]), ("dZ2",)),
+        (f"{hidden}_backward", (v["dA1"], cache1[1]), ("dZ1",)),
+        ("linear_backward", (v["dZ2"], cache2[0]), ("dA1", "dW2", "db2")),
+        ("linear_backward", (v["dZ1"], cache1[0]), ("dA0", "dW1", "db1")),
     ]
     if "linear_activation_backward" in f:
         calls[3:] = [
@@ -193,10 +193,11 @@ def partial(fed: list) -> dict:
 
 
 def _caches(ref):
-    """The two layer caches of the reference forward pass, as the course builds them."""
+    """The two layer caches of the reference forward pass, as the course builds them: plain
+    tuples ``((A_prev, W, b), Z)``, so a student's error names a tuple, as in the course."""
     p, f = ref.parameters, ref.forward
-    cache1 = assignment.LayerCache(assignment.LinearCache(ref.X, p["W1"], p["b1"]), f["Z1"])
-    cache2 = assignment.LayerCache(assignment.LinearCache(f["A1"], p["W2"], p["b2"]), f["Z2"])
+    cache1 = ((ref.X, p["W1"], p["b1"]), f["Z1"])
+    cache2 = ((f["A1"], p["W2"], p["b2"]), f["Z2"])
     return cache1, cache2
 
 
