@@ -242,7 +242,7 @@ def _saturated(AL, Y, k, i) -> str:
         f"{DAL_LINE}: AL[{k}, {i}] = {float(AL[k, i])!r} has saturated (the sigmoid "
         f"rounded to exactly 0 or 1), so the split form divides by zero. The collapsed "
         f"form dZL = AL - Y (in a 2-layer net the slide's dZ2 = A2 - Y) gives "
-        f"{float(AL[k, i] - Y[k, i])!r} there: use it (course_lib.slide.output_dZ)."
+        f"{float(AL[k, i] - Y[k, i])!r} there: use it."
     )
 
 
@@ -297,7 +297,8 @@ def two_layer_backward(
 ) -> dict:
     """The split backward pass of a 2-layer net, one course function per step.
 
-    AL : (n_y, m); Y : (n_y, m); cache1, cache2 : from ``linear_activation_forward``.
+    AL : (n_y, m); Y : (n_y, m); cache1, cache2 : from ``linear_activation_forward``, or
+        plain ``((A_prev, W, b), Z)`` tuples.
     steps : course function names (``compute_dAL``, ``sigmoid_backward``,
         ``<hidden>_backward``, ``linear_backward``) mapped to functions to use instead of
         these, the seam through which another implementation (a student's) runs the pass.
@@ -310,11 +311,12 @@ def two_layer_backward(
         f"{hidden}_backward": backward_function(check_hidden(hidden).name),
         **(steps or {}),
     }
+    (linear_cache1, Z1), (linear_cache2, Z2) = cache1, cache2  # named or plain tuples
     dA2 = f["compute_dAL"](AL, Y)
-    dZ2 = f["sigmoid_backward"](dA2, cache2.Z)
-    dA1, dW2, db2 = f["linear_backward"](dZ2, cache2.linear_cache)
-    dZ1 = f[f"{hidden}_backward"](dA1, cache1.Z)
-    dA0, dW1, db1 = f["linear_backward"](dZ1, cache1.linear_cache)  # dA0: computed, unused
+    dZ2 = f["sigmoid_backward"](dA2, Z2)
+    dA1, dW2, db2 = f["linear_backward"](dZ2, linear_cache2)
+    dZ1 = f[f"{hidden}_backward"](dA1, Z1)
+    dA0, dW1, db1 = f["linear_backward"](dZ1, linear_cache1)  # dA0: computed, unused
     return {
         "dA2": dA2,
         "dZ2": dZ2,

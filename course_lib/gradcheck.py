@@ -261,6 +261,14 @@ def stage_probes(X, Y, parameters: dict, hidden: str, epsilon: float = EPSILON) 
 _UPSTREAM_OF_Z1 = ("X", "W1", "b1", "Z1")
 
 
+def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
+    """For each stage key, ``(J as a function of that array, the array, scale)``: ``scale``
+    turns the numerical ``dJ`` into the stage's convention, ``m`` for the per-example
+    ``dA``/``dZ`` stages, 1 for ``dW``/``db`` (notebook 02 differentiates ``J`` by hand)."""
+    probes = stage_probes(X, Y, parameters, hidden)
+    return {k: (p.f, p.x, p.scale) for k, p in probes.items()}
+
+
 def _stage_differences(X, Y, parameters, hidden, keys, epsilon) -> dict:
     probes = stage_probes(X, Y, parameters, hidden, epsilon)
     out = {}

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_lib.diagnose import EXERCISES
+from course_lib.diagnose import EXERCISES, find_mistake
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_exercises.ipynb"
 CELL_TIMEOUT = 60  # seconds per cell; the whole notebook runs in a few seconds
@@ -300,4 +300,5 @@ def linear_backward(dZ, cache):
     assert "your linear_backward" in table and "wrong here" in table
     summary = shown(ran, "your-summary")
     assert summary.startswith("First departure: dW2 (stage 3).")
-    assert "linear_backward.no_one_over_m" in summary
+    entry = find_mistake("linear_backward.no_one_over_m")
+    assert f"The mistake, made at dW2: {entry.title}." in summary and entry.id not in summary

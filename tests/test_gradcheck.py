@@ -15,13 +15,6 @@ from course_lib.data import make_problem
 from course_lib.stages import STAGE_KEYS, backward_stages
 
 
-def stage_cost_functions(X, Y, parameters: dict, hidden: str) -> dict:
-    """For each stage key, ``(J as a function of that array, the array, scale)``: ``scale``
-    is ``m`` for the per-example ``dA``/``dZ`` stages, 1 for ``dW``/``db``."""
-    probes = gradcheck.stage_probes(X, Y, parameters, hidden)
-    return {k: (p.f, p.x, p.scale) for k, p in probes.items()}
-
-
 def test_numerical_gradient_of_a_cubic_and_input_untouched():
     # f(x) = sum(x^3) -> df/dx = 3 x^2; the centred difference's error is eps^2 = 1e-12.
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
@@ -232,7 +225,7 @@ def test_a_step_across_the_kink_is_made_shorter():
     bp = backward_stages(X, Y, p, "relu")
     report = gradcheck.gradient_check({"db1": bp["db1"].value}, X, Y, p, "relu")
     assert report.verdict("db1") == gradcheck.PASSES, str(report)
-    f, x, _ = stage_cost_functions(X, Y, p, "relu")["db1"]
+    f, x, _ = gradcheck.stage_cost_functions(X, Y, p, "relu")["db1"]
     plain = gradcheck.numerical_gradient(f, x)
     assert not np.allclose(plain, bp["db1"].value, rtol=1e-3)
 

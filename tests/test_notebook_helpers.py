@@ -5,6 +5,7 @@ import pytest
 
 from course_lib import data, measure, stages
 from course_lib import notebook_helpers as nh
+from course_lib.diagnose import find_mistake
 
 
 def test_fmt_gives_plain_stable_text():
@@ -260,7 +261,11 @@ def test_comparison_table_and_summary_of_a_demonstrated_mistake():
     summary = nh.comparison_summary(r).text.splitlines()
     assert summary[0] == "First departure: dA1 (stage 5)."
     assert summary[1].endswith(": dA1, dA0.") and summary[2].endswith(": dZ1, dW1, db1.")
-    assert "Mistake id: linear_backward.one_over_m_in_dA_prev" in summary[3]
+    assert summary[3] == (
+        "The mistake, made at dA1: "
+        + find_mistake("linear_backward.one_over_m_in_dA_prev").title
+        + "."
+    )  # its title, not its id
     assert summary[4].startswith("Hint: ")
     clean = compare({})
     assert nh.comparison_summary(clean).text == "Every stage agrees with the reference."

@@ -293,3 +293,81 @@ def test_the_start_page_maps_every_notebook():
 def test_every_notebook_opens_with_its_number_and_a_title(name):
     first = "".join(load(NOTEBOOKS_DIR / name)["cells"][0]["source"]).splitlines()[0]
     assert re.fullmatch(rf"# {name[:2]} · \S.*", first), first
+
+
+# ----------------------------------------------------------------------------- predict first
+
+
+def _question_cells(nb: dict, section: str):
+    """``(index, cell)`` of each markdown cell that asks a question of ``section``: from the
+    heading on, every markdown cell holding a numbered question ("**1.**") or a "**Predict**"."""
+    started = False
+    for i, cell in enumerate(nb["cells"]):
+        source = "".join(cell["source"])
+        started = started or (cell["cell_type"] == "markdown" and section in source)
+        if started and cell["cell_type"] == "markdown":
+            asked = source[max(source.find(section), 0) :]
+            if re.search(r"^\*\*(\d+\.|Predict)\*\*", asked, re.M):
+                yield i, cell
+
+
+@pytest.mark.parametrize(
+    ("name", "section", "count"),
+    [("00_start_here.ipynb", "## Check yourself", 3), ("08_exercises.ipynb", "## Warm-up", 1)],
+)
+def test_answers_wait_in_a_details_element_and_no_code_prints_them_under_the_question(
+    name, section, count
+):
+    nb = load(NOTEBOOKS_DIR / name)
+    questions = list(_question_cells(nb, section))
+    assert len(questions) == count
+    for i, cell in questions:
+        source = "".join(cell["source"])
+        asked = source.rfind("**")
+        answer = re.search(
+            r"<details><summary>Answer</summary>\n\n(.+?)\n\n</details>", source[asked:], re.S
+        )
+        assert answer and len(answer[1].split()) > 5, f"cell {i}: no answer waiting in <details>"
+        following = nb["cells"][i + 1]
+        assert following["cell_type"] == "markdown", f"cell {i + 1} prints under question {i}"
+
+
+# ----------------------------------------------------------------------------- notation
+
+
+def _first_cell_showing(nb: dict, text: str) -> dict:
+    for cell in nb["cells"]:
+        shown = ["".join(cell["source"])] + [t for o in cell.get("outputs", []) for t in text_of(o)]
+        if any(text in s for s in shown):
+            return cell
+    raise AssertionError(f"{text!r} is nowhere")
+
+
+@pytest.mark.parametrize(
+    ("name", "term", "definition"),
+    [
+        ("00_start_here.ipynb", "A2(1-A2)", "is the sigmoid's slope `sigma'(Z2)`"),
+        ("00_start_here.ipynb", "dA_prev", "the gradient for the\n  layer's input `A_prev`"),
+        ("00_start_here.ipynb", "saturated", "so close to 0 or 1"),
+        ("01_forward_pass.ipynb", "The **loss**", "**cross-entropy**"),
+        ("04_why_the_slide_skips_dA2.ipynb", "2(a - y)", "2a(1 - a)"),
+    ],
+)
+def test_a_term_is_explained_where_it_first_appears(name, term, definition):
+    cell = _first_cell_showing(load(NOTEBOOKS_DIR / name), term)
+    assert cell["cell_type"] == "markdown" and definition in "".join(cell["source"])
+
+
+def test_every_thing_to_try_in_07_has_its_still():
+    nb = load(NOTEBOOKS_DIR / "07_stepper.ipynb")
+    cells = nb["cells"]
+    start = next(i for i, c in enumerate(cells) if "## Things to try" in "".join(c["source"]))
+    end = next(i for i, c in enumerate(cells) if "## Check yourself" in "".join(c["source"]))
+    things = [
+        i for i in range(start, end) if re.search(r"^\*\*", "".join(cells[i]["source"]), re.M)
+    ]
+    assert len(things) == 5
+    for i in things:
+        still = cells[i + 1]
+        assert still["cell_type"] == "code" and "nf.stepper_still(" in "".join(still["source"])
+        assert any("image/png" in o.get("data", {}) for o in still.get("outputs", []))

@@ -58,9 +58,9 @@ class Feedback:
             "not implemented": "[to do]",
             "not correct": "[not correct]",
         }[self.status]
+        # The mistake's id is for instructors (the catalogue, docs/instructors.md): a student
+        # reads its title, in the message, and its hint.
         lines = [f"{label} {self.message}"]
-        if self.mistake:
-            lines.append(f"Mistake id: {self.mistake}")
         if self.hint:
             lines.append(f"Hint: {self.hint}")
         lines += [f"Note: {note}" for note in self.notes]
@@ -82,8 +82,6 @@ class Feedback:
             "not correct": ("&#10008;", "Not correct", "#b2182b"),
         }[self.status]
         parts = [f"<strong>{symbol} {word}</strong>"]
-        if self.mistake:
-            parts[0] += f" <code>{escape(self.mistake)}</code>"
         parts.append(f"<div>{_html_text(self.message)}</div>")
         if self.hint:
             parts.append(f"<div><em>Hint:</em> {_html_text(self.hint)}</div>")

@@ -14,8 +14,13 @@ _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "h")
 _COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, GREY, YELLOW)
 
 
-def gradcheck_scatter(analytic: dict, numeric: dict) -> Picture:
-    """Every entry of every stage: backprop's value against the finite-difference value."""
+def gradcheck_scatter(analytic: dict, numeric: dict, per_example=()) -> Picture:
+    """Every entry of every stage: backprop's value against the finite-difference value.
+
+    per_example : the keys of the per-example stages (``dL``, such as ``dZ2``) among
+    ``numeric``: their finite difference of the averaged cost ``J`` is multiplied by ``m``
+    (``course_lib.gradcheck`` does), and the horizontal axis says so.
+    """
     fig = Figure(figsize=(6, 6), layout="constrained")
     ax = fig.add_subplot()
     lo, hi = np.inf, -np.inf
@@ -32,7 +37,11 @@ def gradcheck_scatter(analytic: dict, numeric: dict) -> Picture:
             label=f"{key} ({a.size} entries)",
         )
     ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, label="backprop = finite difference")
-    ax.set_xlabel("finite difference (J(x + eps) - J(x - eps)) / (2 eps)")
+    scaled = [k for k in analytic if k in set(per_example)]
+    ax.set_xlabel(
+        "finite difference (J(x + h) - J(x - h)) / (2h)"
+        + (f",\ntimes m for the per-example {', '.join(scaled)}" if scaled else "")
+    )
     ax.set_ylabel("backprop value (the assignment's split)")
     worst = max(
         float(np.max(np.abs(np.ravel(analytic[k]) - np.ravel(numeric[k])))) for k in analytic
@@ -45,10 +54,12 @@ def gradcheck_scatter(analytic: dict, numeric: dict) -> Picture:
     )
     ax.legend(fontsize=8, loc="upper left")
     counts = ", ".join(f"{k} ({np.size(analytic[k])})" for k in analytic)
+    scaling = f"times m for the per-example {', '.join(scaled)}" if scaled else "as it is"
     alt = (
-        as_sentence(ax.get_title()) + f" Scatter plot of backprop's value (vertical) against "
-        f"the finite difference (horizontal) for every entry, one marker per stage: "
-        f"{counts} entries. Values range from {nh.fmt(lo, 3)} to {nh.fmt(hi, 3)}; the "
+        as_sentence(ax.get_title()) + " Scatter plot of backprop's value (vertical) against "
+        f"the finite difference of the cost (horizontal, {scaling}) for every entry, one "
+        f"marker per stage: {counts} entries. Values range from {nh.fmt(lo, 3)} to "
+        f"{nh.fmt(hi, 3)}; the "
         f"largest distance from the diagonal is {nh.difference(worst, 1e-7)}."
     )
     return Picture(alt, fig)
@@ -72,8 +83,8 @@ def backward_time(cost) -> Picture:
     ax.set_xlabel("median milliseconds per call")
     ax.set_ylabel("backward step (in order)")
     ax.set_title(
-        f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m}, measured "
-        f"here:\ndA0 (hatched) took {nh.percent(cost.dA0_share, 0)} of the time"
+        f"Backward pass at n_x = {cost.n_x}, n_h = {cost.n_h}, m = {cost.m},\nmeasured "
+        f"here: dA0 (hatched) took {nh.percent(cost.dA0_share, 0)} of the time"
     )
     alt = (
         as_sentence(ax.get_title()) + " Horizontal bars, one per backward step in order, median "

@@ -113,7 +113,7 @@ def comparison_summary(r) -> Shown:
     for mistake in r.mistakes:
         entry = find_mistake(mistake)
         where = f", made at {r.mistake_stage}" if r.mistake_stage and mistake == r.mistake else ""
-        lines.append(f"The mistake{where}: {entry.title}. (Mistake id: {mistake}.)")
+        lines.append(f"The mistake{where}: {entry.title}.")
         lines.append(f"Hint: {entry.hint}")
     lines += list(r.reports)
     html = "".join(f"<div>{escape(line)}</div>" for line in lines)

@@ -158,7 +158,7 @@ def on_their_own(runner: Runner, ref, hidden: str):
     for layer in (2, 1):  # each activation step reads the dA the layer above gave it
         act = SPEC_AT[layer, ACTIVATION]
         dA = act.operands[0].array
-        calls.append((act.course_function(hidden), (v[dA], caches[layer].Z), (act.key,)))
+        calls.append((act.course_function(hidden), (v[dA], caches[layer][1]), (act.key,)))
     layers = "linear_activation_backward" if "linear_activation_backward" in f else None
     for layer in (2, 1):
         act = SPEC_AT[layer, ACTIVATION]
@@ -166,7 +166,7 @@ def on_their_own(runner: Runner, ref, hidden: str):
             g = act.activation_of(hidden)
             args = (v[act.operands[0].array], caches[layer], g)
         else:
-            args = (v[act.key], caches[layer].linear_cache)
+            args = (v[act.key], caches[layer][0])
         name = layers or "linear_backward"
         calls.append((name, args, FUNCTION[name].stages(hidden, layer)))
     own, responsible = {}, {}
@@ -194,8 +194,9 @@ def partial(fed: list, hidden: str) -> dict:
 
 
 def _caches(ref):
-    """The two layer caches of the reference forward pass, as the course builds them."""
+    """The two layer caches of the reference forward pass, as the course builds them: plain
+    tuples ``((A_prev, W, b), Z)``, so a student's error names a tuple, as in the course."""
     p, f = ref.parameters, ref.forward
-    cache1 = assignment.LayerCache(assignment.LinearCache(ref.X, p["W1"], p["b1"]), f["Z1"])
-    cache2 = assignment.LayerCache(assignment.LinearCache(f["A1"], p["W2"], p["b2"]), f["Z2"])
+    cache1 = ((ref.X, p["W1"], p["b1"]), f["Z1"])
+    cache2 = ((f["A1"], p["W2"], p["b2"]), f["Z2"])
     return cache1, cache2
