@@ -1,4 +1,8 @@
-"""Input checks: the one home of every argument check in course_lib.
+"""Input checks: the home of every check of the arrays and numbers that the two formulations
+and the backward pass take (shapes, dtypes, labels, finiteness), and the errors they raise.
+Arguments that only one part of the courseware knows (a stage key to expand, an exercise
+name, a mistake id, the dict of a student's functions) are checked where that part lives,
+with the same ``CourseInputError``.
 
 A public function's body starts with one call to a check here and then reads as the
 course's lines. Each check raises an error that names the argument (or the equation), the
