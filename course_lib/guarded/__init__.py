@@ -49,10 +49,16 @@ from course_lib.guarded.kinds import (
     PRINT_LIMIT,
     RAISED,
     TIMEOUT,
+    StepLimit,
 )
+from course_lib.guarded.trace import Tracer, Watch, statement_text
 from course_lib.guarded.values import describe_output
 
 __all__ = [
+    "StepLimit",
+    "Tracer",
+    "Watch",
+    "statement_text",
     "BUDGET",
     "COURSE_HELPERS",
     "DEFAULT_TIME_LIMIT",

@@ -24,7 +24,9 @@ from course_lib.guarded.kinds import (
     DEFAULT_TIME_LIMIT,
     OK,
     PRINT_LIMIT,
+    StepLimit,
 )
+from course_lib.guarded.trace import Tracer, Watch
 from course_lib.guarded.values import in_place_changes, mutation_sentence
 
 _RESTOP = 0.05  # if fn swallowed the stop (a bare except), stop it again this often
@@ -114,6 +116,7 @@ def call(
     name: str | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     budget: Budget | None = None,
+    steps: int | None = None,
 ) -> Outcome:
     """Call ``fn(*args)`` on a private copy of ``args`` under a time limit; say what it did.
 
@@ -133,6 +136,10 @@ def call(
     budget : Budget, optional
         The whole check's time: the call gets at most what is left, and is not made when
         nothing is.
+    steps : int, optional
+        The most statements of the student's code the call may run (a ``trace.Tracer``
+        budget): the time limit where no timer exists, as in a browser tab. Any tracer
+        already set is paused for the call.
 
     Returns
     -------
@@ -151,7 +158,9 @@ def call(
         )
     pristine = copy.deepcopy(tuple(args))
     given = copy.deepcopy(pristine)
-    ran = _run_captured(fn, given, limit)
+    budgeted = Tracer(Watch(), steps=steps) if steps is not None else contextlib.nullcontext()
+    with budgeted:
+        ran = _run_captured(fn, given, limit)
     return _outcome(name, fn, ran, pristine, given, budget if by_budget else None)
 
 
@@ -245,7 +254,7 @@ def _run(fn, args, limit):
     if limit is None or not _can_time():
         start = time.monotonic()
         value, error = _plain_call(fn, args)
-        return value, error, False, None, time.monotonic() - start
+        return value, error, isinstance(error, StepLimit), None, time.monotonic() - start
     stopped = []
 
     def on_alarm(signum, frame):
@@ -267,13 +276,13 @@ def _run(fn, args, limit):
         delay, interval = previous_timer
         if delay > 0:  # someone else's timer: re-armed with what is left, or fired at once
             signal.setitimer(signal.ITIMER_REAL, max(delay - seconds, 1e-6), interval)
-    return value, error, bool(stopped), limit, seconds
+    return value, error, bool(stopped) or isinstance(error, StepLimit), limit, seconds
 
 
 def _plain_call(fn, args):
     try:
         return fn(*args), None
-    except (Exception, SystemExit, _Stop) as exc:  # KeyboardInterrupt is the user's
+    except (Exception, SystemExit, _Stop, StepLimit) as exc:  # KeyboardInterrupt: the user's
         return None, exc
 
 

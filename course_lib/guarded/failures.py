@@ -12,7 +12,15 @@ import traceback
 
 import numpy as np
 
-from course_lib.guarded.kinds import BUDGET, IMPORT, NOT_IMPLEMENTED, OK, RAISED, TIMEOUT
+from course_lib.guarded.kinds import (
+    BUDGET,
+    IMPORT,
+    NOT_IMPLEMENTED,
+    OK,
+    RAISED,
+    TIMEOUT,
+    StepLimit,
+)
 
 _ACTIVATIONS = (
     "`from course_lib.activations import sigmoid, relu` and "
@@ -60,7 +68,7 @@ def _library_dirs() -> tuple[str, ...]:
 _LIBRARY_DIRS = _library_dirs()
 
 
-def _is_student(filename: str) -> bool:
+def is_student_file(filename: str) -> bool:
     """A frame of the student's code: not course_lib, NumPy, the standard library or
     site-packages. Notebook cells are files like ``/tmp/ipykernel_1/2.py`` or
     ``<ipython-input-3-...>``."""
@@ -72,7 +80,7 @@ def _is_student(filename: str) -> bool:
 def _student_frames(error):
     if error is None:
         return []
-    return [f for f in traceback.extract_tb(error.__traceback__) if _is_student(f.filename)]
+    return [f for f in traceback.extract_tb(error.__traceback__) if is_student_file(f.filename)]
 
 
 def _at_line(error) -> str:
@@ -90,7 +98,9 @@ def student_traceback(error, stopped, limit) -> str:
     head = []
     if frames:
         head = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-    if stopped:
+    if stopped and isinstance(error, StepLimit):
+        tail = [f"Stopped: still running after {error}\n"]
+    elif stopped:
         tail = [f"Stopped: still running after {limit:.3g} s\n"]
     else:
         tail = traceback.format_exception_only(type(error), error)
@@ -101,6 +111,11 @@ def stop_sentence(name, error, limit, budget) -> tuple[str, str]:
     """The kind and the sentence for a call stopped after ``limit`` seconds: by its own time
     limit, or by the whole check's ``budget`` when that set the limit (else None)."""
     where = _at_line(error)
+    if isinstance(error, StepLimit):  # the tracer's budget, where no timer runs
+        return TIMEOUT, (
+            f"{name} did not finish within {error} and was stopped{where}: "
+            f"look for a loop whose condition never becomes false."
+        )
     if budget is not None:
         return BUDGET, (
             f"{name} was stopped{where} after {limit:.3g} s, when the "
@@ -120,7 +135,7 @@ def error_sentence(name, fn, error) -> tuple[str, str]:
         return OK, ""
     frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
     raiser = frames[-1].f_code if frames else None
-    if isinstance(error, NotImplementedError) and raiser and _is_student(raiser.co_filename):
+    if isinstance(error, NotImplementedError) and raiser and is_student_file(raiser.co_filename):
         if raiser is getattr(fn, "__code__", raiser):
             return NOT_IMPLEMENTED, (
                 f"{name} is not implemented yet: replace "

@@ -11,3 +11,9 @@ OK, RAISED, NOT_IMPLEMENTED, TIMEOUT, BUDGET, IMPORT = (
     "budget",
     "import",
 )
+
+
+class StepLimit(BaseException):
+    """Raised in the student's code when a tracer's budget of statements is spent: the time
+    limit where no timer exists (a browser tab). Not an ``Exception``, so ``except
+    Exception`` in the student's code does not swallow it."""

@@ -21,6 +21,7 @@ may be ``dW2`` while the mistake sits in ``dZ2``: the catalogue knows where
 changes reported), so ``compare`` never raises because of what the student's code does.
 """
 
+from course_lib.student.annotation import Annotation, LineRecord, annotate
 from course_lib.student.compare import (
     compare,
     demonstrate,
@@ -42,6 +43,9 @@ from course_lib.student.records import (
 )
 
 __all__ = [
+    "Annotation",
+    "LineRecord",
+    "annotate",
     "EXERCISE_OF",
     "FUNCTION_OF",
     "HIDDEN",

@@ -1,0 +1,185 @@
+"""A line tracer for the student's own code: after each statement of their functions runs,
+the frame is handed to a watcher; optionally a budget of statements stops a loop that never
+ends where no timer exists (a browser tab).
+
+``Tracer`` uses ``sys.settrace`` (Python 3.11 has no ``sys.monitoring``). Only the student's
+frames are traced: frames whose code lives outside course_lib, NumPy, the standard library
+and site-packages (``failures.is_student_file``). Comprehensions and lambdas inside them are
+not traced line by line: their work is seen when the statement containing them completes.
+A tracer already set (a debugger's, coverage's) is saved and put back afterwards; while this
+one runs, that one does not see the student's frames.
+
+A statement is a whole simple statement, or the header of a compound one (``for``, ``if``,
+``while``, ``with``), as the function's source parses: ``statement_starts`` maps each line
+to the line where its statement starts, so a statement written over several lines is one.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import linecache
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from course_lib.guarded.failures import is_student_file
+from course_lib.guarded.kinds import StepLimit
+
+
+@dataclass
+class Watch:
+    """What a ``Tracer`` reports to: each hook gets the frame (``code_name`` tells whose).
+
+    on_call(frame) : a traced frame starts.
+    on_statement(frame, start) : the statement starting at line ``start`` has just run.
+    on_return(frame, value, start) : the frame returns ``value`` from the statement at
+        ``start`` (None when it raised).
+    """
+
+    on_call: object = None
+    on_statement: object = None
+    on_return: object = None
+
+
+@dataclass
+class Tracer:
+    """Trace the student's frames for the duration of a ``with`` block.
+
+    watch : the ``Watch`` to report to; roots : the code objects of the functions to trace
+    (and, through them, the student's helpers they call), None for every student frame;
+    steps : the most statements the traced code may run in all (None: no budget);
+    ``StepLimit`` is raised in the student's code past it.
+    """
+
+    watch: Watch = field(default_factory=Watch)
+    roots: frozenset | None = None  # code objects to start from (None: every student frame)
+    steps: int | None = None
+    taken: int = 0
+    failures: list = field(default_factory=list)  # the watcher's own errors (never raised)
+    _previous: object = None
+    _last: dict = field(default_factory=dict)  # frame -> start line of its running statement
+
+    def __enter__(self) -> Tracer:
+        self._previous = sys.gettrace()
+        sys.settrace(self._global)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.settrace(self._previous)
+        self._last.clear()
+
+    # -- the trace functions --------------------------------------------------------------
+
+    def _global(self, frame, event, arg):
+        if event != "call" or not traced(frame.f_code):
+            return None
+        if self.roots is not None and frame.f_code not in self.roots:
+            if frame.f_back not in self._last:  # not called from a traced frame
+                return None
+        self._tell(self.watch.on_call, frame)
+        return self._local
+
+    def _local(self, frame, event, arg):
+        starts = statement_starts(frame.f_code)
+        if event == "line":
+            start = starts.get(frame.f_lineno, frame.f_lineno)
+            before = self._last.get(frame)
+            # Another statement begins, so the one before it has run. The same start again
+            # is a continuation line of a statement written over several lines.
+            if before is not None and before != start:
+                self._statement_done(frame, before)
+            self._last[frame] = start
+            self._spend()
+        elif event == "return":
+            start = self._last.pop(frame, None)
+            self._tell(self.watch.on_return, frame, arg, start)
+        elif event == "exception":
+            pass
+        return self._local
+
+    def _statement_done(self, frame, start) -> None:
+        self._tell(self.watch.on_statement, frame, start)
+
+    def _tell(self, hook, *args) -> None:
+        """Call a watcher's hook; its own error is kept, never raised into the student's
+        code (an error in a trace function would end up in their frame)."""
+        if hook is None:
+            return
+        try:
+            hook(*args)
+        except Exception as exc:
+            self.failures.append(exc)
+
+    def _spend(self) -> None:
+        self.taken += 1
+        if self.steps is not None and self.taken > self.steps:
+            raise StepLimit(f"{self.steps} statements")
+
+
+def traced(code) -> bool:
+    """A code object of the student's own that the tracer follows line by line."""
+    return not code.co_name.startswith("<") and is_student_file(code.co_filename)
+
+
+@lru_cache(maxsize=256)
+def statement_starts(code) -> dict:
+    """Line -> the line where its statement starts, for the function ``code`` (from its
+    source; {} when there is none)."""
+    lines = source_lines(code.co_filename, code.co_firstlineno)
+    if not lines:
+        return {}
+    try:
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except SyntaxError:
+        return {}
+    offset = code.co_firstlineno - 1
+    starts = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            last = node.lineno if _compound(node) else node.end_lineno
+            for line in range(node.lineno, last + 1):
+                starts.setdefault(line + offset, node.lineno + offset)
+                # the innermost statement wins: walk visits outer ones first
+                starts[line + offset] = node.lineno + offset
+    return starts
+
+
+def _compound(node) -> bool:
+    return isinstance(node, ast.For | ast.While | ast.If | ast.With | ast.Try | ast.FunctionDef)
+
+
+def source_lines(filename: str, first: int) -> list:
+    """The lines of the function that starts at line ``first`` of ``filename`` (its whole
+    block), from ``linecache`` (where notebook cells and pasted code are registered)."""
+    lines = linecache.getlines(filename)
+    if not lines or first > len(lines):
+        return []
+    try:
+        return inspect.getblock(lines[first - 1 :])
+    except (IndentationError, SyntaxError, IndexError, TypeError):
+        return []
+
+
+def statement_text(filename: str, start: int) -> str | None:
+    """All the lines of the statement starting at ``start``, as written; None without
+    source."""
+    line = linecache.getline(filename, start)
+    if not line:
+        return None
+    lines = linecache.getlines(filename)
+    block = [line]
+    depth = _open_brackets(line)
+    index = start
+    while depth > 0 and index < len(lines):
+        index += 1
+        nxt = lines[index - 1]
+        block.append(nxt)
+        depth += _open_brackets(nxt)
+    return "".join(block).rstrip("\n")
+
+
+def _open_brackets(line: str) -> int:
+    code = line.split("#", 1)[0]
+    return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")

@@ -1,0 +1,215 @@
+"""course_lib.student.annotate and guarded's line tracer: the student's own statements tied
+to the stages and the slide's equations they compute.
+
+The expected ties are written by hand below: which statement of each function is which
+equation, found by the statement's text (``line_of``), never by annotate's own machinery.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+import numpy as np
+import pytest
+
+from course_lib.guarded import Tracer, Watch, call
+from course_lib.student import annotate, compare
+
+
+def line_of(fn, text: str) -> int:
+    """The line number of the first line of ``fn`` that contains ``text``."""
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+def record_at(result, fn, text):
+    lineno = line_of(fn, text)
+    found = [
+        r for r in result.lines if r.lineno == lineno and r.filename == fn.__code__.co_filename
+    ]
+    assert found, f"no record for line {lineno} ({text!r}): {[r.lineno for r in result.lines]}"
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- course style
+
+
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def relu_backward(dA, cache):
+    Z = cache
+    dZ = np.array(dA, copy=True)
+    dZ[Z <= 0] = 0
+    return dZ
+
+
+def test_course_style_lines_carry_the_slides_equations_for_both_layers():
+    result = annotate({"linear_backward": linear_backward, "relu_backward": relu_backward})
+    assert result.error is None and result.unsupported is None
+    dW = record_at(result, linear_backward, "dW = np.dot")
+    assert (dW.stages, dW.equations) == (("dW2", "dW1"), (2, 5))
+    db = record_at(result, linear_backward, "db = np.sum")
+    assert (db.stages, db.equations) == (("db2", "db1"), (3, 6))
+    dA_prev = record_at(result, linear_backward, "dA_prev = np.dot")
+    # layer 2's dA_prev is dA1, the bracket of equation 4; layer 1's is dA0, not on the slide
+    assert (dA_prev.stages, dA_prev.equations) == (("dA1", "dA0"), (4,))
+    assert any("bracket of equation 4" in n for n in dA_prev.notes)
+    assert any("dA0" in n and "never used" in n for n in dA_prev.notes)
+    mask = record_at(result, relu_backward, "dZ[Z <= 0] = 0")  # in place: this line
+    assert (mask.stages, mask.equations) == (("dZ1",), (4,))
+    copy = record_at(result, relu_backward, "np.array(dA, copy=True)")
+    assert copy.stages == ()
+    assert result.untied == ()
+    assert all(r.function in ("linear_backward", "relu_backward") for r in result.lines)
+    assert dW.text == "    dW = np.dot(dZ, A_prev.T) / m"
+    assert not any(r.wrong for r in result.lines)
+
+
+def linear_backward_matmul(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    product = dZ @ A_prev.T
+    dW = product / m
+    db = np.multiply(1 / m, dZ.sum(axis=1, keepdims=True))
+    WT = W.T
+    return WT @ dZ, dW, db
+
+
+def relu_backward_by_example(dA, cache):
+    Z = cache
+    dZ = np.zeros_like(dA)
+    for i in range(Z.shape[1]):
+        dZ[:, i] = dA[:, i] * (Z[:, i] > 0)
+    return dZ
+
+
+def test_other_ways_of_writing_it_are_tied_and_named():
+    functions = {
+        "linear_backward": linear_backward_matmul,
+        "relu_backward": relu_backward_by_example,
+    }
+    result = annotate(functions)
+    fn = linear_backward_matmul
+    assert record_at(result, fn, "product = dZ @").meaning == "m dW"
+    assert record_at(result, fn, "dW = product / m").stages == ("dW2", "dW1")
+    assert record_at(result, fn, "db = np.multiply").stages == ("db2", "db1")
+    assert record_at(result, fn, "WT = W.T").meaning == "W.T"
+    # built in the return expression: the return statement carries it
+    assert record_at(result, fn, "return WT @ dZ").stages == ("dA1", "dA0")
+    # a loop over examples: the statement in the loop whose last turn completes dZ1
+    assert record_at(result, relu_backward_by_example, "dZ[:, i] =").stages == ("dZ1",)
+    assert result.untied == ()
+
+
+def linear_backward_float32(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = (dZ @ A_prev.T / m).astype(np.float32)
+    db = np.sum(dZ, axis=1, keepdims=True).astype(np.float32) / np.float32(m)
+    dA_prev = (W.T @ dZ).astype(np.float32)
+    return dA_prev, dW, db
+
+
+def test_float32_lines_are_tied_by_the_one_rule():
+    result = annotate({"linear_backward": linear_backward_float32})
+    assert record_at(result, linear_backward_float32, "dW = (dZ").stages == ("dW2", "dW1")
+    assert record_at(result, linear_backward_float32, "dA_prev = (W.T").stages == ("dA1", "dA0")
+
+
+def linear_backward_doubled_dW(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = 2 * np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def test_a_wrong_value_goes_to_the_line_that_made_it_marked_wrong():
+    result = annotate({"linear_backward": linear_backward_doubled_dW})
+    dW = record_at(result, linear_backward_doubled_dW, "dW = 2 *")
+    assert dW.stages == ("dW2", "dW1") and dW.wrong == ("dW2", "dW1")
+    db = record_at(result, linear_backward_doubled_dW, "db = np.sum")
+    assert db.stages == ("db2", "db1") and db.wrong == ()
+
+
+def _helper_transpose(W):
+    return W.T
+
+
+def linear_backward_with_helper(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(_helper_transpose(W), dZ)
+    return dA_prev, dW, db
+
+
+def test_a_helper_of_the_students_own_is_traced_under_its_qualname():
+    result = annotate({"linear_backward": linear_backward_with_helper})
+    helper = [r for r in result.lines if r.function == "_helper_transpose"]
+    assert helper and helper[0].meaning == "W.T"
+    assert record_at(result, linear_backward_with_helper, "dA_prev = np.dot(").stages == (
+        "dA1",
+        "dA0",
+    )
+
+
+def linear_backward_raises(dZ, cache):
+    A_prev, W, b = cache
+    raise ValueError("not yet")
+
+
+def linear_backward_spins(dZ, cache):
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("fn", [linear_backward_raises, linear_backward_spins])
+def test_hostile_code_under_the_tracer_is_reported_and_annotate_never_raises(fn):
+    result = annotate({"linear_backward": fn})
+    assert result.error and "linear_backward" in result.error
+    assert compare({"linear_backward": fn}).error == result.error
+
+
+def test_the_tracer_puts_back_a_tracer_already_set():
+    def previous(frame, event, arg):
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(previous)
+    try:
+        annotate({"relu_backward": relu_backward})
+        assert sys.gettrace() is previous
+    finally:
+        sys.settrace(before)
+
+
+def test_a_step_budget_stops_an_endless_loop_where_no_timer_runs():
+    def spins(x):
+        while True:
+            x += 1
+
+    outcome = call(spins, (0,), time_limit=None, steps=2_000)
+    assert outcome.kind == "timeout"
+    assert "2000 statements" in outcome.message
+    assert call(lambda x: x * 2, (3,), time_limit=None, steps=10).value == 6
+
+
+def test_the_watchers_own_error_never_reaches_the_students_code():
+    def broken(frame, *rest):
+        raise RuntimeError("watcher bug")
+
+    with Tracer(Watch(on_statement=broken)) as tracer:
+        value = relu_backward(np.ones((2, 2)), np.array([[1.0, -1.0], [2.0, -2.0]]))
+    assert value.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+    assert tracer.failures and isinstance(tracer.failures[0], RuntimeError)
