@@ -265,8 +265,13 @@ def test_notebook_10_as_shipped_runs_the_course_functions_and_shows_a_mistake(sh
         if o.output_type == "execute_result" and "First departure" in o["data"]["text/plain"]
     )
     assert "First departure: dA1 (stage 5)." in demo and "Hint: " in demo
+    # Nothing written yet: the catalogued mistake's own lines, its dA_prev line wrong.
+    lines = shown(ran, "your-lines")
+    assert lines.startswith("the mistaken code, line by line")
+    wrong = next(ln for ln in lines.splitlines() if "dA_prev = np.dot(W.T, dZ) / m" in ln)
+    assert "dA1: eq. 4's bracket, wrong here" in wrong
     # What is stored in the file is what a fresh run produces.
-    for tag in ("your-pass", "your-summary", "your-whole-pass"):
+    for tag in ("your-pass", "your-summary", "your-whole-pass", "your-lines"):
         assert shown(ran, tag) == shown(shipped_10, tag), tag
 
 
@@ -281,6 +286,10 @@ def test_notebook_10_with_correct_functions_every_stage_agrees(shipped_10):
         "linear_backward" in shown(ran, "your-pass")
     )
     assert shown(ran, "your-summary") == "Every stage agrees with the reference."
+    lines = shown(ran, "your-lines")
+    assert "wrong" not in lines
+    for equation in ("(equation 1)", "(equation 2)", "(equation 5)", "(equation 6)"):
+        assert equation in lines, equation
     whole = shown(ran, "your-whole-pass")
     for name in ("linear_activation_backward", "L_model_backward", "backward_propagation"):
         assert f"{name}:" in whole
@@ -302,3 +311,10 @@ def linear_backward(dZ, cache):
     assert summary.startswith("First departure: dW2 (stage 3).")
     entry = find_mistake("linear_backward.no_one_over_m")
     assert f"The mistake, made at dW2: {entry.title}." in summary and entry.id not in summary
+    # Line by line: the student's one return line computes every output, and the two it
+    # gets wrong (no 1/m) are marked with their verdict.
+    lines = shown(ran, "your-lines")
+    assert lines.startswith("your code, line by line")
+    returned = next(ln for ln in lines.splitlines() if "return W.T @ dZ" in ln)
+    assert "dW2: eq. 2, wrong here" in returned and "db2: eq. 3, wrong here" in returned
+    assert "dA1: eq. 4's bracket" in returned and "dA0: not on the slide" in returned

@@ -22,7 +22,7 @@ TOOL_TEXT = re.compile(r"nbval|pytest|sanitiz|make notebooks|NBVAL_|IGNORE_OUTPU
 # Cell tags the notebooks may carry: nbval's own, and those the tests find cells by.
 TAGS = re.compile(
     r"nbval-ignore-output|nbval-skip|raises-exception|demo|catalogue|"
-    r"(exercise|check|yours):\w+|your-pass|your-summary|your-whole-pass"
+    r"(exercise|check|yours):\w+|your-pass|your-summary|your-whole-pass|your-lines"
 )
 LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")

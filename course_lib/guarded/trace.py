@@ -73,13 +73,26 @@ class Tracer:
     # -- the trace functions --------------------------------------------------------------
 
     def _global(self, frame, event, arg):
-        if event != "call" or not traced(frame.f_code):
+        if event != "call" or not self._follows(frame):
             return None
-        if self.roots is not None and frame.f_code not in self.roots:
-            if frame.f_back not in self._last:  # not called from a traced frame
-                return None
         self._tell(self.watch.on_call, frame)
         return self._local
+
+    def _follows(self, frame) -> bool:
+        """Trace this frame? Every student frame, or with ``roots``: a root, and what a
+        traced frame calls of the student's (or of the root's own module: a library
+        function given as a root, such as the course's own, keeps its helpers)."""
+        code = frame.f_code
+        if code.co_name.startswith("<"):  # comprehensions, lambdas: seen through their line
+            return False
+        if self.roots is None:
+            return is_student_file(code.co_filename)
+        if code in self.roots:
+            return True
+        caller = frame.f_back
+        return caller in self._last and (
+            is_student_file(code.co_filename) or code.co_filename == caller.f_code.co_filename
+        )
 
     def _local(self, frame, event, arg):
         starts = statement_starts(frame.f_code)
@@ -116,11 +129,6 @@ class Tracer:
         self.taken += 1
         if self.steps is not None and self.taken > self.steps:
             raise StepLimit(f"{self.steps} statements")
-
-
-def traced(code) -> bool:
-    """A code object of the student's own that the tracer follows line by line."""
-    return not code.co_name.startswith("<") and is_student_file(code.co_filename)
 
 
 @lru_cache(maxsize=256)

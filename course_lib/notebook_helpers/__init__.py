@@ -62,6 +62,7 @@ from course_lib.notebook_helpers.tables import (
 from course_lib.notebook_helpers.your_code import (
     comparison_summary,
     comparison_table,
+    line_by_line,
     stubs,
     written,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "comparison_table",
     "cost",
     "cost_rises",
+    "line_by_line",
     "course_latex",
     "difference",
     "equation_map",

@@ -118,3 +118,40 @@ def comparison_summary(r) -> Shown:
     lines += list(r.reports)
     html = "".join(f"<div>{escape(line)}</div>" for line in lines)
     return Shown(text="\n".join(lines), html=html)
+
+
+def line_by_line(annotation, comparison=None, whose: str = "your") -> Shown:
+    """The student's source, statement by statement, with a margin saying which stage and
+    which of the slide's equations each computes (``student.annotate``'s result); a line
+    whose value came out wrong carries its stage's verdict from ``comparison``. ``whose``
+    names the code ("your", "the mistaken", "the course's")."""
+    verdicts = {s.key: _verdict(s) for s in comparison.stages} if comparison else {}
+    rows, text, current = [], [], None
+    for record in annotation.lines:
+        if record.function != current:
+            current = record.function
+            rows.append(f"<tr><th colspan='3' style='text-align:left'>{escape(current)}</th></tr>")
+            text.append(current)
+        code = record.text if record.text is not None else "(no source)"
+        margin = record.margin(verdicts)
+        colour = "#D55E00" if record.wrong else "inherit"
+        rows.append(
+            f"<tr><td style='text-align:right;vertical-align:top'>{record.lineno}</td>"
+            f"<td style='text-align:left'><pre style='margin:0'>{escape(code)}</pre></td>"
+            f"<td style='text-align:left;vertical-align:top;color:{colour}'>"
+            f"{'<b>' if record.stages else ''}{escape(margin)}"
+            f"{'</b>' if record.stages else ''}</td></tr>"
+        )
+        first, *rest = code.splitlines() or [""]
+        text.append(f"{record.lineno:>4}  {first:<60} | {margin}".rstrip(" |"))
+        text += [f"      {more}" for more in rest]
+    summary = annotation.summary() or "No line computes a stage yet."
+    caption = f"{whose} code, line by line: the stage and the slide's equation each line computes"
+    html = (
+        f"<table><caption style='text-align:left'>{escape(caption)}</caption>"
+        "<thead><tr><th>line</th><th style='text-align:left'>code</th>"
+        "<th style='text-align:left'>computes</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table><p>{escape(summary)}</p>"
+    )
+    return Shown(text="\n".join([caption, *text, "", summary]), html=html)

@@ -21,7 +21,7 @@ may be ``dW2`` while the mistake sits in ``dZ2``: the catalogue knows where
 changes reported), so ``compare`` never raises because of what the student's code does.
 """
 
-from course_lib.student.annotation import Annotation, LineRecord, annotate
+from course_lib.student.annotation import Annotation, LineRecord, annotate, course_lines
 from course_lib.student.compare import (
     compare,
     demonstrate,
@@ -46,6 +46,7 @@ __all__ = [
     "Annotation",
     "LineRecord",
     "annotate",
+    "course_lines",
     "EXERCISE_OF",
     "FUNCTION_OF",
     "HIDDEN",

@@ -60,6 +60,29 @@ class LineRecord:
     def meaning_words(self) -> str:
         return _MEANING_WORDS.get(self.meaning, "")
 
+    def margin(self, verdicts: dict | None = None) -> str:
+        """What the line computes, for the margin beside it: each stage with its slide
+        equation (``dW2 = eq. 2``), a wrong one with its verdict, else the meaning."""
+        parts = []
+        for key in self.stages:
+            spec = SPEC[key]
+            said = f"{key}: {_short_equation(spec)}"
+            if key in self.wrong:
+                said += f", {(verdicts or {}).get(key, 'wrong')}"
+            parts.append(said)
+        if not parts and self.meaning:
+            parts.append(self.meaning_words)
+        return "; ".join(parts)
+
+    def sentence(self) -> str:
+        """``"Line 12 of linear_backward computes dW2 (equation 2) and dW1 (equation 5)."``"""
+        said = [
+            f"{key} ({SPEC[key].equation_words}{', wrongly' if key in self.wrong else ''})"
+            for key in self.stages
+        ]
+        listed = ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+        return f"Line {self.lineno} of {self.function} computes {listed}."
+
 
 @dataclass(frozen=True)
 class Annotation:
@@ -70,6 +93,10 @@ class Annotation:
     untied: tuple
     error: str | None = None
     unsupported: str | None = None
+
+    def summary(self) -> str:
+        """One sentence per line that computes a stage, in source order."""
+        return " ".join(r.sentence() for r in self.lines if r.stages)
 
     def line_for(self, key: str) -> LineRecord | None:
         """The statement that carries stage ``key`` (its first, for a loop)."""
@@ -102,6 +129,16 @@ def annotate(functions, hidden: str = "relu", seed: int = 0, *, m: int = 5, net=
     return Annotation(
         lines=tracing.records(), untied=tracing.untied(), error=verdict.error, unsupported=None
     )
+
+
+def course_lines(hidden: str = "relu") -> Annotation:
+    """The course's own split functions annotated the same way: which of its lines is which
+    equation, before a student writes any."""
+    steps = ("compute_dAL", "sigmoid_backward", f"{check_hidden(hidden).name}_backward")
+    names = (*steps, "linear_backward")
+    found = annotate({name: FUNCTION[name].reference for name in names}, hidden)
+    own = tuple(r for r in found.lines if r.function in names)  # not the checks' helpers
+    return Annotation(lines=own, untied=found.untied)
 
 
 # ----------------------------------------------------------------------------- the tracing
@@ -366,6 +403,12 @@ def _fall_back(ctx: _Context, value, at_return) -> None:
         if obj is None and value is None:
             continue  # the call raised: nothing came back
         ctx.tied[key] = ctx.last_change.get(id(obj), at_return)
+
+
+def _short_equation(spec) -> str:
+    if spec.equation is None:
+        return "not on the slide"
+    return f"eq. {spec.equation}'s bracket" if spec.bracket else f"eq. {spec.equation}"
 
 
 def _stage_note(key: str) -> str:

@@ -79,9 +79,14 @@ def _lb_m_from_rows(dZ, cache):
     "over the examples.",
 )
 def _lb_one_over_m_in_dA_prev(dZ, cache):
-    A_prev, W, _ = cache
+    # Written out as a student would, one line per output: notebook 10 and mistake mode
+    # show its lines, each tied to the equation it computes.
+    A_prev, W, b = cache
     m = A_prev.shape[1]
-    return W.T @ dZ / m, dZ @ A_prev.T / m, _sums(dZ, m)
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ) / m
+    return dA_prev, dW, db
 
 
 @catalogued(
