@@ -30,6 +30,7 @@ from course_lib.stepper.numbers import (
     Config,
     compared,
     compute,
+    traced,
 )
 from course_lib.student import Comparison, mistake_functions, suited_hidden
 
@@ -80,6 +81,7 @@ class Stepper:
         time_limit : seconds a call of the student's code may take."""
         self._cache: OrderedDict = OrderedDict()
         self._comparisons: OrderedDict = OrderedDict()  # (config, mistake) -> Comparison
+        self._annotations: OrderedDict = OrderedDict()  # (config, mistake) -> Annotation
         self._cache_size = max(1, int(cache_size))
         self.computations = 0  # configurations computed (cache misses)
         self.cache_hits = 0
@@ -120,6 +122,17 @@ class Stepper:
             lambda: compared(functions, computed, self.time_limit),
         )
 
+    def _annotated(self, config: Config, mistake: str | None):
+        functions = mistake_functions(mistake) if mistake else self.student
+        comparison = self._compared(config, mistake)
+        if comparison is None:
+            return None
+        return self._remember(
+            self._annotations,
+            (config, mistake),
+            lambda: traced(functions, self._computed(config), comparison, self.time_limit),
+        )
+
     @property
     def computed(self) -> Computed:
         return self._computed(self.state.config)
@@ -155,6 +168,12 @@ class Stepper:
     def comparison(self) -> Comparison | None:
         """That pass judged stage by stage (``course_lib.student.Comparison``), or None."""
         return self._compared(self.state.config, self.state.mistake)
+
+    @property
+    def annotation(self):
+        """Which line of that pass's functions computed each stage
+        (``course_lib.student.Annotation``), or None for the plain stepper."""
+        return self._annotated(self.state.config, self.state.mistake)
 
     @property
     def mistake(self):

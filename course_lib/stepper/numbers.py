@@ -14,7 +14,7 @@ from course_lib.checks import SaturationWarning, check_product_finite, checked_a
 from course_lib.data import make_problem
 from course_lib.gradcheck import GradCheckReport, gradient_check
 from course_lib.stages import STAGE_KEYS, BackwardPass, backward_stages
-from course_lib.student import Comparison, compare
+from course_lib.student import Comparison, annotate, compare
 
 N_X, N_H, N_Y = 3, 4, 1
 N_STAGES = len(STAGE_KEYS)
@@ -132,3 +132,19 @@ def compared(functions: dict, computed: Computed, time_limit: float) -> Comparis
         return compare(
             functions, config.hidden, config.seed, m=config.m, net=net, time_limit=time_limit
         )
+
+
+def traced(functions: dict, computed: Computed, comparison: Comparison, time_limit: float):
+    """``annotate`` on the configuration's own net (a copy): which line of each function
+    computed each stage, and the values of the stages only the trace sees."""
+    bp, config = computed.bp, computed.config
+    net = (bp.X.copy(), bp.Y.copy(), {k: v.copy() for k, v in bp.parameters.items()})
+    return annotate(
+        functions,
+        config.hidden,
+        config.seed,
+        m=config.m,
+        net=net,
+        comparison=comparison,
+        time_limit=time_limit,
+    )

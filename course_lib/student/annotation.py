@@ -26,7 +26,7 @@ from course_lib.checks import SaturationWarning, check_hidden
 from course_lib.data import make_problem
 from course_lib.diagnose import agrees
 from course_lib.functions import FUNCTION
-from course_lib.guarded import Budget, Tracer, Watch, statement_text
+from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget, Tracer, Watch, statement_text
 from course_lib.stages import SPEC, SPEC_AT, backward_stages
 from course_lib.student.compare import compare
 from course_lib.student.passes import Runner, Stopped, split_pass, whole_pass
@@ -84,13 +84,14 @@ class LineRecord:
         return f"Line {self.lineno} of {self.function} computes {listed}."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Annotation:
     """What ``annotate`` found: the lines, the stages no line carries, and as in ``compare``
     the error that stopped the pass or why it is not supported."""
 
     lines: tuple
     untied: tuple
+    values: dict = field(default_factory=dict)  # stage key -> the student's value, as tied
     error: str | None = None
     unsupported: str | None = None
 
@@ -103,31 +104,43 @@ class Annotation:
         return next((r for r in self.lines if key in r.stages), None)
 
 
-def annotate(functions, hidden: str = "relu", seed: int = 0, *, m: int = 5, net=None):
+def annotate(
+    functions,
+    hidden: str = "relu",
+    seed: int = 0,
+    *,
+    m: int = 5,
+    net=None,
+    comparison=None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+):
     """The student's statements, each tied to the stages and slide equations it computes.
 
-    Takes what ``compare`` takes; returns an ``Annotation``.
+    Takes what ``compare`` takes (``comparison``: ``compare``'s result for the same
+    arguments, when the caller has it already); returns an ``Annotation``.
     """
-    verdict = compare(functions, hidden, seed, m=m, net=net)
+    verdict = comparison or compare(functions, hidden, seed, m=m, net=net, time_limit=time_limit)
     hidden = check_hidden(hidden).name
     if verdict.unsupported:
         return Annotation(lines=(), untied=(), unsupported=verdict.unsupported)
     X, Y, parameters = make_problem(m=m, seed=seed) if net is None else net
     ref = backward_stages(X, Y, parameters, hidden)
     tracing = _Annotator(functions=dict(functions), hidden=hidden, ref=ref)
-    runner = Runner(dict(functions), 3.0, Budget(BUDGET_SECONDS))
+    runner = Runner(dict(functions), time_limit, Budget(BUDGET_SECONDS))
     whole = next((n for n in functions if FUNCTION[n].whole), None)
+    roots = frozenset(fn.__code__ for fn in functions.values() if hasattr(fn, "__code__"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaturationWarning)
-        roots = frozenset(fn.__code__ for fn in functions.values() if hasattr(fn, "__code__"))
-        with Tracer(tracing.watch(), roots=roots) as tracer:
+        with Tracer(tracing.watch(), roots=roots):
             try:
                 whole_pass(runner, whole, ref) if whole else split_pass(runner, ref, hidden)
             except Stopped:
                 pass
-    tracing.failures = tracer.failures
     return Annotation(
-        lines=tracing.records(), untied=tracing.untied(), error=verdict.error, unsupported=None
+        lines=tracing.records(),
+        untied=tracing.untied(),
+        values=tracing.values,
+        error=verdict.error,
     )
 
 
@@ -167,6 +180,7 @@ class _Annotator:
     lines: dict = field(default_factory=dict)  # (filename, start) -> LineRecord
     state: dict = field(default_factory=dict)  # frame -> name -> fingerprint
     finished: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # stage key -> the array first tied to it
 
     def watch(self) -> Watch:
         return Watch(on_call=self.on_call, on_statement=self.on_statement, on_return=self.on_return)
@@ -242,6 +256,7 @@ class _Annotator:
             )
             if key is not None:
                 ctx.tied[key] = where
+                self.values.setdefault(key, arr.copy())
                 self._add_stage(where, key)
             else:
                 self._add_meaning(where, ctx, arr)

@@ -105,6 +105,7 @@ from course_lib.widgets.render_linked import linked_data
 from course_lib.widgets.render_student import (
     graph_html,
     mistake_note_html,
+    student_line_html,
     student_summary_html,
     student_values_html,
 )
@@ -180,6 +181,7 @@ __all__ = [
     "stopped_view",
     "student_summary_html",
     "student_summary_view",
+    "student_line_html",
     "student_values_html",
     "student_view",
     "values_view",

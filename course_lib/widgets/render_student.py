@@ -13,7 +13,7 @@ import html
 
 import numpy as np
 
-from course_lib.diagnose import close_entries, find_mistake
+from course_lib.diagnose import agrees, close_entries, find_mistake
 from course_lib.functions import FUNCTION
 from course_lib.stages import SPEC
 from course_lib.stepper import Stepper
@@ -159,8 +159,17 @@ def student_values_html(stepper: Stepper) -> str:
     style = f"border-left:4px {'solid' if marked else 'none'} {_MARK}; padding-left:0.4em"
     parts = [
         f'<div class="student-verdict" style="{style}"><b>{_value_name(stepper, key)}:'
-        f"</b> {html.escape(words)}</div>"
+        f"</b> {html.escape(words)}</div>",
+        student_line_html(stepper),
     ]
+    inside = stepper.annotation.values.get(key) if stepper.annotation else None
+    if s.student is None and inside is not None and stepper.revealed:
+        right = agrees(inside, s.reference)
+        parts.append(
+            f"<div>Seen inside the function, never returned: "
+            f"{'agrees with' if right else 'differs from'} the reference.</div>"
+        )
+        parts.append(matrix_html(inside, s.reference))
     if s.student is not None and not stepper.revealed:
         parts.append("<div><i>values hidden until you predict</i></div>")
     elif s.student is not None:
@@ -176,6 +185,28 @@ def student_values_html(stepper: Stepper) -> str:
             parts.append(f"<div><small>max |this - reference| = {s.max_abs_diff:.2e}</small></div>")
     parts += [f"<div>{_left_out(stepper, name)}</div>" for name in _unused(stepper)]
     return "".join(parts)
+
+
+def student_line_html(stepper: Stepper) -> str:
+    """The line of the second pass's functions that computed the current stage: function,
+    line number, the line, and what it computes there ("" when no line did)."""
+    found = stepper.annotation
+    key = stepper.stage.key
+    record = found.line_for(key) if found else None
+    if record is None:
+        return ""
+    spec = SPEC[key]
+    whose = "the mistaken" if stepper.state.mistake else "your"
+    text = html.escape((record.text or "").strip()) or "(no source)"
+    said = f"{key} ({spec.equation_words})"
+    if key in record.wrong:
+        said += ", wrongly"
+    return (
+        '<div class="student-line"><small>Computed at line '
+        f"{record.lineno} of {whose} {html.escape(record.function)}:</small>"
+        f'<pre style="margin:2px 0; white-space:pre-wrap">{text}</pre>'
+        f"<small>{html.escape(said)}</small></div>"
+    )
 
 
 # ----------------------------------------------------------------------------- the graph
