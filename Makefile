@@ -11,7 +11,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=120 \
           --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: app test lab lint unit notebooks graphs bench constraints clean
+.PHONY: app test lab lint unit notebooks graphs bench constraints site clean
 
 # The test extra brings the server (voila, JupyterLab) and the site's build tools; every
 # version is the one constraints.txt pins, the versions the tests last ran with.
@@ -40,6 +40,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest tests notebooks $(NBVAL) $(UNIT) $(SLOWEST)
 	$(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
+
+# The static site (the app and the notebooks running in the browser, Pyodide) into site/;
+# downloads are kept in ~/.cache/course-lib/site (lite/build.py). Serve site/ with any static
+# file server, e.g. `python3 -m http.server -d site --bind 127.0.0.1 8000`.
+site: $(STAMP)
+	$(PY) lite/build.py --output site
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
@@ -75,4 +81,4 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts site
