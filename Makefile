@@ -42,10 +42,10 @@ test: $(STAMP)
 	$(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
 
 # The static site (the app and the notebooks running in the browser, Pyodide) into site/;
-# downloads are kept in ~/.cache/course-lib/site (lite/build.py). Serve site/ with any static
+# downloads are kept in ~/.cache/course-lib/site (lite/build_site.py). Serve site/ with any static
 # file server, e.g. `python3 -m http.server -d site --bind 127.0.0.1 8000`.
 site: $(STAMP)
-	$(PY) lite/build.py --output site
+	$(PY) lite/build_site.py --output site
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks

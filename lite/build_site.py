@@ -1,6 +1,6 @@
 """Build the static site into ``site/``: the app as a Voici page, the notebooks in JupyterLite.
 
-    python lite/build.py [--output site]        (make site)
+    python lite/build_site.py [--output site]        (make site)
 
 Everything runs in the student's browser tab (Pyodide 0.27.7); the site loads nothing from
 outside itself. Inputs, each checked (lite/integrity.py):
