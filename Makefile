@@ -11,12 +11,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=120 \
           --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: app test lab lint unit notebooks graphs bench clean
+.PHONY: app test lab lint unit notebooks graphs bench constraints site clean
 
-$(STAMP): pyproject.toml
+# The test extra brings the server (voila, JupyterLab) and the site's build tools; every
+# version is the one constraints.txt pins, the versions the tests last ran with.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	# An editable install leaves out data files: link the app page's voila template in.
 	ln -sfn $(CURDIR)/share/jupyter/voila/templates/course \
 		$(VENV)/share/jupyter/voila/templates/course
@@ -38,6 +40,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest tests notebooks $(NBVAL) $(UNIT) $(SLOWEST)
 	$(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
+
+# The static site (the app and the notebooks running in the browser, Pyodide) into site/;
+# downloads are kept in ~/.cache/course-lib/site (lite/build_site.py). Serve site/ with any static
+# file server, e.g. `python3 -m http.server -d site --bind 127.0.0.1 8000`.
+site: $(STAMP)
+	$(PY) lite/build_site.py --output site
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
@@ -64,8 +72,13 @@ notebooks: $(STAMP)
 graphs: $(STAMP)
 	$(PY) scripts/draw_graphs.py
 
+# Pin what .venv holds now (after a deliberate upgrade and a green `make test`).
+constraints: $(STAMP)
+	{ sed -n '/^#/p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts site

