@@ -213,3 +213,70 @@ def test_the_watchers_own_error_never_reaches_the_students_code():
         value = relu_backward(np.ones((2, 2)), np.array([[1.0, -1.0], [2.0, -2.0]]))
     assert value.tolist() == [[1.0, 0.0], [1.0, 0.0]]
     assert tracer.failures and isinstance(tracer.failures[0], RuntimeError)
+
+
+# ----------------------------------------------------------------------------- the stepper
+
+
+def _text(markup: str) -> str:
+    import html
+    import re
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def test_mistake_mode_shows_the_mistaken_line_at_the_stage_it_breaks():
+    from course_lib.stepper import Stepper
+    from course_lib.widgets import render_student
+
+    stepper = Stepper()
+    stepper.set_mistake("linear_backward.one_over_m_in_dA_prev")
+    while stepper.stage.key != "dA1":
+        stepper.next()
+    said = _text(render_student.student_line_html(stepper))
+    assert "of the mistaken linear_backward" in said
+    assert "dA_prev = np.dot(W.T, dZ) / m" in said
+    assert "dA1 (the bracket of equation 4), wrongly" in said
+    stepper.next()  # dZ1 is the reference's relu_backward: no line of the mistake's
+    assert render_student.student_line_html(stepper) == ""
+
+
+def L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    dA = dAL
+    for l in reversed(range(L)):
+        (A_prev, W, b), Z = caches[l]
+        if l == L - 1:
+            s = 1 / (1 + np.exp(-Z))
+            dZ = dA * s * (1 - s)
+        else:
+            dZ = dA * (Z > 0)
+        m = A_prev.shape[1]
+        grads["dW" + str(l + 1)] = dZ @ A_prev.T / m
+        grads["db" + str(l + 1)] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T @ dZ
+        grads["dA" + str(l)] = dA
+    return grads
+
+
+def test_a_whole_pass_shows_its_inner_stages_from_the_trace():
+    from course_lib.stepper import Stepper
+    from course_lib.widgets import render_student
+
+    result = annotate({"L_model_backward": L_model_backward})
+    assert record_at(result, L_model_backward, "dAL = -(").stages == ("dA2",)
+    assert record_at(result, L_model_backward, "dZ = dA * s").stages == ("dZ2",)
+    assert record_at(result, L_model_backward, "dZ = dA * (Z > 0)").stages == ("dZ1",)
+    assert record_at(result, L_model_backward, 'grads["dW" + str').stages == ("dW2", "dW1")
+    assert record_at(result, L_model_backward, "dA = W.T @ dZ").stages == ("dA1", "dA0")
+    assert result.untied == ()
+
+    stepper = Stepper(student={"L_model_backward": L_model_backward})
+    stepper.next()  # dZ2: L_model_backward never returns it
+    assert stepper.comparison["dZ2"].verdict == "not observable"
+    said = _text(render_student.student_values_html(stepper))
+    assert "Seen inside the function, never returned: agrees with the reference" in said
+    assert "dZ = dA * s * (1 - s)" in said and "(equation 1)" in said
