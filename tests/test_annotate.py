@@ -270,7 +270,14 @@ def test_a_whole_pass_shows_its_inner_stages_from_the_trace():
     assert record_at(result, L_model_backward, "dAL = -(").stages == ("dA2",)
     assert record_at(result, L_model_backward, "dZ = dA * s").stages == ("dZ2",)
     assert record_at(result, L_model_backward, "dZ = dA * (Z > 0)").stages == ("dZ1",)
-    assert record_at(result, L_model_backward, 'grads["dW" + str').stages == ("dW2", "dW1")
+    dW = record_at(result, L_model_backward, 'grads["dW" + str')
+    assert dW.stages == ("dW2", "dW1")
+    # the loop's turn that wrote each: layer 2 at l = 1, layer 1 at l = 0
+    assert dW.turns == ("l = 1", "l = 0")
+    assert dW.margin() == "dW2: eq. 2 (l = 1); dW1: eq. 5 (l = 0)"
+    # unpacking the cache is not a forward value recomputed; s = sigmoid(Z2) is
+    assert record_at(result, L_model_backward, "(A_prev, W, b), Z =").meaning is None
+    assert record_at(result, L_model_backward, "s = 1 / (1").meaning == "A from Z"
     assert record_at(result, L_model_backward, "dA = W.T @ dZ").stages == ("dA1", "dA0")
     assert result.untied == ()
 

@@ -51,13 +51,14 @@ from course_lib.guarded.kinds import (
     TIMEOUT,
     StepLimit,
 )
-from course_lib.guarded.trace import Tracer, Watch, statement_text
+from course_lib.guarded.trace import Tracer, Watch, loop_names, statement_text
 from course_lib.guarded.values import describe_output
 
 __all__ = [
     "StepLimit",
     "Tracer",
     "Watch",
+    "loop_names",
     "statement_text",
     "BUDGET",
     "COURSE_HELPERS",

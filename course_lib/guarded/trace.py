@@ -154,6 +154,26 @@ def statement_starts(code) -> dict:
     return starts
 
 
+@lru_cache(maxsize=256)
+def loop_names(code) -> dict:
+    """Line -> the names of the ``for`` loops around it (``("l",)``) in the function
+    ``code``: which turn of a loop ran a statement is read from them."""
+    lines = source_lines(code.co_filename, code.co_firstlineno)
+    try:
+        tree = ast.parse(textwrap.dedent("".join(lines))) if lines else None
+    except SyntaxError:
+        tree = None
+    if tree is None:
+        return {}
+    offset, found = code.co_firstlineno - 1, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+            for line in range(node.lineno + 1, node.end_lineno + 1):
+                found.setdefault(line + offset, ())
+                found[line + offset] += (node.target.id,)
+    return found
+
+
 def _compound(node) -> bool:
     return isinstance(node, ast.For | ast.While | ast.If | ast.With | ast.Try | ast.FunctionDef)
 

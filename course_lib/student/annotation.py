@@ -26,7 +26,14 @@ from course_lib.checks import SaturationWarning, check_hidden
 from course_lib.data import make_problem
 from course_lib.diagnose import agrees
 from course_lib.functions import FUNCTION
-from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget, Tracer, Watch, statement_text
+from course_lib.guarded import (
+    DEFAULT_TIME_LIMIT,
+    Budget,
+    Tracer,
+    Watch,
+    loop_names,
+    statement_text,
+)
 from course_lib.stages import SPEC, SPEC_AT, backward_stages
 from course_lib.student.compare import compare
 from course_lib.student.passes import Runner, Stopped, split_pass, whole_pass
@@ -53,6 +60,7 @@ class LineRecord:
     stages: tuple = ()  # the stage keys it produced, in order (one per call it served)
     equations: tuple = ()  # the slide's equation numbers of those stages
     wrong: tuple = ()  # stages it carries only because their value came out wrong
+    turns: tuple = ()  # beside each stage, the loop turn that produced it ("l = 0"; "")
     meaning: str | None = None  # a value of MEANINGS it produced, when no stage
     notes: tuple = ()  # the stages the slide never forms, in words
 
@@ -64,9 +72,10 @@ class LineRecord:
         """What the line computes, for the margin beside it: each stage with its slide
         equation (``dW2 = eq. 2``), a wrong one with its verdict, else the meaning."""
         parts = []
-        for key in self.stages:
+        turns = self.turns + ("",) * (len(self.stages) - len(self.turns))
+        for key, turn in zip(self.stages, turns, strict=True):
             spec = SPEC[key]
-            said = f"{key}: {_short_equation(spec)}"
+            said = f"{key}: {_short_equation(spec)}" + (f" ({turn})" if turn else "")
             if key in self.wrong:
                 said += f", {(verdicts or {}).get(key, 'wrong')}"
             parts.append(said)
@@ -166,6 +175,7 @@ class _Context:
     expected: dict  # stage key -> the reference's value on this call's arguments
     returned: tuple  # the stage keys it returns, in return order
     meanings: list  # (meaning, value) pairs to look for
+    given: set = field(default_factory=set)  # ids of the arrays its arguments hold
     tied: dict = field(default_factory=dict)  # stage key -> (filename, line)
     last_change: dict = field(default_factory=dict)  # id(object) -> (filename, line)
 
@@ -198,7 +208,9 @@ class _Annotator:
         if name is not None:
             k = self.calls[name] = self.calls.get(name, -1) + 1
             args = _arguments(frame)
-            self.contexts.append(_context(name, k, args, self.hidden, self.ref))
+            ctx = _context(name, k, args, self.hidden, self.ref)
+            ctx.given = _ids_within(args)
+            self.contexts.append(ctx)
         self.state[frame] = _fingerprints(frame.f_locals)
 
     def on_statement(self, frame, start) -> None:
@@ -257,14 +269,15 @@ class _Annotator:
             if key is not None:
                 ctx.tied[key] = where
                 self.values.setdefault(key, arr.copy())
-                self._add_stage(where, key)
+                self._add_stage(where, key, turn=_turn(frame, start))
             else:
                 self._add_meaning(where, ctx, arr)
 
-    def _add_stage(self, where, key, wrong=False) -> None:
+    def _add_stage(self, where, key, wrong=False, turn="") -> None:
         record = self.lines[where]
         spec = SPEC[key]
         record.stages += (key,)
+        record.turns += (turn,)
         if spec.equation is not None:
             record.equations += (spec.equation,)
         if wrong:
@@ -275,6 +288,8 @@ class _Annotator:
 
     def _add_meaning(self, where, ctx, arr) -> None:
         record = self.lines[where]
+        if id(arr) in ctx.given:  # unpacked from the arguments, not computed here
+            return
         if record.meaning is None and not record.stages:
             record.meaning = next(
                 (m for m, v in ctx.meanings if v is not None and agrees(arr, v)), None
@@ -377,6 +392,16 @@ def _meanings(ref, layers) -> list:
     return out
 
 
+def _ids_within(obj, depth: int = 4) -> set:
+    """The ids of the arrays inside ``obj`` (tuples, lists and dicts, ``depth`` deep)."""
+    if isinstance(obj, np.ndarray):
+        return {id(obj)}
+    if depth == 0:
+        return set()
+    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, tuple | list) else ()
+    return set().union(*(_ids_within(v, depth - 1) for v in items))
+
+
 def _fingerprint(arr: np.ndarray) -> tuple:
     return (arr.shape, arr.dtype.str, hash(arr.tobytes()))
 
@@ -418,6 +443,18 @@ def _fall_back(ctx: _Context, value, at_return) -> None:
         if obj is None and value is None:
             continue  # the call raised: nothing came back
         ctx.tied[key] = ctx.last_change.get(id(obj), at_return)
+
+
+def _turn(frame, start: int) -> str:
+    """Which turn of the loops around line ``start`` is running: ``"l = 0"`` ("" outside a
+    loop, or when its variable is not a small value worth showing)."""
+    names = loop_names(frame.f_code).get(start, ())
+    shown = []
+    for name in names:
+        value = frame.f_locals.get(name)
+        if isinstance(value, int | str) and len(repr(value)) <= 12:
+            shown.append(f"{name} = {value!r}")
+    return ", ".join(shown)
 
 
 def _short_equation(spec) -> str:

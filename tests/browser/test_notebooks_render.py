@@ -306,8 +306,19 @@ def test_a_students_own_functions_are_judged_stage_by_stage_in_jupyterlab(
     assert "The mistake is made here, at stage 3 (dW2):" in note and title in note
     assert "Hint:" in note
     assert "my linear_backward ran" in panel.locator(".student-summary").first.inner_text()
+    # The stepper names the student's own line of the stage, and the equation it breaks.
+    line = panel.locator(".student-line").first.inner_text()
+    assert "of your linear_backward" in line and "dW = dZ @ A_prev.T" in line
+    assert "dW2 (equation 2), wrongly" in line
     panel.locator(".mistake-note").first.scroll_into_view_if_needed()
     screenshot(page, "jupyterlab-student-stage-3", enlarge=False)
+    # Notebook 10's margin: each of the student's lines beside the stage and equation.
+    margin = panel.locator("table", has_text="your code, line by line").first
+    margin.scroll_into_view_if_needed()
+    row = margin.locator("tr", has_text="dW = dZ @ A_prev.T").first.inner_text()
+    assert "dW2: eq. 2, wrong here" in row and "dW1: eq. 5" in row
+    assert "dA1: eq. 4's bracket" in margin.inner_text()
+    screenshot(page, "jupyterlab-student-line-by-line", enlarge=False)
     text = panel.inner_text()
     assert "Error displaying widget" not in text and "Traceback" not in text
     assert panel.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
