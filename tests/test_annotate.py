@@ -201,7 +201,7 @@ def test_a_step_budget_stops_an_endless_loop_where_no_timer_runs():
 
     outcome = call(spins, (0,), time_limit=None, steps=2_000)
     assert outcome.kind == "timeout"
-    assert "2000 statements" in outcome.message
+    assert "2000 steps" in outcome.message
     assert call(lambda x: x * 2, (3,), time_limit=None, steps=10).value == 6
 
 

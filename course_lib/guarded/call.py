@@ -26,11 +26,14 @@ from course_lib.guarded.kinds import (
     PRINT_LIMIT,
     StepLimit,
 )
-from course_lib.guarded.trace import Tracer, Watch
+from course_lib.guarded.trace import Tracer, Watch, running
 from course_lib.guarded.values import in_place_changes, mutation_sentence
 
 _RESTOP = 0.05  # if fn swallowed the stop (a bare except), stop it again this often
 _LONGEST = 1e6  # seconds; setitimer overflows on absurd limits
+# Where no timer exists, a time limit becomes a budget of steps (lines and bytecodes of the
+# student's code, each traced): about a second's worth per second of the limit here.
+STEPS_PER_SECOND = 1_000_000
 
 
 class Budget:
@@ -137,9 +140,9 @@ def call(
         The whole check's time: the call gets at most what is left, and is not made when
         nothing is.
     steps : int, optional
-        The most statements of the student's code the call may run (a ``trace.Tracer``
-        budget): the time limit where no timer exists, as in a browser tab. Any tracer
-        already set is paused for the call.
+        The most steps (lines and bytecodes) of the student's code the call may take (a
+        ``trace.Tracer`` budget): the time limit where no timer exists, as in a browser
+        tab, where a time limit becomes such a budget by itself.
 
     Returns
     -------
@@ -158,10 +161,22 @@ def call(
         )
     pristine = copy.deepcopy(tuple(args))
     given = copy.deepcopy(pristine)
-    budgeted = Tracer(Watch(), steps=steps) if steps is not None else contextlib.nullcontext()
-    with budgeted:
+    with _statement_budget(steps, limit):
         ran = _run_captured(fn, given, limit)
     return _outcome(name, fn, ran, pristine, given, budget if by_budget else None)
+
+
+def _statement_budget(steps: int | None, limit: float | None):
+    """The budget of statements in force for a call: ``steps`` when given, else, where no
+    timer can stop the call (a browser tab), as many as ``limit`` seconds of Python
+    allow. Inside a tracer already watching (``annotate``'s), its budget is lowered for
+    the call instead of a second tracer replacing it."""
+    if steps is None and limit is not None and not _can_time():
+        steps = max(1, int(STEPS_PER_SECOND * min(limit, _LONGEST)))
+    if steps is None:
+        return contextlib.nullcontext()
+    active = running()
+    return active.budget(steps) if active else Tracer(Watch(), steps=steps)
 
 
 def _check_call(fn, args) -> None:

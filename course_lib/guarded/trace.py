@@ -49,8 +49,9 @@ class Tracer:
 
     watch : the ``Watch`` to report to; roots : the code objects of the functions to trace
     (and, through them, the student's helpers they call), None for every student frame;
-    steps : the most statements the traced code may run in all (None: no budget);
-    ``StepLimit`` is raised in the student's code past it.
+    steps : the most steps the traced code may take in all, a step being a line or, while
+    a budget is set, a bytecode (None: no budget); ``StepLimit`` is raised in the student's
+    code past it.
     """
 
     watch: Watch = field(default_factory=Watch)
@@ -64,27 +65,39 @@ class Tracer:
     def __enter__(self) -> Tracer:
         self._previous = sys.gettrace()
         sys.settrace(self._global)
+        _RUNNING.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
         sys.settrace(self._previous)
+        _RUNNING.remove(self)
         self._last.clear()
+
+    def budget(self, steps: int | None):
+        """A context in which at most ``steps`` more statements may run (None: no change),
+        inside this tracer: a budget for one call under a tracer that is watching."""
+        return _Budget(self, steps)
 
     # -- the trace functions --------------------------------------------------------------
 
     def _global(self, frame, event, arg):
         if event != "call" or not self._follows(frame):
             return None
+        if self.steps is not None:  # a loop on one line (``while True: pass``) makes no
+            frame.f_trace_opcodes = True  # line events: its bytecodes are counted instead
         self._tell(self.watch.on_call, frame)
         return self._local
 
     def _follows(self, frame) -> bool:
+        if frame.f_code.co_name in _INSIDE_A_LINE:  # comprehensions, lambdas
+            return self.steps is not None and frame.f_back in self._last
+        return self._follows_code(frame)
+
+    def _follows_code(self, frame) -> bool:
         """Trace this frame? Every student frame, or with ``roots``: a root, and what a
         traced frame calls of the student's (or of the root's own module: a library
         function given as a root, such as the course's own, keeps its helpers)."""
         code = frame.f_code
-        if code.co_name.startswith("<"):  # comprehensions, lambdas: seen through their line
-            return False
         if self.roots is None:
             return is_student_file(code.co_filename)
         if code in self.roots:
@@ -95,6 +108,13 @@ class Tracer:
         )
 
     def _local(self, frame, event, arg):
+        if event == "opcode":
+            self._spend()
+            return self._local
+        if frame.f_code.co_name in _INSIDE_A_LINE:  # counted, never reported
+            if event == "line":
+                self._spend()
+            return self._local
         starts = statement_starts(frame.f_code)
         if event == "line":
             start = starts.get(frame.f_lineno, frame.f_lineno)
@@ -128,7 +148,35 @@ class Tracer:
     def _spend(self) -> None:
         self.taken += 1
         if self.steps is not None and self.taken > self.steps:
-            raise StepLimit(f"{self.steps} statements")
+            raise StepLimit(f"{self.steps} steps")
+
+
+# Code that runs inside one line of its caller: seen through that line, not line by line
+# (their lines still count against a budget of statements).
+_INSIDE_A_LINE = frozenset({"<lambda>", "<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
+_RUNNING: list = []  # the tracers in force, innermost last
+
+
+def running() -> Tracer | None:
+    """The innermost ``Tracer`` in force, or None."""
+    return _RUNNING[-1] if _RUNNING and sys.gettrace() == _RUNNING[-1]._global else None
+
+
+@dataclass
+class _Budget:
+    tracer: Tracer
+    steps: int | None
+    _before: int | None = None
+
+    def __enter__(self):
+        self._before = self.tracer.steps
+        if self.steps is not None:
+            limit = self.tracer.taken + self.steps
+            self.tracer.steps = limit if self._before is None else min(self._before, limit)
+        return self.tracer
+
+    def __exit__(self, *exc) -> None:
+        self.tracer.steps = self._before
 
 
 @lru_cache(maxsize=256)
