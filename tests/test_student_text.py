@@ -20,6 +20,15 @@ import numpy as np
 import pytest
 from test_bad_input import CASES
 from test_notebook_text import NUMBERED, load, text_of
+from test_student_deep import (
+    db_over_the_wrong_axis,
+    last_hidden_dA_in_loop,
+    loop_not_reversed,
+    older_notebook,
+    relu_backward_in_place,
+    sigmoid_above_the_first_hidden_layer,
+    wrong_return_order,
+)
 
 from course_lib import CourseInputError, SaturationError, SaturationWarning, assignment, slide
 from course_lib import notebook_helpers as nh
@@ -153,8 +162,24 @@ def comparison_texts():
             "an L_model_backward reading its caches",
             compare({"L_model_backward": whole_pass_reads_the_cache}),
         ),
+        # What a whole pass does at three and four layers, an argument grads keeps changed
+        # in place, a mistake beside an error, the return order, the older grads keys.
+        *(
+            (fn.__name__, compare({"L_model_backward": fn}))
+            for fn in (
+                loop_not_reversed,
+                last_hidden_dA_in_loop,
+                sigmoid_above_the_first_hidden_layer,
+                older_notebook,
+            )
+        ),
+        ("relu_backward in place", compare({"relu_backward": relu_backward_in_place})),
+        ("db over the wrong axis", compare({"linear_backward": db_over_the_wrong_axis})),
+        ("the wrong return order", compare({"linear_backward": wrong_return_order})),
     ]:
         yield name, summary(result)
+        yield f"{name} (str)", str(result)
+        yield f"{name} (reports)", "\n".join(result.reports)
         for shown in (nh.comparison_summary(result), nh.comparison_table(result)):
             yield name, shown.text
             yield f"{name} (HTML)", shown._repr_html_()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import replace
+from itertools import permutations
 
 from course_lib import guarded
 from course_lib.checks import CourseInputError
@@ -69,7 +70,9 @@ def check(
         budget=budget if budget is not None else guarded.Budget(BUDGET),
     )
     feedback = ran.failure or _judge(ex, cases, ran.outs, display_name(ex, student_fn))
-    return replace(feedback, notes=ran.notes, printed=ran.printed_text(cases))
+    if ran.failure:  # the case it failed on is the one after those it returned on
+        feedback = replace(feedback, case=_case(len(ran.outs) + 1, cases))
+    return replace(feedback, notes=ran.notes, printed=ran.printed_text(cases), changed=ran.mutated)
 
 
 def _judge(ex, cases, outs, fn_name: str) -> Feedback:
@@ -83,9 +86,48 @@ def _judge(ex, cases, outs, fn_name: str) -> Feedback:
     wrong = tuple(k for k, ok in outputs.items() if not ok)
     if not wrong:
         return Feedback(True, None, f"{ex.name}: correct on {every_case(len(cases))}.", "", outputs)
+    first = next(
+        k
+        for k, (mine, ref) in enumerate(zip(student, refs, strict=True), 1)
+        if not all(same(mine[name], ref[name]) for name in ref)
+    )
+    order = _return_order(ex, outs, refs)
+    if order:
+        return Feedback(
+            False,
+            None,
+            f"{ex.name}: not correct: it returns the right arrays in the wrong order, "
+            f"({', '.join(order)}); the course's order is ({', '.join(ex.outputs)}), the "
+            f"order in which the caller unpacks them.",
+            f"End with `return {', '.join(ex.outputs)}`.",
+            outputs,
+            unexplained=wrong,
+            case=_case(first, cases),
+        )
     named = name_mistakes(ex.name, student, refs, wrong)
     evidence = Evidence(cases=cases, outs=outs, student=student, refs=refs, outputs=outputs)
-    return verdict(ex, evidence, named, fn_name)
+    return replace(verdict(ex, evidence, named, fn_name), case=_case(first, cases))
+
+
+def _return_order(ex, outs, refs) -> tuple | None:
+    """The outputs' names in the order the student returned them, when they are the
+    reference's outputs in another order on every case; None otherwise."""
+    if ex.kind != "tuple":
+        return None
+    names = ex.outputs
+    for order in permutations(names):
+        if order != names and all(
+            same(out[i], ref[name])
+            for out, ref in zip(outs, refs, strict=True)
+            for i, name in enumerate(order)
+        ):
+            return order
+    return None
+
+
+def _case(k: int, cases) -> str:
+    """``test case k of n (its label)``."""
+    return f"test case {k} of {len(cases)} ({cases[k - 1].label})"
 
 
 def _signature_problem(ex, fn, case) -> Feedback | None:

@@ -27,6 +27,9 @@ class Feedback:
         NumPy warnings its arithmetic raised.
     printed : what the function printed, by test case.
     traceback : the error, trimmed to the student's own lines, when it raised.
+    case : the first test case it fails, ``"test case 2 of 2 (n[l] = 4, m = 7, some Z
+        exactly 0)"``; "" when it passed or could not be called.
+    changed : the arguments it changed in place (``("dA",)``).
     """
 
     passed: bool
@@ -39,6 +42,8 @@ class Feedback:
     notes: tuple[str, ...] = ()
     printed: str = ""
     traceback: str = ""
+    case: str = field(default="", compare=False)  # facts about the run, as notes are
+    changed: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def status(self) -> str:

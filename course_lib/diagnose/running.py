@@ -28,6 +28,7 @@ class Run:
     outs: list = field(default_factory=list)  # its result on each case it passed
     printed: list = field(default_factory=list)  # (case number, text) where it printed
     mutation: str = ""  # the first case's sentence on an argument changed in place
+    mutated: tuple = ()  # the arguments changed in place, on any case
     warnings: list = field(default_factory=list)  # distinct, at most MAX_WARNINGS
     failure: Feedback | None = None  # why it stopped early, or None
 
@@ -103,6 +104,7 @@ def _keep(run: Run, k: int, outcome) -> None:
     if outcome.printed:
         run.printed.append((k, outcome.printed))
     run.mutation = run.mutation or outcome.mutation
+    run.mutated = tuple(dict.fromkeys((*run.mutated, *outcome.mutated)))
     for text in outcome.warnings:
         note = f"{outcome.name} warned: {text}"
         if note not in run.warnings and len(run.warnings) < MAX_WARNINGS:

@@ -115,6 +115,7 @@ def comparison_summary(r) -> Shown:
         where = f", made at {r.mistake_stage}" if r.mistake_stage and mistake == r.mistake else ""
         lines.append(f"The mistake{where}: {entry.title}.")
         lines.append(f"Hint: {entry.hint}")
+    lines += list(r.findings)  # at three and four layers, an overwritten grads key, ...
     lines += list(r.reports)
     html = "".join(f"<div>{escape(line)}</div>" for line in lines)
     return Shown(text="\n".join(lines), html=html)

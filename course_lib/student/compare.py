@@ -14,6 +14,13 @@ from course_lib.diagnose.outputs import single_precision
 from course_lib.functions import BY_EXERCISE, FUNCTION
 from course_lib.guarded import DEFAULT_TIME_LIMIT, Budget
 from course_lib.stages import STAGE_KEYS, backward_stages
+from course_lib.student.deep import NAME as DEEP_PASS
+from course_lib.student.deep import (
+    at_depth,
+    convention_sentence,
+    helpers_used,
+    older_convention,
+)
 from course_lib.student.passes import (
     Runner,
     Stopped,
@@ -78,8 +85,36 @@ def compare(
         (dict(fed), dict.fromkeys(fed, whole)) if whole else on_their_own(runner, ref, hidden)
     )
     error = error or (runner.problems[0] if runner.problems else None)
-    run = _Pass(fed=fed, own=own, responsible=responsible, error=error, whole=whole)
+    deep, convention = _whole_pass_beyond(runner, whole, ref, seed, error)
+    run = _Pass(
+        fed=fed,
+        own=own,
+        responsible=responsible,
+        error=error,
+        whole=whole,
+        deep=deep,
+        convention=convention,
+    )
     return _judge(ref, run, runner, functions, hidden, seed)
+
+
+def _whole_pass_beyond(runner, whole, ref, seed: int, error) -> tuple:
+    """What a whole pass shows beyond the two-layer stages: its departures at three and
+    four layers (run when it gave a usable two-layer result), and the older notebook's grads
+    keys when it follows them."""
+    if whole is None:
+        return (), ""
+    want = {key: ref[key].value for key in FUNCTION[whole].calls(ref.hidden)[0]}
+    grads = runner.returned
+    convention = isinstance(grads, dict) and older_convention(grads, want)
+    if error or whole != DEEP_PASS:
+        return (), convention_sentence() if convention else ""
+    deep = at_depth(
+        runner.functions[whole], seed, time_limit=runner.time_limit, budget=runner.budget
+    )
+    if deep and deep[0].report and deep[0].report not in runner.reports:
+        runner.reports.append(deep[0].report)  # the first depth's; the next says the same
+    return deep, convention_sentence() if convention else ""
 
 
 # ----------------------------------------------------------------------------- judging
@@ -95,6 +130,8 @@ class _Pass:
     responsible: dict
     error: str | None
     whole: str | None
+    deep: tuple = ()  # the whole pass's departures at three and four layers
+    convention: str = ""  # the older notebook's grads keys, when it follows them
 
 
 def _judge(ref, run: _Pass, runner, functions: dict, hidden: str, seed: int) -> Comparison:
@@ -121,6 +158,10 @@ def _judge(ref, run: _Pass, runner, functions: dict, hidden: str, seed: int) -> 
         feedback=feedback,
         reports=tuple(runner.reports),
         unused=_unused(functions, hidden, whole),
+        whole=whole,
+        deep=run.deep,
+        overwrites=_overwrites(functions, feedback, hidden),
+        convention=run.convention,
     )
 
 
@@ -193,10 +234,32 @@ def _checked(wrong_fns: list, functions: dict, runner) -> tuple:
 
 def _unused(functions: dict, hidden: str, whole: str | None) -> tuple:
     """The functions given that take no part in this pass: another hidden layer's
-    activation step, or every other function beside a whole pass."""
+    activation step, or, beside a whole pass, a function it does not call (when its code
+    can be read)."""
     if whole:
-        return tuple(name for name in functions if name != whole)
+        used = helpers_used(functions[whole], functions)
+        return () if used is None else tuple(n for n in functions if n not in used | {whole})
     return tuple(name for name in functions if not FUNCTION[name].calls(hidden))
+
+
+def _overwrites(functions: dict, feedback: dict, hidden: str) -> tuple:
+    """A sentence for each function that changes in place an argument the course's
+    L_model_backward keeps in grads: an activation step's dA at a hidden layer is
+    grads['dA1'] itself (the output layer's dAL is kept nowhere, so changing it is a note)."""
+    found = []
+    for name in functions:
+        f, fb = FUNCTION[name], feedback.get(name)
+        if fb is None or f.keeps is None or f.keeps not in fb.changed or not f.stages(hidden, 1):
+            continue
+        kept = f"grads['{f.keeps}1']"
+        found.append(
+            f"Your {name} changes its argument {f.keeps} in place, and inside "
+            f"L_model_backward that {f.keeps} is {kept} itself (grads['{f.keeps}' + str(l)] "
+            f"at each hidden layer l): a call of your {name} overwrites {kept}, the "
+            f"gradient the pass returns for A1. Change a copy instead "
+            f"(`dZ = np.array({f.keeps}, copy=True)`, then change dZ)."
+        )
+    return tuple(found)
 
 
 def function_reaches(key: str, fed: dict) -> bool:

@@ -28,6 +28,7 @@ class Runner:
         self.problems: list[str] = []  # unusable outputs, one sentence each
         self.fed: list = []  # (course name, result) of each split step, in call order
         self.failed: set[str] = set()  # functions that raised, ran too long or gave nothing
+        self.returned = None  # what a whole pass returned, as it returned it
 
     def run(self, name: str, args: tuple, outputs: tuple, shapes: tuple):
         """``functions[name](*args)`` guarded; raises ``Stopped`` if nothing usable came back.
@@ -128,7 +129,7 @@ def whole_pass(runner: Runner, name: str, ref) -> dict:
         runner.reports.append(outcome.report())
     if not outcome.ok:
         raise Stopped(outcome.message)
-    grads = outcome.value
+    grads = runner.returned = outcome.value
     if not isinstance(grads, dict):
         raise Stopped(f"{name} must return the dict grads, got {type(grads).__name__}.")
     out = {}

@@ -53,7 +53,11 @@ class Comparison:
     unsupported: str | None = None
     feedback: dict = field(default_factory=dict)  # function name -> diagnose.Feedback
     reports: tuple = ()  # what the student's code printed, changed in place or warned
-    unused: tuple = ()  # functions given that this hidden activation leaves out of the pass
+    unused: tuple = ()  # functions given that take no part in the pass
+    whole: str | None = None  # the whole-pass function given, if one was
+    deep: tuple = ()  # a whole pass's departures at three and four layers (``Departure``)
+    overwrites: tuple = ()  # sentences: an argument changed in place that grads keeps
+    convention: str = ""  # the older notebook's grads keys, when the pass follows them
 
     def __getitem__(self, key: str) -> StudentStage:
         return self.stages[STAGE_KEYS.index(key)]
@@ -66,13 +70,31 @@ class Comparison:
 
     @property
     def clean(self) -> bool:
+        """Earned, never flattering: every stage agrees, nothing raised, every case of
+        ``check`` passed, no argument that grads keeps is changed in place, and a whole
+        pass agrees at three and four layers too."""
         return not (
             self.first_wrong
             or self.error
             or self.unsupported
             or self.mistakes
             or self.failed_checks
+            or self.deep
+            or self.overwrites
+            or self.convention
         )
+
+    @property
+    def findings(self) -> tuple:
+        """What is wrong beyond the nine stages, a sentence each: the older notebook's
+        grads keys, an argument grads keeps overwritten, the first depth a whole pass
+        departs at (in full when the two-layer pass agrees, else briefly)."""
+        found = [self.convention[0].upper() + self.convention[1:]] if self.convention else []
+        found += list(self.overwrites)
+        if self.deep:
+            shallow_wrong = self.first_wrong or self.error
+            found.append(self.deep[0].brief if shallow_wrong else self.deep[0].sentence)
+        return tuple(found)
 
     def __str__(self) -> str:
         lines = [
@@ -84,30 +106,50 @@ class Comparison:
 
 
 def summary(r: Comparison, whose: str = "Your pass") -> str:
-    """The comparison in a sentence or two; ``whose`` names the pass ("This pass" in
-    mistake mode, where no student code runs)."""
+    """The comparison in a few sentences; ``whose`` names the pass ("This pass" in mistake
+    mode, where no student code runs). Whatever stopped the pass, every mistake named (with
+    its hint), every failed case and every finding are said, each beside the others."""
     if r.unsupported:
         return r.unsupported
-    if r.error:
-        return r.error
-    unused = (
-        f" ({', '.join(r.unused)} not used: the hidden layer is {r.hidden}.)" if r.unused else ""
-    )
+    if r.unused:
+        reason = (
+            f"your {r.whole} does not call it" if r.whole else f"the hidden layer is {r.hidden}"
+        )
+        unused = f" ({', '.join(r.unused)} not used: {reason}.)"
+    else:
+        unused = ""
     if r.clean:
         return "Every stage agrees with the reference." + unused
-    parts = [
-        f"{whose} first departs at {r.first_wrong}."
-        if r.first_wrong
-        else f"Every stage of {whose.lower()} agrees with the reference on this net, but "
-        f"{' and '.join(r.failed_checks)} fails a case this net does not show."
-    ]
-    if r.mistakes:
-        titles = "; ".join(find_mistake(m).title for m in r.mistakes)
-        where = f" (made at {r.mistake_stage})" if r.mistake_stage else ""
-        parts.append(f"The mistake{where}: {titles}.")
-    else:
-        parts.append(
-            "It is not a mistake in the catalogue: "
-            + " ".join(fb.message for fb in r.feedback.values() if not fb.passed)
-        )
-    return " ".join(p for p in parts if p) + unused
+    parts = [_head(r, whose)]
+    for i, mistake_id in enumerate(r.mistakes):
+        entry = find_mistake(mistake_id)
+        n = len(r.mistakes)
+        label = "The mistake" if n == 1 else f"Mistake {i + 1} of {n}"
+        at = f" (made at {r.mistake_stage})" if r.mistake_stage and mistake_id == r.mistake else ""
+        parts.append(f"{label}{at}: {entry.title}. Hint: {entry.hint}")
+    for name in r.failed_checks:
+        fb = r.feedback[name]
+        # Said already: by the depth a whole pass fails at, or by the error that stopped
+        # the pass when the cases too gave no outputs to judge.
+        said = (name == r.whole and r.deep) or (not fb.outputs and r.error and name in r.error)
+        if not fb.mistake and not said:
+            parts.append(f"{fb.message} Hint: {fb.hint}" if fb.hint else fb.message)
+    return " ".join([*parts, *r.findings]) + unused
+
+
+def _head(r: Comparison, whose: str) -> str:
+    """The error that stopped the pass, its first departure, or what shows it elsewhere."""
+    if r.error:
+        return r.error
+    if r.first_wrong:
+        return f"{whose} first departs at {r.first_wrong}."
+    said = f"Every stage of {whose.lower()} agrees with the reference on this net, but"
+    failed = r.failed_checks
+    if not failed:
+        return f"{said} not everything is right."
+    cases = [r.feedback[name].case for name in failed if r.feedback[name].case]
+    shown = cases[0] if len(failed) == 1 and cases else "a test case"
+    return (
+        f"{said} {' and '.join(failed)} {'fails' if len(failed) == 1 else 'fail'} "
+        f"{shown}, which this net does not show."
+    )
