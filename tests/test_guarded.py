@@ -133,13 +133,28 @@ def test_a_timer_that_expired_during_the_call_fires_at_once_after_it(alarm_to_ou
     assert ended[0] <= fired[0] < ended[0] + 0.2  # not during the call, and at once after
 
 
-def test_outside_the_main_thread_the_call_runs_without_a_limit():
+def test_outside_the_main_thread_the_time_limit_becomes_a_budget_of_steps():
+    """No timer there (as in a browser tab): a loop that never ends is stopped by the
+    tracer's budget, a short call runs to its end, and the main thread's timer is untouched."""
     handler = signal.getsignal(signal.SIGALRM)
+
+    def spins(x):
+        while True:
+            x += 1
+
     outcomes = []
-    thread = threading.Thread(target=lambda: outcomes.append(call(busy, (0.2,), time_limit=0.05)))
+
+    def calls():
+        outcomes.append(call(spins, (0,), time_limit=0.05))
+        outcomes.append(call(lambda x: x + 1, (1,), time_limit=0.05))
+
+    thread = threading.Thread(target=calls)
     thread.start()
-    thread.join(5)
-    assert outcomes[0].ok and outcomes[0].time_limit is None and outcomes[0].seconds >= 0.2
+    thread.join(10)
+    stopped, returned = outcomes
+    assert stopped.kind == "timeout" and stopped.time_limit is None
+    assert "steps and was stopped" in stopped.message
+    assert returned.ok and returned.value == 2
     assert signal.getsignal(signal.SIGALRM) is handler
 
 

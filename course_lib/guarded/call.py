@@ -134,8 +134,9 @@ def call(
     name : str, optional
         The function's name as the exercise calls it; ``fn.__name__`` by default.
     time_limit : float or None
-        Seconds the call may take (None: no limit). Applies only in the main thread;
-        in another thread the call runs without a limit (``Outcome.time_limit`` is None).
+        Seconds the call may take (None: no limit), by a timer in the main thread; where
+        no timer can run (another thread, a browser tab) as a budget of steps instead
+        (``Outcome.time_limit`` is then None).
     budget : Budget, optional
         The whole check's time: the call gets at most what is left, and is not made when
         nothing is.
