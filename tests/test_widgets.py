@@ -522,16 +522,22 @@ def test_clicks_sent_by_a_client_to_disabled_buttons_stay_in_bounds(app):
 
 
 def test_no_widget_value_is_ever_evaluated_as_code():
-    # Nowhere in the library: not only the app's modules, everything they may call.
+    # Nowhere in the library: not only the app's modules, everything they may call. The one
+    # exception is the module that runs what a student pastes into the static app, in their
+    # own browser tab (the served app never builds that area: tests/test_pasted.py).
     sources = sorted((REPO / "course_lib").rglob("*.py"))  # every subpackage too
     assert len(sources) > 10
+    running_text = []
     for path in sources:
         tree = ast.parse(path.read_text())
         calls = [n.func for n in ast.walk(tree) if isinstance(n, ast.Call)]
         builtins = {f.id for f in calls if isinstance(f, ast.Name)}
         methods = {f.attr for f in calls if isinstance(f, ast.Attribute)}
-        assert not builtins & {"eval", "exec", "compile", "__import__"}, path.name
+        if builtins & {"eval", "exec", "compile", "__import__"}:
+            running_text.append(path.relative_to(REPO).as_posix())
+            assert builtins & {"eval", "__import__"} == set(), path.name
         assert not methods & {"eval", "exec", "literal_eval", "import_module"}, path.name
+    assert running_text == ["course_lib/student/pasted.py"]
 
 
 def test_outside_a_kernel_failures_are_logged_to_the_module_logger():

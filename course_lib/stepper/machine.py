@@ -200,6 +200,25 @@ class Stepper:
         index = index or self.state.index
         return expand(self.computed.bp, STAGE_KEYS[index - 1], self.entry_at(index))
 
+    def set_student(self, functions) -> str:
+        """Put ``functions`` (course names -> functions) in the second pass, or take it away
+        ({} or None); mistake mode ends. A bad dict raises ``CourseInputError`` (the caller's
+        error, as for ``Stepper(student=...)``)."""
+        before = self.student
+        self.student = dict(functions) if functions else None
+        self._comparisons.clear()
+        self._annotations.clear()
+        try:
+            self._compared(self.state.config, None)
+        except Exception:
+            self.student = before
+            raise
+        if self.student and self.state.config.hidden not in serving(self.student):
+            hidden = (*serving(self.student), self.state.config.hidden)[0]
+            self.state = replace(self.state, config=replace(self.state.config, hidden=hidden))
+        self.state = replace(self.state, mistake=None)
+        return ""
+
     # -- moving -----------------------------------------------------------------------
 
     def _go(self, index: int) -> None:

@@ -12,6 +12,7 @@ from course_lib.widgets import render
 from course_lib.widgets.graph_cache import graph_images
 from course_lib.widgets.kernel_log import kernel_logger
 from course_lib.widgets.views import VIEWS, Frame, build_views, layout
+from course_lib.widgets.your_code_view import your_code_view
 
 EXPANSION_CACHE = 256
 
@@ -167,4 +168,6 @@ def app(student: dict | None = None) -> widgets.VBox:
         first stage where your pass departs marked on the graph, and any catalogued mistake
         named at the stage where it is made. Without it, the plain stepper.
     """
-    return build_app(student=student).root
+    built = build_app(student=student)
+    pasting = your_code_view(built)  # the static app's alone (a browser tab): else None
+    return built.root if pasting is None else widgets.VBox([built.root, pasting])
