@@ -19,9 +19,6 @@ import linecache
 import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from course_lib.activations import ACTIVATIONS
 from course_lib.checks import SaturationWarning, check_hidden
 from course_lib.data import make_problem
 from course_lib.diagnose import agrees
@@ -34,8 +31,16 @@ from course_lib.guarded import (
     loop_names,
     statement_text,
 )
-from course_lib.stages import SPEC, SPEC_AT, backward_stages
+from course_lib.stages import SPEC, backward_stages
 from course_lib.student.compare import compare
+from course_lib.student.expected import (
+    arguments,
+    arrays_in,
+    call_context,
+    fall_back,
+    fingerprints,
+    ids_within,
+)
 from course_lib.student.passes import Runner, Stopped, split_pass, whole_pass
 from course_lib.student.records import BUDGET_SECONDS
 
@@ -167,20 +172,6 @@ def course_lines(hidden: str = "relu") -> Annotation:
 
 
 @dataclass
-class _Context:
-    """One call of a course function: its name, the stages it computes with the values the
-    reference gives for its arguments, the meanings to look for, and what is tied."""
-
-    name: str
-    expected: dict  # stage key -> the reference's value on this call's arguments
-    returned: tuple  # the stage keys it returns, in return order
-    meanings: list  # (meaning, value) pairs to look for
-    given: set = field(default_factory=set)  # ids of the arrays its arguments hold
-    tied: dict = field(default_factory=dict)  # stage key -> (filename, line)
-    last_change: dict = field(default_factory=dict)  # id(object) -> (filename, line)
-
-
-@dataclass
 class _Annotator:
     functions: dict
     hidden: str
@@ -207,11 +198,11 @@ class _Annotator:
         name = self.course_name(frame.f_code)
         if name is not None:
             k = self.calls[name] = self.calls.get(name, -1) + 1
-            args = _arguments(frame)
-            ctx = _context(name, k, args, self.hidden, self.ref)
-            ctx.given = _ids_within(args)
+            args = arguments(frame)
+            ctx = call_context(name, k, args, self.hidden, self.ref)
+            ctx.given = ids_within(args)
             self.contexts.append(ctx)
-        self.state[frame] = _fingerprints(frame.f_locals)
+        self.state[frame] = fingerprints(frame.f_locals)
 
     def on_statement(self, frame, start) -> None:
         self._record(frame, start)
@@ -228,7 +219,7 @@ class _Annotator:
         self.state.pop(frame, None)
         if self.course_name(frame.f_code) is not None and self.contexts:
             ctx = self.contexts.pop()
-            _fall_back(ctx, value, (frame.f_code.co_filename, start))
+            fall_back(ctx, value, (frame.f_code.co_filename, start))
             self.finished.append(ctx)
             self._mark_wrong(ctx)
 
@@ -250,7 +241,7 @@ class _Annotator:
         """The arrays the last statement bound or changed (in a local, or one level inside
         a local tuple, list or dict)."""
         before = self.state.get(frame, {})
-        now = _fingerprints(frame.f_locals)
+        now = fingerprints(frame.f_locals)
         self.state[frame] = now
         return [obj for name, (fp, obj) in now.items() if before.get(name, (None,))[0] != fp]
 
@@ -258,10 +249,10 @@ class _Annotator:
         """Tie each stage of the running call that a changed array (or the value returned
         from this statement) first agrees with to this statement."""
         ctx, where = self.contexts[-1], (frame.f_code.co_filename, start)
-        fresh = [arr for obj in changed for arr in _arrays(obj)]
+        fresh = [arr for obj in changed for arr in arrays_in(obj)]
         for arr in fresh:
             ctx.last_change[id(arr)] = where
-        for arr in fresh + _arrays(returned):
+        for arr in fresh + arrays_in(returned):
             key = next(
                 (k for k, want in ctx.expected.items() if k not in ctx.tied and agrees(arr, want)),
                 None,
@@ -313,136 +304,6 @@ class _Annotator:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _arguments(frame) -> tuple:
-    code = frame.f_code
-    return tuple(frame.f_locals.get(n) for n in code.co_varnames[: code.co_argcount])
-
-
-def _context(name: str, k: int, args: tuple, hidden: str, ref) -> _Context:
-    """The stages call ``k`` of ``name`` computes, valued by the reference on ``args``."""
-    f = FUNCTION[name]
-    calls = f.calls(hidden)
-    if k >= len(calls):  # more calls than the pass makes: nothing to tie
-        return _Context(name=name, expected={}, returned=(), meanings=[])
-    returned = calls[k]
-    if f.whole:
-        steps = f.steps + f.inside
-        expected = {s.key: ref[s.key].value for s in _ref_specs(ref) if s.step in steps}
-        layers = (2, 1)
-    else:
-        layer = SPEC[returned[0]].layer
-        expected = _reference_values(f, args, returned)
-        for step in f.inside:
-            inside = SPEC_AT[layer, step]
-            expected[inside.key] = _activation_value(inside, args, hidden)
-        layers = (layer,)
-    expected = {k: v for k, v in expected.items() if isinstance(v, np.ndarray)}
-    return _Context(
-        name=name, expected=expected, returned=returned, meanings=_meanings(ref, layers)
-    )
-
-
-def _ref_specs(ref) -> tuple:
-    return tuple(stage.spec for stage in ref.stages)
-
-
-def _reference_values(f, args, returned) -> dict:
-    """What the reference returns for ``args``, by stage key ({} when it cannot run on
-    them: the student's earlier stage fed it a wrong shape)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = f.reference(*args)
-    except Exception:
-        return {}
-    values = out if len(f.outputs) > 1 else (out,)
-    return dict(zip(returned, values, strict=False))
-
-
-def _activation_value(spec, args, hidden):
-    """A layer step's inside ``dZ``: the reference activation step on its ``dA`` and Z."""
-    g = spec.activation_of(hidden)
-    try:
-        return FUNCTION[f"{g}_backward"].reference(args[0], args[1][1])
-    except Exception:
-        return None
-
-
-def _meanings(ref, layers) -> list:
-    """(meaning, value) of the closed list at each layer, from the reference pass."""
-    arrays, out = ref.arrays(), []
-    for layer in layers:
-        dW, dZ = SPEC_AT[layer, "dW"], SPEC_AT[layer, "activation"]
-        (dZ_name, A_prev), (W, _) = (
-            (o.array for o in dW.operands),
-            (o.array for o in SPEC_AT[layer, "dA_prev"].operands),
-        )
-        g = ACTIVATIONS[dZ.activation_of(ref.hidden)]
-        Z = arrays[dZ.operands[1].array]
-        dZ_value = arrays[dZ_name]
-        out += [
-            ("A from Z", g.g(Z)),
-            ("g'(Z)", g.prime(Z)),
-            ("W.T", arrays[W].T),
-            ("m dW", dZ_value @ arrays[A_prev].T),
-            ("m db", np.sum(dZ_value, axis=1, keepdims=True)),
-        ]
-    return out
-
-
-def _ids_within(obj, depth: int = 4) -> set:
-    """The ids of the arrays inside ``obj`` (tuples, lists and dicts, ``depth`` deep)."""
-    if isinstance(obj, np.ndarray):
-        return {id(obj)}
-    if depth == 0:
-        return set()
-    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, tuple | list) else ()
-    return set().union(*(_ids_within(v, depth - 1) for v in items))
-
-
-def _fingerprint(arr: np.ndarray) -> tuple:
-    return (arr.shape, arr.dtype.str, hash(arr.tobytes()))
-
-
-def _arrays(obj) -> list:
-    """The arrays of a local: itself, or one level inside a tuple, list or dict."""
-    if isinstance(obj, np.ndarray):
-        return [obj]
-    if isinstance(obj, tuple | list):
-        return [v for v in obj if isinstance(v, np.ndarray)]
-    if isinstance(obj, dict):
-        return [v for v in obj.values() if isinstance(v, np.ndarray)]
-    return []
-
-
-def _fingerprints(local_names: dict) -> dict:
-    """name -> (fingerprint, object) of every local holding arrays."""
-    out = {}
-    for name, obj in list(local_names.items()):
-        arrays = _arrays(obj)
-        if arrays:
-            out[name] = (tuple(_fingerprint(a) for a in arrays), obj)
-    return out
-
-
-def _fall_back(ctx: _Context, value, at_return) -> None:
-    """Each returned stage no statement produced goes to the statement that last bound or
-    changed the object returned in its place (the return statement when it was built
-    there)."""
-    for i, key in enumerate(ctx.returned):
-        if key in ctx.tied:
-            continue
-        if isinstance(value, dict):
-            obj = value.get(key)
-        elif isinstance(value, tuple) and len(ctx.returned) > 1:
-            obj = value[i] if i < len(value) else None
-        else:
-            obj = value
-        if obj is None and value is None:
-            continue  # the call raised: nothing came back
-        ctx.tied[key] = ctx.last_change.get(id(obj), at_return)
 
 
 def _turn(frame, start: int) -> str:
