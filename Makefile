@@ -7,6 +7,10 @@ VENV   ?= .venv
 PORT   ?= 8866
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The static site's build tools (JupyterLite, Voici) in a venv of their own: installed beside
+# voila, JupyterLite's JupyterLab extension would load into every page voila serves.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=120 \
           --nbval-sanitize-with notebooks/sanitize.cfg
@@ -24,6 +28,12 @@ $(STAMP): pyproject.toml constraints.txt
 		$(VENV)/share/jupyter/voila/templates/course
 	touch $(STAMP)
 
+$(SITE_STAMP): pyproject.toml constraints.txt
+	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[site]'
+	touch $(SITE_STAMP)
+
 app: $(STAMP)
 	@echo "Serving the app at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(VENV)/bin/voila notebooks/app.ipynb --no-browser --port=$(PORT) \
@@ -35,17 +45,17 @@ app: $(STAMP)
 UNIT   := -m "not browser and not hub" -n 2 --dist loadfile
 SLOWEST := --durations=25
 
-test: $(STAMP)
+test: $(STAMP) $(SITE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest tests notebooks $(NBVAL) $(UNIT) $(SLOWEST)
-	$(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
+	COURSE_SITE_PYTHON=$(SITE_VENV)/bin/python $(PY) -m pytest tests -m "browser or hub" $(SLOWEST)
 
 # The static site (the app and the notebooks running in the browser, Pyodide) into site/;
 # downloads are kept in ~/.cache/course-lib/site (lite/build_site.py). Serve site/ with any static
 # file server, e.g. `python3 -m http.server -d site --bind 127.0.0.1 8000`.
-site: $(STAMP)
-	$(PY) lite/build_site.py --output site
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python lite/build_site.py --output site
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser notebooks
@@ -81,4 +91,4 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) "$$b" || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts site
+	rm -rf $(VENV) $(SITE_VENV) .pytest_cache .hypothesis test-artifacts site

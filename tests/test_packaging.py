@@ -69,7 +69,7 @@ def pyproject() -> dict:
 
 def pyproject_requirements(*extras: str) -> list[str]:
     """The core requirements and those of ``extras`` (every extra when none is named),
-    without the project's own name (``test`` includes ``course-lib[server,site]``)."""
+    without the project's own name (``test`` includes ``course-lib[server]``)."""
     project = pyproject()["project"]
     chosen = extras or tuple(project["optional-dependencies"])
     specs = list(project["dependencies"])
@@ -124,8 +124,11 @@ def test_the_core_requirements_are_what_runs_in_a_browser_and_the_server_is_an_e
     assert server == {"ipykernel", "voila", "jupyterlab", "nbgitpuller"}
     site = {requirement_name(r) for r in extras["site"]}
     assert site == {"jupyterlite-core", "jupyterlite-pyodide-kernel", "voici-core"}
-    # `make app` and `make test` install the test extra: it must bring the server and site.
-    assert f"{PROJECT}[server,site]" in extras["test"]
+    # `make app` and `make test` install the test extra: it brings the server. The site's
+    # tools build in a venv of their own (JupyterLite's lab extension breaks voila's pages).
+    assert f"{PROJECT}[server]" in extras["test"]
+    assert not any(requirement_name(r) in site for r in extras["test"])
+    assert "$(SITE_VENV)" in (ROOT / "Makefile").read_text()
 
 
 def test_constraints_pin_every_package_make_installs_within_pyproject():
@@ -150,7 +153,7 @@ def test_make_s_venv_runs_the_constrained_versions():
         pytest.skip("not running in make's .venv")
 
     pins = pip_pins(ROOT / "constraints.txt")
-    for spec in pyproject_requirements():
+    for spec in pyproject_requirements("server", "test"):
         name = requirement_name(spec)
         try:
             installed = version(name)

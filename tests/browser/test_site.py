@@ -40,9 +40,17 @@ def built_site(chromium_executable, tmp_path_factory) -> Path:
         if browser_required(os.environ):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+    # The site's tools live in a venv of their own (make site): COURSE_SITE_PYTHON, which
+    # make test sets, or that venv's Python.
+    python = os.environ.get("COURSE_SITE_PYTHON") or str(REPO_ROOT / ".venv-site/bin/python")
+    if not Path(python).exists():
+        message = f"the site's build tools are not installed ({python}): run make site"
+        if browser_required(os.environ):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     output = tmp_path_factory.mktemp("site") / "site"
     build = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "lite" / "build_site.py"), "--output", str(output)],
+        [python, str(REPO_ROOT / "lite" / "build_site.py"), "--output", str(output)],
         capture_output=True,
         text=True,
         timeout=BUILD_TIMEOUT,
