@@ -32,6 +32,8 @@ $(SITE_STAMP): pyproject.toml constraints.txt
 	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
 	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(SITE_VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[site]'
+	ln -sfn $(CURDIR)/share/jupyter/voila/templates/course \
+		$(SITE_VENV)/share/jupyter/voila/templates/course
 	touch $(SITE_STAMP)
 
 app: $(STAMP)

@@ -184,3 +184,63 @@ def test_axe_finds_nothing_critical_or_serious_on_the_static_app(site_app, axe_s
     found = run_axe(app.page, axe_source)
     serious = [v for v in found if v["impact"] in ("critical", "serious")]
     assert not serious, summary(serious)
+
+
+# What a student pastes into the static app's "Your code": 1/m forgotten in dW.
+PASTED_MISTAKE = """def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T)
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+"""
+
+
+def paste_and_run(app, source: str, expect: str) -> str:
+    """Paste ``source`` into "Your code", press Run and wait for the status to say ``expect``."""
+    page = app.page
+    area = page.locator(".your-code textarea").first
+    area.fill(source)
+    area.blur()  # the value reaches the kernel when the field is left
+    page.get_by_role("button", name="Run my functions").click()
+    page.wait_for_function(
+        "(want) => (document.querySelector('.your-code-status') || {}).textContent?.includes(want)",
+        arg=expect,
+        timeout=90_000,
+    )
+    return page.inner_text(".your-code-status")
+
+
+def test_a_students_pasted_functions_run_in_their_tab_and_fill_the_third_column(
+    site_app, screenshot
+):
+    from course_lib.diagnose import find_mistake
+
+    app, offline = site_app
+    paste_and_run(app, PASTED_MISTAKE, "In the third column now: your linear_backward")
+    app.go_to_stage(3)
+    app.page.wait_for_function(
+        "() => (document.querySelector('.student-verdict') || {}).textContent?.trim()"
+        " === 'Your dW2: wrong here'",
+        timeout=30_000,
+    )
+    note = app.page.inner_text(".mistake-note")
+    assert find_mistake("linear_backward.no_one_over_m_in_dW").title in note
+    line = app.page.inner_text(".student-line")
+    assert "dW = np.dot(dZ, A_prev.T)" in line and "dW2 (equation 2), wrongly" in line
+    screenshot(app.page, "static-app-your-code-stage-3")
+
+    # A loop that never ends: the budget of steps stops it, and the app goes on.
+    said = paste_and_run(
+        app, "def relu_backward(dA, cache):\n    while True:\n        pass\n", "In the third"
+    )
+    assert "relu_backward" in said
+    app.page.wait_for_function(
+        "() => document.body.innerText.includes('steps and was stopped')", timeout=60_000
+    )
+    before = app.stage()
+    app.click_and_wait("Next", app.state())
+    assert app.stage() == before + 1
+    assert offline.aborted == []
+    assert app.log.page_errors == []
