@@ -141,3 +141,21 @@ def test_the_app_s_page_loads_no_matplotlib():
     )
     assert "matplotlib" not in needed and "course-lib" in needed
     assert "matplotlib" in build.NOTEBOOK_PACKAGES
+
+
+def test_the_pages_workflow_publishes_what_the_tests_build():
+    """The publishing workflow's only command is `make site`, which .ci/run runs before the
+    tests that drive the built site; it uploads the folder make site writes."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [s["run"].strip() for s in steps if "run" in s]
+    assert commands == ["make site"]
+    ci = (root / ".ci" / "run").read_text().splitlines()
+    assert "make site" in [line.strip() for line in ci]
+    upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
+    makefile = (root / "Makefile").read_text()
+    assert f"--output {upload['with']['path']}" in makefile
+    assert workflow["permissions"]["pages"] == "write"
