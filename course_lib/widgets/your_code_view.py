@@ -59,6 +59,7 @@ def your_code_view(app) -> widgets.VBox | None:
         status.value = f'<div role="status">{html.escape(message)}</div>'
 
     def on_run(_button) -> None:
+        show("Running your code...")
         found = pasted.load(text.value)
         if found.ok:
             app.run(app.stepper.set_student, found.functions)
