@@ -27,7 +27,8 @@ bytecodes while a limit is set), and ``Outcome.time_limit`` is None. The signal 
 code between bytecodes: a Python loop that never ends is stopped, but a single call that
 hangs inside C code (one huge NumPy product) runs to its end first, and a function that
 catches ``BaseException`` on every turn of its loop cannot be stopped at all; only a
-separate process could enforce those, at the price of pickling the student's function and its globals.
+separate process could enforce those, at the price of pickling the student's function and
+its globals.
 
 A timer someone else armed (pytest-timeout's ``signal`` method uses the same one) is paused
 for the call: its handler is put back afterwards and it is re-armed with its remaining time
