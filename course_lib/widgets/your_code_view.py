@@ -29,7 +29,7 @@ INTRO = (
     "<code>L_model_backward</code>, <code>backward_propagation</code>), then press "
     "<b>Run my functions</b>: the third column judges them stage by stage and shows the "
     "line of yours that computed each stage. They run here, in this tab; <code>np</code> is "
-    "NumPy. A loop that never ends is stopped after a few seconds' worth of steps, but one "
+    "NumPy. A loop that never ends is stopped after a few seconds, but one "
     "NumPy call that never returns (a product of two enormous arrays) cannot be stopped in a "
     "browser tab: the tab would hang until you close it.</p>"
 )
