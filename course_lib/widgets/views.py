@@ -77,8 +77,11 @@ def _set_value(widget, value, frame: Frame) -> None:
 
 def _show(widget, visible: bool, css_class: str) -> None:
     """Show one of a set of per-stage widgets: only the one on screen has ``css_class``
-    (``add_class`` and ``remove_class`` change nothing when it already has, or lacks, it)."""
-    widget.layout.display = None if visible else "none"
+    (``add_class`` and ``remove_class`` change nothing when it already has, or lacks, it).
+
+    A shown widget's display is "" (the CSS default), never None: in a browser tab
+    (Pyodide) None reaches the page as nothing at all, and the widget would stay hidden."""
+    widget.layout.display = "" if visible else "none"
     if visible:
         widget.add_class(css_class)
     else:
@@ -169,7 +172,7 @@ def student_summary_view() -> widgets.HTML:
 def update_shown(widget: widgets.HTML, content: str, frame: Frame) -> None:
     """Set the content; shown only when there is some."""
     widget.value = content
-    widget.layout.display = None if content else "none"
+    widget.layout.display = "" if content else "none"
 
 
 def _and_layout(widget, frame: Frame) -> list:

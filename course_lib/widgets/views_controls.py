@@ -168,7 +168,7 @@ def update_entry(e: dict, expansions: list, frame: Frame) -> None:
     _set_bounded(e["col"], 0, cols - 1, s.entry[1])
     for k, (w, value) in enumerate(zip(e["expansions"], expansions, strict=True), start=1):
         w.value = value
-        w.layout.display = None if k == s.index and s.revealed else "none"
+        w.layout.display = "" if k == s.index and s.revealed else "none"
     e["hidden_note"].layout.display = "none" if s.revealed else "block"
 
 

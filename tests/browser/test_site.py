@@ -238,9 +238,18 @@ def test_a_students_pasted_functions_run_in_their_tab_and_fill_the_third_column(
         "In the third column now: your relu_backward",
     )
     assert "linear_backward" not in said
-    app.page.wait_for_function(
-        "() => document.body.innerText.includes('and was stopped')", timeout=60_000
-    )
+    screenshot(app.page, "static-app-your-code-endless-loop")
+    try:
+        app.page.wait_for_function(
+            "() => document.body.innerText.includes('and was stopped')", timeout=60_000
+        )
+    except Exception:
+        shown = app.page.evaluate(
+            "() => Array.from(document.querySelectorAll('.student-values, .student-summary,"
+            " .stage-error')).map(e => [e.className, getComputedStyle(e).display,"
+            " e.textContent.slice(0, 300)])"
+        )
+        pytest.fail(f"the stop is not on the page: {shown}\nconsole: {app.log.console_errors}")
     before = app.stage()
     app.click_and_wait("Next", app.state())
     assert app.stage() == before + 1
