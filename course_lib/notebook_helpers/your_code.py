@@ -138,7 +138,8 @@ def line_by_line(annotation, comparison=None, whose: str = "your") -> Shown:
         colour = "#D55E00" if record.wrong else "inherit"
         rows.append(
             f"<tr><td style='text-align:right;vertical-align:top'>{record.lineno}</td>"
-            f"<td style='text-align:left'><pre style='margin:0'>{escape(code)}</pre></td>"
+            f"<td style='text-align:left'><code style='white-space:pre-wrap'>{escape(code)}"
+            "</code></td>"
             f"<td style='text-align:left;vertical-align:top;color:{colour}'>"
             f"{'<b>' if record.stages else ''}{escape(margin)}"
             f"{'</b>' if record.stages else ''}</td></tr>"
