@@ -255,3 +255,27 @@ def test_a_students_pasted_functions_run_in_their_tab_and_fill_the_third_column(
     assert app.stage() == before + 1
     assert offline.aborted == []
     assert app.log.page_errors == []
+
+
+def test_a_notebook_opens_in_jupyterlite_with_nothing_from_elsewhere(browser, static_server):
+    """The site's front page links every notebook into JupyterLite; one opens, its cells
+    render, and no request leaves 127.0.0.1. (JupyterLite reads its settings from every
+    folder above a page, the front page included: without them it never starts.)"""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    offline = Offline(context)
+    page = context.new_page()
+    log = PageLog().attach(page)
+    try:
+        page.goto(f"{static_server}/index.html", wait_until="domcontentloaded")
+        link = page.locator('a[href="lab/index.html?path=10_your_code_stage_by_stage.ipynb"]')
+        assert link.count() == 1
+        link.click()
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="visible", timeout=120_000)
+        page.wait_for_selector(
+            ".jp-NotebookPanel .jp-MarkdownOutput h1", state="visible", timeout=60_000
+        )
+        assert "Your code, stage by stage" in page.inner_text(".jp-NotebookPanel h1")
+        assert offline.aborted == [], f"requests for other hosts: {offline.aborted}"
+        assert log.page_errors == []
+    finally:
+        context.close()
