@@ -9,7 +9,6 @@ arithmetic raised become notes, and the first case it fails on ends the run with
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, replace
 
 from course_lib import guarded
@@ -55,7 +54,7 @@ def run_student(ex, fn, cases, *, time_limit: float | None, budget: guarded.Budg
     """Call ``fn`` on each case, guarded, until it fails on one."""
     name = display_name(ex, fn)
     errors = []
-    recorded = _recording(fn, errors)
+    recorded = guarded.recording(fn, errors)
     run = Run()
     for k, case in enumerate(cases, 1):
         errors.clear()
@@ -79,24 +78,6 @@ def run_student(ex, fn, cases, *, time_limit: float | None, budget: guarded.Budg
             return run
         run.outs.append(outcome.value)
     return run
-
-
-def _recording(fn, errors: list):
-    """``fn``, keeping the exception it raises (the guard reports it only as text).
-
-    ``functools.wraps`` keeps the parameter names, which the guard uses to name an argument
-    changed in place; this wrapper's frame is library code, left out of the traceback.
-    """
-
-    @functools.wraps(fn)
-    def recorded(*args):
-        try:
-            return fn(*args)
-        except BaseException as exc:
-            errors.append(exc)
-            raise
-
-    return recorded
 
 
 def _keep(run: Run, k: int, outcome) -> None:

@@ -40,7 +40,7 @@ the warnings filters) for the duration of the call, so output from other threads
 call is captured with it, and calls from several threads at once mix their captures.
 """
 
-from course_lib.guarded.call import Budget, Outcome, call
+from course_lib.guarded.call import Budget, Outcome, call, recording
 from course_lib.guarded.failures import COURSE_HELPERS
 from course_lib.guarded.kinds import (
     BUDGET,
@@ -75,4 +75,5 @@ __all__ = [
     "Outcome",
     "call",
     "describe_output",
+    "recording",
 ]

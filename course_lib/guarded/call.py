@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import linecache
 import math
@@ -162,6 +163,23 @@ def call(
     with _statement_budget(steps, limit):
         ran = _run_captured(fn, given, limit)
     return _outcome(name, fn, ran, pristine, given, budget if by_budget else None)
+
+
+def recording(fn, errors: list):
+    """``fn``, keeping the exception it raises in ``errors`` (``call`` reports it only as
+    text). ``functools.wraps`` keeps the parameter names, which ``call`` uses to name an
+    argument changed in place; this wrapper's frame is library code, left out of the
+    traceback."""
+
+    @functools.wraps(fn)
+    def recorded(*args):
+        try:
+            return fn(*args)
+        except BaseException as exc:
+            errors.append(exc)
+            raise
+
+    return recorded
 
 
 def _statement_budget(steps: int | None, limit: float | None):

@@ -15,7 +15,6 @@ helpers a whole pass calls (``helpers_used``).
 
 from __future__ import annotations
 
-import functools
 import inspect
 import linecache
 import re
@@ -26,7 +25,7 @@ import numpy as np
 
 from course_lib import assignment
 from course_lib.diagnose import agrees, close_entries
-from course_lib.guarded import RAISED, call, describe_output
+from course_lib.guarded import RAISED, call, describe_output, recording
 
 SIZES = ((4, 5, 3, 1), (4, 5, 4, 3, 1))  # three and four layers
 M = 5
@@ -110,7 +109,7 @@ def at_depth(fn, seed: int, *, time_limit, budget) -> tuple:
         net = deep_net(sizes, seed)
         errors = []
         outcome = call(
-            _recording(fn, errors), net.args, name=NAME, time_limit=time_limit, budget=budget
+            recording(fn, errors), net.args, name=NAME, time_limit=time_limit, budget=budget
         )
         report = f"{net.where}: {outcome.report()}" if outcome.report() else ""
         if not outcome.ok:
@@ -121,21 +120,6 @@ def at_depth(fn, seed: int, *, time_limit, budget) -> tuple:
         if departure:
             found.append(Departure(net.layers, net.sizes, *departure, report))
     return tuple(found)
-
-
-def _recording(fn, errors: list):
-    """``fn``, keeping the exception it raises (the guard reports it only as text); the
-    wrapper keeps ``fn``'s parameter names, which the guard uses to name a changed one."""
-
-    @functools.wraps(fn)
-    def recorded(*args):
-        try:
-            return fn(*args)
-        except BaseException as exc:
-            errors.append(exc)
-            raise
-
-    return recorded
 
 
 # ----------------------------------------------------------------------------- in words
