@@ -16,7 +16,11 @@ course, and gets the app. Per student, by the wall clock from opening the link:
 - pull: to the voila page (nbgitpuller cloned the repository);
 - time-to-interactive (TTI): to the app usable (`.stage-label` "Stage 1 of 9: ...", Next
   enabled, voila's spinner gone: bench_app_latency's in-page probe), then one click on Next
-  must show stage 2.
+  must show stage 2;
+- lost views: an anywidget view that does not follow Next (``tests/browser/
+  browser_support``'s ``STALE_VIEWS``, given the student's time left). None is allowed: a
+  student with one is not interactive. A model that missed anywidget's 2 s ("[anywidget]
+  Failed to initialize model.") is replaced by the app and counted, not failed.
 
 A student counts as interactive only if all of that happened within ``--timeout`` seconds
 (default 300). A wave with a student who did not stops the ramp: the largest N for which
@@ -143,6 +147,8 @@ def failure_kind(problem: str) -> str:
     """One failed student's problem in a few words."""
     if "Spawn failed" in problem:
         return '"Spawn failed"'
+    if problem.startswith("lost views:"):
+        return "a lost view"
     if problem.startswith("app page errors:"):
         try:  # the repr of a list of messages
             first = ast.literal_eval(problem.removeprefix("app page errors:").strip())[0]
@@ -203,6 +209,14 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
         f"{cls['students']}{others(results['waves'][-1])} |",
         f'| students of that class who reloaded the hub\'s "server starting" page (stuck '
         f"after their server was ready) | {len(results['waves'][-1].get('reloads', {}))} |",
+    ]
+    if "lost_views" in cls:  # counted since the app replaces a model that missed its 2 s
+        lines.append(
+            f"| class of {cls['students']}: views lost (not following Next) / anywidget "
+            f"models replaced | {sum(len(v) for v in cls['lost_views'].values())} / "
+            f"{cls['models_replaced']} |"
+        )
+    lines += [
         f"| largest class where every student got the app | "
         f"{results['largest_all_interactive']}"
         f"{'' if results['largest_all_interactive'] < cls['students'] else ' (no larger tried)'}"
@@ -330,6 +344,8 @@ class Student:
     problems: list[str] = field(default_factory=list)
     reloads: list[str] = field(default_factory=list)
     hub_page_errors: list[str] = field(default_factory=list)
+    lost_views: list[str] = field(default_factory=list)
+    models_replaced: int = 0
     log: object = None
 
     @property
@@ -450,9 +466,29 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
     click = await page.evaluate(lat.CLICK_ONCE, {"button": "Next", "quietMs": 50, "maxMs": 15_000})
     if not click["text"].strip().startswith("Stage 2 of 9:"):
         raise RuntimeError(f"after Next the label reads {click['text']!r}")
+    student.lost_views = await views_lost(page, bs, max(15.0, deadline - time.monotonic()))
+    if student.lost_views:
+        student.problems.append(f"lost views: {student.lost_views}")
     student.tti_s = t_tti - t0
-    if student.log.page_errors[hub_errors:]:
-        student.problems.append(f"app page errors: {student.log.page_errors[hub_errors:][:2]}")
+    app_errors = student.log.page_errors[hub_errors:]
+    student.models_replaced = sum(bs.MODEL_FAILED in e for e in app_errors)
+    app_errors = [e for e in app_errors if bs.MODEL_FAILED not in e]
+    if app_errors:
+        student.problems.append(f"app page errors: {app_errors[:2]}")
+
+
+async def views_lost(page, bs, wait_s: float) -> list[str]:
+    """The anywidget views of the app's page that do not show stage 2 after ``wait_s``."""
+    try:
+        await page.wait_for_function(
+            f"(a) => ({bs.STALE_VIEWS})(a).length === 0",
+            arg=[2, "dZ2"],
+            timeout=wait_s * 1000,
+            polling=100,
+        )
+    except Exception:  # a timeout: the views still stale are returned
+        pass
+    return await page.evaluate(bs.STALE_VIEWS, [2, "dZ2"])
 
 
 @dataclass
@@ -577,6 +613,8 @@ async def run_wave(hub, browser, link: str, names: list[str], args, mods) -> dic
         "failures": {s.name: s.problems for s in students if not s.ok},
         "reloads": {s.name: s.reloads for s in students if s.reloads},
         "hub_page_errors": {s.name: s.hub_page_errors for s in students if s.hub_page_errors},
+        "lost_views": {s.name: s.lost_views for s in students if s.lost_views},
+        "models_replaced": sum(s.models_replaced for s in students),
         "interactive_after_a_reload": sum(1 for s in ok if s.reloads),
     }
     for s in students:
@@ -911,6 +949,11 @@ async def measure(args, executable: str) -> dict:
                         f"wall {wave['wall_s']:.0f} s",
                         flush=True,
                     )
+                    print(
+                        f"  {sum(len(v) for v in wave['lost_views'].values())} views lost, "
+                        f"{wave['models_replaced']} anywidget models replaced",
+                        flush=True,
+                    )
                     for name, problems in wave["failures"].items():
                         print(f"  FAIL {name}: {'; '.join(problems)}", flush=True)
                     # Memory with every page of the wave still open.
@@ -933,6 +976,8 @@ async def measure(args, executable: str) -> dict:
                         "wall_s",
                         "reloads",
                         "hub_page_errors",
+                        "lost_views",
+                        "models_replaced",
                     )
                 }
                 # Per-student costs from the largest wave where every student had the app

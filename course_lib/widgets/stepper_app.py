@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from course_lib.stepper import Stepper
 from course_lib.widgets import render
+from course_lib.widgets.browser_views import keep_alive
 from course_lib.widgets.graph_cache import graph_images
 from course_lib.widgets.kernel_log import kernel_logger
 from course_lib.widgets.views import VIEWS, Frame, build_views, layout
@@ -25,6 +26,7 @@ class StepperApp:
         self.graphs = graphs or graph_images()
         self.views = build_views()
         self.root = layout(self.views)
+        keep_alive(self.root)  # a browser view given a new model is redrawn in its place
         self.message = ""
         self._refreshing = False
         self._shown = None  # (config, stage) on screen, to clear stale guesses on a change

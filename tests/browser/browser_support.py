@@ -36,6 +36,27 @@ FAILURE_TEXTS = (
     "Voilà Error",
 )
 
+# anywidget's message for a model that did not load its module within 2 s of its creation
+# in the browser; ``course_lib.widgets.browser_views`` replaces such a model.
+MODEL_FAILED = "[anywidget] Failed to initialize model."
+
+# The anywidget views (course_lib.widgets' DOM contract) that do not show stage ``stage``
+# (its value is ``key``): a view whose model failed, and was not replaced, keeps what it
+# first showed.
+STALE_VIEWS = """([stage, key]) => {
+    const stale = [];
+    const label = document.querySelector('.stage-label h2.stage-title');
+    if (!label || !label.textContent.startsWith(`Stage ${stage} of 9:`)) stale.push('stage label');
+    const slider = document.querySelector('.stage-slider input[type=range]');
+    if (!slider || slider.value !== String(stage)
+            || !(slider.getAttribute('aria-valuetext') || '').startsWith(`Stage ${stage} of 9:`)) {
+        stale.push('stage slider');
+    }
+    const caption = document.querySelector('.stage-values .lt-caption');
+    if (!caption || !caption.textContent.startsWith(`${key},`)) stale.push('linked tables');
+    return stale;
+}"""
+
 
 def browser_required(env: Mapping[str, str]) -> bool:
     """CI and ``COURSE_REQUIRE_BROWSER=1`` make a missing browser a failure, not a skip."""
@@ -166,6 +187,23 @@ def wait_for_voila(page, timeout_ms: float = 60_000) -> None:
         "getComputedStyle(document.querySelector('#loading')).display === 'none'",
         timeout=timeout_ms,
     )
+
+
+def stale_views(page, stage: int, key: str, timeout_ms: float) -> list[str]:
+    """The anywidget views that still do not show stage ``stage`` (value ``key``, e.g.
+    "dZ2") after up to ``timeout_ms``: lost views. [] when every view follows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(
+            f"(a) => ({STALE_VIEWS})(a).length === 0",
+            arg=[stage, key],
+            timeout=timeout_ms,
+            polling=100,
+        )
+    except PlaywrightTimeoutError:
+        pass
+    return page.evaluate(STALE_VIEWS, [stage, key])
 
 
 def wait_for_widgets(page, timeout_ms: float = 30_000, stable_ms: float = 300) -> None:

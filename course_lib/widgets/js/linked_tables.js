@@ -256,4 +256,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };

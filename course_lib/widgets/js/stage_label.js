@@ -50,4 +50,4 @@ function render({ model, el }) {
   return () => model.off("change:value", show);
 }
 
-export default { render };
+export default { initialize, render };
