@@ -5,7 +5,9 @@ the clone), serves it with Python's plain static file server on 127.0.0.1, and o
 Voici page once in one browser context. That context aborts every request for anything but
 127.0.0.1 and counts it: the site must load nothing from elsewhere. The app runs in Pyodide in
 the page: it reaches stage 1, Next moves, a mistake shows its marks, and axe-core finds nothing
-critical or serious. Under CI or COURSE_REQUIRE_BROWSER a missing browser or npm fails these
+critical or serious. Notebook 10 opens in JupyterLite from the front page and, with a
+student's function pasted into its cell and every cell run, shows what it shows in
+JupyterLab. Under CI or COURSE_REQUIRE_BROWSER a missing browser or npm fails these
 tests (``chromium_executable``; the build itself needs npm).
 """
 
@@ -25,6 +27,7 @@ import pytest
 from .app_page import App, assert_clean
 from .axe import run_axe, summary, wait_for_typesetting
 from .browser_support import REPO_ROOT, PageLog, browser_required, leaves_the_machine
+from .lite_notebook import LiteNotebook
 from .voila_server import free_port
 
 pytestmark = pytest.mark.browser
@@ -257,24 +260,59 @@ def test_a_students_pasted_functions_run_in_their_tab_and_fill_the_third_column(
     assert app.log.page_errors == []
 
 
-def test_a_notebook_opens_in_jupyterlite_with_nothing_from_elsewhere(browser, static_server):
-    """The site's front page links every notebook into JupyterLite; one opens, its cells
-    render, and no request leaves 127.0.0.1. (JupyterLite reads its settings from every
-    folder above a page, the front page included: without them it never starts.)"""
+NOTEBOOK_10 = REPO_ROOT / "notebooks" / "10_your_code_stage_by_stage.ipynb"
+RUN_ALL_MS = 150_000  # the front page to the last cell run: 21 s here, 31 s with other jobs
+
+
+def test_notebook_10_in_jupyterlite_judges_a_pasted_function_with_nothing_from_elsewhere(
+    browser, static_server, screenshot
+):
+    """Notebook 10 as a student uses it in JupyterLite: opened from the site's front page,
+    their linear_backward (1/m forgotten in dW) pasted over the stub in its cell, Run > Run
+    All Cells. The verdict names the first departing stage and the mistake with its hint,
+    "Your code, line by line" shows their own line marked wrong, the stepper opens at the
+    end, no cell shows an error, and no request leaves 127.0.0.1. (JupyterLite reads its
+    settings from every folder above a page, the front page included: without them it
+    never starts.)"""
+    from course_lib.diagnose import find_mistake
+
+    mistake = find_mistake("linear_backward.no_one_over_m_in_dW")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
     offline = Offline(context)
     page = context.new_page()
     log = PageLog().attach(page)
     try:
-        page.goto(f"{static_server}/index.html", wait_until="domcontentloaded")
-        link = page.locator('a[href="lab/index.html?path=10_your_code_stage_by_stage.ipynb"]')
-        assert link.count() == 1
-        link.click()
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="visible", timeout=120_000)
-        page.wait_for_selector(
-            ".jp-NotebookPanel .jp-MarkdownOutput h1", state="visible", timeout=60_000
-        )
-        assert "Your code, stage by stage" in page.inner_text(".jp-NotebookPanel h1")
+        started = time.monotonic()
+        notebook = LiteNotebook.open_from_front_page(page, static_server, NOTEBOOK_10, 120_000)
+        assert "Your code, stage by stage" in notebook.title()
+        notebook.replace_source("def linear_backward(dZ, cache):", PASTED_MISTAKE)
+        notebook.run_all(RUN_ALL_MS)
+        print(f"notebook 10 in JupyterLite: all cells run {time.monotonic() - started:.1f} s "
+              "after the front page (cold)")  # fmt: skip
+
+        assert "your functions in the pass: linear_backward" in notebook.output("mine = {")
+        verdict = notebook.output("nh.comparison_summary(result)")
+        assert "First departure: dW2 (stage 3)." in verdict, verdict
+        assert f"The mistake, made at dW2: {mistake.title}." in verdict, verdict
+        assert f"Hint: {mistake.hint}" in verdict, verdict
+        assert "no_one_over_m_in_dW" not in verdict, verdict  # the title, not the id
+        screenshot(page, "verdict", enlarge=False)
+
+        lines = notebook.cell("from course_lib.student import annotate")
+        assert "your code, line by line" in lines.locator(".jp-OutputArea").inner_text()
+        row = lines.locator("tr", has_text="dW = np.dot(dZ, A_prev.T)")
+        assert row.count() == 1, lines.locator(".jp-OutputArea").inner_text()
+        assert "dW2: eq. 2, wrong here; dW1: eq. 5, wrong here" in row.inner_text()
+        row.scroll_into_view_if_needed()
+        screenshot(page, "line-by-line", enlarge=False)
+
+        stepper = notebook.cell("from course_lib.widgets import app")
+        label = stepper.locator(".stage-label")
+        label.wait_for(state="visible", timeout=30_000)
+        assert label.inner_text().startswith("Stage 1 of 9:")
+
+        assert notebook.error_outputs() == []
         assert offline.aborted == [], f"requests for other hosts: {offline.aborted}"
         assert log.page_errors == []
     finally:
