@@ -98,3 +98,11 @@ def test_pasted_code_is_annotated_like_code_from_a_file():
     result = annotate(found.functions)
     dW = next(r for r in result.lines if "dW = np.dot" in (r.text or ""))
     assert dW.stages == ("dW2", "dW1") and dW.filename == found.filename
+
+
+def test_in_a_tab_the_app_offers_the_area_only_where_no_functions_are_given(in_a_tab):
+    """The static app has "Your code"; notebook 10, which passes the student's functions
+    from its own cells to ``app(student=...)``, has no second place to paste them."""
+    assert "your-code" in classes_in(served_app())
+    given = {"relu_backward": lambda dA, Z: dA}
+    assert "your-code" not in classes_in(served_app(student=given))

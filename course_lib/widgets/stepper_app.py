@@ -171,5 +171,7 @@ def app(student: dict | None = None) -> widgets.VBox:
         named at the stage where it is made. Without it, the plain stepper.
     """
     built = build_app(student=student)
-    pasting = your_code_view(built)  # the static app's alone (a browser tab): else None
+    # "Your code" in a browser tab only (the static app), and not where the functions are
+    # given already (notebook 10 passes the student's own from its cells).
+    pasting = your_code_view(built) if student is None else None
     return built.root if pasting is None else widgets.VBox([built.root, pasting])
