@@ -43,13 +43,14 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # What the pyodide kernel installs when it starts (jupyterlite-pyodide-kernel 0.6.1's worker).
 KERNEL_NEEDS = ["ssl", "sqlite3", "ipython", "jedi", "micropip"]
 # Pure-Python wheels from PyPI: the lock entry each gets (name, imports, what it needs in the
-# browser). ipywidgets' widgetsnbextension is the kernel's own stub; course-lib's Matplotlib
-# is left out of its entry: the app's page does not draw (its graphs ship as images), the
-# notebooks' pages load Matplotlib themselves (NOTEBOOK_PACKAGES).
+# browser). ipywidgets' widgetsnbextension is the kernel's own stub, and its jupyterlab_widgets
+# is left out: that wheel holds only the JupyterLab extension, whose JavaScript the site serves
+# itself (no Python module imports it). course-lib's Matplotlib is left out of its entry: the
+# app's page does not draw (its graphs ship as images), the notebooks' pages load Matplotlib
+# themselves (NOTEBOOK_PACKAGES).
 PURE = {
     "comm": (["comm"], ["traitlets"]),
-    "jupyterlab-widgets": (["jupyterlab_widgets"], []),
-    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "jupyterlab-widgets", "traitlets"]),
+    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "traitlets"]),
     "typing-extensions": (["typing_extensions"], []),
     "psygnal": (["psygnal"], ["typing-extensions"]),
     "anywidget": (["anywidget"], ["ipywidgets", "psygnal", "typing-extensions"]),
