@@ -7,14 +7,16 @@ opened in headless Chromium with every request for another host aborted:
 - cold load: an empty browser cache, navigation to the app's first stage label;
 - warm load: a second visit in the same context (the browser's cache holds the files);
 - a Next click: click to the stage label's change, several times;
-- bytes: what a cold load fetched, and the size of the site on disk;
+- bytes: what a cold load fetched (every response of the page and its workers: its
+  Content-Length, or the body's size where a response has none), the largest files of the
+  median load by URL, and the size of the site on disk;
 - against the served app: voila (``make app``'s command, the repo's voila.json) cold start
   to the first stage label, in the same run.
 
 Targets on these machines: cold at most 40 s, warm at most 15 s, a click at most 300 ms p95,
 a cold load at most 25 MB fetched. Medians over ``--loads`` loads.
 
-Usage: .venv/bin/python benchmarks/bench_site.py [--loads 3] [--clicks 10]
+Usage: .venv/bin/python benchmarks/bench_site.py [--loads 3] [--clicks 10] [--top 15]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
@@ -52,13 +55,29 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def load(context, url: str, fetched: list) -> float:
+def response_bytes(request) -> int:
+    """What one finished request fetched: its Content-Length (``python -m http.server`` sends
+    one for every file; a response a service worker answers carries the header but reports
+    no body of its own), else the size of the body as received."""
+    response = request.response()
+    length = response.headers.get("content-length") if response else None
+    if length is not None:
+        return int(length)
+    return max(0, request.sizes()["responseBodySize"])
+
+
+def load(context, url: str, fetched: list | None = None) -> float:
+    """Seconds from navigation to the first stage label; appends ``(url, bytes)`` to
+    ``fetched`` for every request the page and its workers finished meanwhile."""
     page = context.new_page()
-    page.on("response", lambda r: fetched.append(int(r.headers.get("content-length") or 0)))
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
     started = time.monotonic()
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(LABEL, state="visible", timeout=180_000)
     seconds = time.monotonic() - started
+    if fetched is not None:
+        fetched.extend((r.url, response_bytes(r)) for r in list(finished))
     page.close()
     return seconds
 
@@ -81,6 +100,15 @@ def clicks(context, url: str, n: int) -> list:
     return times
 
 
+def largest(fetched: list, n: int) -> list:
+    """The ``n`` largest URLs of one load, ``(bytes, path)`` with the host left out."""
+    by_path: dict[str, int] = {}
+    for url, size in fetched:
+        path = urlsplit(url).path
+        by_path[path] = by_path.get(path, 0) + size
+    return sorted(((size, path) for path, size in by_path.items()), reverse=True)[:n]
+
+
 def offline(context) -> None:
     context.route(
         "**/*",
@@ -94,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--clicks", type=int, default=10)
+    parser.add_argument("--top", type=int, default=15, help="largest files of a cold load shown")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -113,14 +142,15 @@ def main() -> None:
             time.sleep(1.0)
             with sync_playwright() as p:
                 browser = bs.launch_chromium(p, chromium)
-                cold, warm, fetched_mb, click_ms = [], [], [], []
+                cold, warm, fetched_mb, loads, click_ms = [], [], [], [], []
                 for _ in range(args.loads):
                     context = browser.new_context()
                     offline(context)
                     fetched = []
                     cold.append(load(context, url, fetched))
-                    fetched_mb.append(sum(fetched) / 1e6)
-                    warm.append(load(context, url, []))
+                    fetched_mb.append(sum(size for _, size in fetched) / 1e6)
+                    loads.append(fetched)
+                    warm.append(load(context, url))
                     context.close()
                 context = browser.new_context()
                 offline(context)
@@ -128,7 +158,7 @@ def main() -> None:
                 context.close()
                 with VoilaServer(REPO_ROOT / "notebooks" / "app.ipynb") as voila:
                     context = browser.new_context()
-                    voila_cold = load(context, voila.url_for(), [])
+                    voila_cold = load(context, voila.url_for())
                     context.close()
                 browser.close()
         finally:
@@ -146,6 +176,10 @@ def main() -> None:
             print(f"  {name:<14} {value:8.2f}   target <= {TARGETS[name]:g}   {verdict}")
         print(f"  click median   {statistics.median(click_ms):8.2f} ms")
         print(f"make app (voila) cold start to stage 1: {voila_cold:.2f} s")
+        median_load = loads[fetched_mb.index(statistics.median_low(fetched_mb))]
+        print(f"largest files of a cold load ({len(median_load)} responses):")
+        for size, path in largest(median_load, args.top):
+            print(f"  {size / 1e6:7.2f} MB  {path}")
 
 
 if __name__ == "__main__":

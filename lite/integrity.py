@@ -8,16 +8,20 @@
   module checks them again where they are copied into the site).
 - The lock the site serves is npm's, cut down to the packages the site ships and extended
   with the PyPI wheels, each entry carrying the sha256 of the file shipped (Pyodide checks a
-  wheel against it when it loads one).
+  wheel against it when it loads one). The app's page has a lock of its own, the same but for
+  the packages it never imports, which name an empty wheel built here (metadata only, the
+  same bytes on every build).
 
 Standard library only.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,3 +141,43 @@ def served_lock(npm_lock: dict, kept: list[str], added: list[dict]) -> dict:
     packages = {n: npm_lock["packages"][n] for n in kept if n not in {a["name"] for a in added}}
     packages.update({entry["name"]: entry for entry in added})
     return {"info": npm_lock["info"], "packages": dict(sorted(packages.items()))}
+
+
+def empty_wheel(folder: Path, name: str, version: str) -> Path:
+    """A wheel of ``name`` holding no module, only its metadata, written into ``folder`` with
+    the same bytes on every build (fixed times and order), so its sha256 never changes."""
+    dist = f"{name}-{version}.dist-info"
+    files = {
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{dist}/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: lite/integrity.py\nRoot-Is-Purelib: true\n"
+            "Tag: py3-none-any\n"
+        ),
+    }
+    record = "".join(
+        f"{path},sha256={_record_digest(text.encode())},{len(text.encode())}\n"
+        for path, text in files.items()
+    )
+    files[f"{dist}/RECORD"] = record + f"{dist}/RECORD,,\n"
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in files.items():
+            archive.writestr(zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0)), text)
+    return wheel
+
+
+def _record_digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def lock_leaving_out(lock: dict, names: list[str], nothing: dict) -> dict:
+    """``lock`` with each package of ``names`` given the file of the entry ``nothing`` (a
+    wheel with no module in it) and no dependencies: a kernel that asks for such a package by
+    name is given a few hundred bytes instead of it, and importing it fails as it would had it
+    never been shipped. Every other entry is ``lock``'s own."""
+    packages = dict(lock["packages"])
+    for name in names:
+        if name not in packages:
+            raise IntegrityError(f"{name} is left out of a lock that does not have it")
+        packages[name] = {**nothing, "name": name, "imports": [], "depends": []}
+    return {"info": lock["info"], "packages": packages}

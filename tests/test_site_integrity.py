@@ -143,6 +143,62 @@ def test_the_app_s_page_loads_no_matplotlib():
     assert "matplotlib" in build.NOTEBOOK_PACKAGES
 
 
+def test_the_app_s_lock_gives_an_empty_wheel_for_what_the_app_never_imports(tmp_path):
+    numpy = a_wheel(tmp_path, "numpy", "2.0.2")
+    jedi = a_wheel(tmp_path, "jedi", "0.19.1")
+    served = {
+        "info": {"version": "0.27.7"},
+        "packages": {
+            "numpy": integrity.wheel_entry(numpy, "numpy", ["numpy"], []),
+            "jedi": integrity.wheel_entry(jedi, "jedi", ["jedi"], ["parso"]),
+        },
+    }
+    empty = integrity.empty_wheel(tmp_path, *build.NOTHING)
+    nothing = integrity.wheel_entry(empty, build.NOTHING[0], [], [])
+    app = integrity.lock_leaving_out(served, ["jedi"], nothing)
+    assert app["packages"]["numpy"] == served["packages"]["numpy"]
+    entry = app["packages"]["jedi"]
+    assert (entry["name"], entry["file_name"]) == ("jedi", empty.name)
+    assert entry["sha256"] == hashlib.sha256(empty.read_bytes()).hexdigest()
+    assert entry["imports"] == [] and entry["depends"] == []
+    assert served["packages"]["jedi"]["file_name"] == jedi.name  # the notebooks' lock keeps it
+    # the empty wheel holds metadata only, and its bytes are the same on every build
+    with zipfile.ZipFile(empty) as archive:
+        assert all(".dist-info/" in name for name in archive.namelist())
+    again = tmp_path / "again"
+    again.mkdir()
+    assert integrity.empty_wheel(again, *build.NOTHING).read_bytes() == empty.read_bytes()
+    with pytest.raises(integrity.IntegrityError, match="scipy"):
+        integrity.lock_leaving_out(served, ["scipy"], nothing)
+
+
+def test_the_app_s_page_has_its_own_kernel_settings_and_lock(tmp_path):
+    # voici-core writes the site's root settings (the notebooks') into each page.
+    root = build.kernel_settings(build.NOTEBOOK_PACKAGES, "./static/pyodide/pyodide.js")
+    config = {"baseUrl": "../../", "litePluginSettings": {build.KERNEL_PLUGIN: root}}
+    page = tmp_path / "app.html"
+    page.write_text(
+        '<html><script id="jupyter-config-data" type="application/json">'
+        f"{json.dumps(config)}</script><script>main()</script></html>"
+    )
+    build.patch_app_page(page)
+    html = page.read_text()
+    begin = html.index(">", html.index('id="jupyter-config-data"')) + 1
+    patched = json.loads(html[begin : html.index("</script>", begin)])
+    kernel = patched["litePluginSettings"][build.KERNEL_PLUGIN]
+    options = kernel["loadPyodideOptions"]
+    assert options["packages"] == build.APP_PACKAGES
+    assert "matplotlib" not in options["packages"]
+    # resolved by the kernel against the base URL, the site's root
+    assert options["lockFileURL"] == f"static/pyodide/{build.APP_LOCK}"
+    assert kernel["pyodideUrl"] == "../../static/pyodide/pyodide.js"
+    assert kernel["disablePyPIFallback"] is True
+    assert patched["baseUrl"] == "../../" and html.endswith("<script>main()</script></html>")
+    # what the app leaves out, the kernel asks for as it starts; sqlite3 it must keep
+    assert set(build.APP_LEAVES_OUT) <= set(build.KERNEL_NEEDS)
+    assert "sqlite3" not in build.APP_LEAVES_OUT and "ipython" not in build.APP_LEAVES_OUT
+
+
 def test_the_pages_workflow_publishes_what_the_tests_build():
     """The publishing workflow's only command is `make site`, which .ci/run runs before the
     tests that drive the built site; it uploads the folder make site writes."""

@@ -13,6 +13,7 @@ tests (``chromium_executable``; the build itself needs npm).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -29,6 +31,9 @@ from .axe import run_axe, summary, wait_for_typesetting
 from .browser_support import REPO_ROOT, PageLog, browser_required, leaves_the_machine
 from .lite_notebook import LiteNotebook
 from .voila_server import free_port
+
+sys.path.insert(0, str(REPO_ROOT / "lite"))
+import build_site  # noqa: E402  (lite/build_site.py: what the build names)
 
 pytestmark = pytest.mark.browser
 
@@ -94,12 +99,28 @@ def static_server(built_site):
 
 class Offline:
     """Aborts and counts every request of a context that leaves 127.0.0.1; keeps the URL and
-    size of every response it let through."""
+    size of every response a page saw (its Content-Length, which ``python -m http.server``
+    sends for every file)."""
 
     def __init__(self, context):
         self.aborted: list[str] = []
         self.fetched: dict[str, int] = {}
         context.route("**/*", self.route)
+
+    def watch(self, page) -> None:
+        page.on("response", self.response)
+
+    def response(self, response) -> None:
+        path = urlsplit(response.url).path
+        size = int(response.headers.get("content-length") or 0)
+        self.fetched[path] = self.fetched.get(path, 0) + size
+
+    def total_mb(self) -> float:
+        return sum(self.fetched.values()) / 1e6
+
+    def largest(self, n: int) -> str:
+        biggest = sorted(self.fetched.items(), key=lambda item: -item[1])[:n]
+        return ", ".join(f"{path.rsplit('/', 1)[-1]} {size / 1e6:.2f} MB" for path, size in biggest)
 
     def route(self, route):
         if leaves_the_machine(route.request.url):
@@ -117,11 +138,12 @@ def site_app(browser, static_server):
     offline = Offline(context)
     page = context.new_page()
     log = PageLog().attach(page)
-    page.on("requestfinished", lambda r: offline.fetched.setdefault(r.url, 0))
+    offline.watch(page)
     started = time.monotonic()
     page.goto(f"{static_server}/voici/render/app.html", wait_until="domcontentloaded")
     page.wait_for_selector(".stage-label", state="visible", timeout=COLD_LOAD_MS)
     print(f"static app: stage 1 after {time.monotonic() - started:.1f} s (cold)")
+    print(f"static app: {offline.total_mb():.1f} MB fetched; largest: {offline.largest(5)}")
     app = App(page, log)
     app.settle(quiet_ms=500, max_ms=10_000)
     yield app, offline
@@ -130,8 +152,6 @@ def site_app(browser, static_server):
 
 def test_the_site_ships_its_files_against_the_locks(built_site):
     lock = json.loads((built_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
-    import hashlib
-
     for name, entry in lock["packages"].items():
         data = (built_site / "static" / "pyodide" / entry["file_name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
@@ -140,6 +160,21 @@ def test_the_site_ships_its_files_against_the_locks(built_site):
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["disablePyPIFallback"] is True
     assert "course-lib" in kernel["loadPyodideOptions"]["packages"]
+    # The app's page: its own settings and lock, every file of which is shipped as pinned.
+    html = (built_site / "voici" / "render" / "app.html").read_text()
+    begin = html.index(">", html.index('id="jupyter-config-data"')) + 1
+    page = json.loads(html[begin : html.index("</script>", begin)])
+    options = page["litePluginSettings"][build_site.KERNEL_PLUGIN]["loadPyodideOptions"]
+    assert options["packages"] == ["course-lib"]
+    app_lock = json.loads((built_site / options["lockFileURL"]).read_text())
+    for name, entry in app_lock["packages"].items():
+        data = (built_site / "static" / "pyodide" / entry["file_name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+    left_out = {n for n, e in app_lock["packages"].items() if e != lock["packages"][n]}
+    assert left_out == {"ssl", "jedi"}
+    assert {app_lock["packages"][n]["file_name"] for n in left_out} == {
+        f"{build_site.NOTHING[0]}-{build_site.NOTHING[1]}-py3-none-any.whl"
+    }
     index = (built_site / "index.html").read_text()
     assert 'href="voici/render/app.html"' in index
     assert "lab/index.html?path=00_start_here.ipynb" in index
@@ -158,8 +193,15 @@ def test_the_static_app_reaches_stage_1_and_next_moves_with_nothing_from_elsewhe
     assert offline.aborted == [], f"requests for other hosts: {offline.aborted}"
     assert_clean(app)
     # The app's page draws nothing: its graphs ship as images, Matplotlib is never fetched.
-    assert not [u for u in offline.fetched if "/matplotlib-" in u], "the app loaded Matplotlib"
-    assert [u for u in offline.fetched if "/course_lib-" in u], "course_lib was not loaded"
+    # Nor is what the kernel asks for as it starts and the app never imports (its own lock
+    # gives an empty wheel for each), nor ipywidgets' JupyterLab extension as a wheel.
+    files = [path.rsplit("/", 1)[-1] for path in offline.fetched]
+    for unused in ("matplotlib-", "openssl-", "ssl-", "jedi-", "parso-", "jupyterlab_widgets-"):
+        assert not [f for f in files if f.startswith(unused)], f"the app fetched {unused}*"
+    for used in ("course_lib-", "numpy-", "ipython-", "sqlite3-", build_site.NOTHING[0] + "-"):
+        assert [f for f in files if f.startswith(used)], f"the app did not fetch {used}*"
+    assert build_site.APP_LOCK in files and "pyodide-lock.json" not in files
+    assert offline.total_mb() > 10, offline.fetched  # the WebAssembly alone is 10 MB
 
 
 def test_a_mistake_shows_its_marks_in_the_static_app(site_app, screenshot):
