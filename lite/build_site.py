@@ -173,11 +173,31 @@ def stage_pyodide(cache: Path, dest: Path) -> list[str]:
     return shipped
 
 
+def joined(nb: dict) -> dict:
+    """``nb`` with every multi-line string as one string. A notebook file may store one as a
+    list of lines; a Jupyter server joins them when it reads the file, but JupyterLite
+    serves the file as it is and shows a stored stream output's list joined by commas."""
+
+    def whole(value):
+        return "".join(value) if isinstance(value, list) else value
+
+    for cell in nb["cells"]:
+        cell["source"] = whole(cell["source"])
+        for output in cell.get("outputs", ()):
+            if "text" in output:
+                output["text"] = whole(output["text"])
+            for mime, value in output.get("data", {}).items():
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    output["data"][mime] = whole(value)
+    return nb
+
+
 def stage_contents(dest: Path) -> None:
-    """The notebooks, with the kernel name JupyterLite's Pyodide kernel answers to."""
+    """The notebooks, with the kernel name JupyterLite's Pyodide kernel answers to and every
+    multi-line string joined (``joined``)."""
     dest.mkdir(parents=True)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        nb = json.loads(notebook.read_text())
+        nb = joined(json.loads(notebook.read_text()))
         nb["metadata"]["kernelspec"] = {
             "name": "python",
             "display_name": "Python (Pyodide)",

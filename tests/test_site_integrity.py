@@ -215,3 +215,21 @@ def test_the_pages_workflow_publishes_what_the_tests_build():
     makefile = (root / "Makefile").read_text()
     assert f"--output {upload['with']['path']}" in makefile
     assert workflow["permissions"]["pages"] == "write"
+
+
+def test_the_staged_notebooks_store_each_text_as_one_string(tmp_path):
+    """JupyterLite shows a stored output as the file has it: a list of lines would read
+    "line one\n,line two"."""
+    build.stage_contents(tmp_path / "files")
+    notebook = tmp_path / "files" / "10_your_code_stage_by_stage.ipynb"
+    nb = json.loads(notebook.read_text())
+    streams = [o for c in nb["cells"] for o in c.get("outputs", ()) if "text" in o]
+    assert streams, "notebook 10 stores stream outputs"
+    assert all(isinstance(o["text"], str) for o in streams)
+    assert all(isinstance(c["source"], str) for c in nb["cells"])
+    texts = [
+        v for c in nb["cells"] for o in c.get("outputs", ()) for v in o.get("data", {}).values()
+    ]
+    assert not any(isinstance(v, list) for v in texts)
+    original = json.loads((ROOT / "notebooks" / notebook.name).read_text())
+    assert ["".join(c["source"]) for c in original["cells"]] == [c["source"] for c in nb["cells"]]
