@@ -22,6 +22,7 @@ Usage: .venv/bin/python benchmarks/bench_site.py [--loads 3] [--clicks 10] [--to
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import statistics
 import subprocess
@@ -109,6 +110,18 @@ def largest(fetched: list, n: int) -> list:
     return sorted(((size, path) for path, size in by_path.items()), reverse=True)[:n]
 
 
+def compressed_mb(site: Path, fetched: list) -> float:
+    """What ``fetched`` (one load) would weigh from a host that gzips every file it serves
+    (many static hosts compress; ``python -m http.server`` does not): each file of the site
+    that was fetched, compressed at level 6; a response with no file (a service worker's
+    answer) counts as fetched."""
+    total = 0
+    for path, size in {urlsplit(u).path: s for u, s in fetched}.items():
+        file = site / path.lstrip("/")
+        total += len(gzip.compress(file.read_bytes(), 6)) if file.is_file() else size
+    return total / 1e6
+
+
 def offline(context) -> None:
     context.route(
         "**/*",
@@ -180,6 +193,10 @@ def main() -> None:
         print(f"largest files of a cold load ({len(median_load)} responses):")
         for size, path in largest(median_load, args.top):
             print(f"  {size / 1e6:7.2f} MB  {path}")
+        print(
+            f"the same load from a host that compresses (gzip -6 of each file): "
+            f"{compressed_mb(site, median_load):.2f} MB"
+        )
 
 
 if __name__ == "__main__":

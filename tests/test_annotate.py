@@ -141,6 +141,36 @@ def test_a_wrong_value_goes_to_the_line_that_made_it_marked_wrong():
     assert db.stages == ("db2", "db1") and db.wrong == ()
 
 
+def linear_backward_no_one_over_m_in_dW(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T)
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def test_a_value_is_named_where_it_is_computed_not_where_it_is_returned():
+    """m dW (the product before its 1/m) is made on the dW line; the return line only
+    passes it on and gets no note of its own."""
+    result = annotate({"linear_backward": linear_backward_no_one_over_m_in_dW})
+    dW = record_at(result, linear_backward_no_one_over_m_in_dW, "dW = np.dot")
+    assert dW.stages == ("dW2", "dW1") and dW.wrong == ("dW2", "dW1")
+    returned = record_at(result, linear_backward_no_one_over_m_in_dW, "return dA_prev")
+    assert returned.stages == () and returned.meaning is None and returned.margin() == ""
+    inline = annotate({"linear_backward": linear_backward_returns_its_products})
+    line = record_at(inline, linear_backward_returns_its_products, "return np.dot(W.T")
+    assert line.stages == ("dA1", "dA0")
+
+
+def linear_backward_returns_its_products(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    return np.dot(W.T, dZ), dW, db
+
+
 def _helper_transpose(W):
     return W.T
 

@@ -281,6 +281,8 @@ class _Annotator:
         record = self.lines[where]
         if id(arr) in ctx.given:  # unpacked from the arguments, not computed here
             return
+        if ctx.last_change.get(id(arr), where) != where:  # computed earlier, passed on here
+            return
         if record.meaning is None and not record.stages:
             record.meaning = next(
                 (m for m, v in ctx.meanings if v is not None and agrees(arr, v)), None
