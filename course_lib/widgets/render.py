@@ -44,15 +44,17 @@ def equation_html(stage: Stage) -> str:
     code = html.escape(stage.assignment_code)
     function = html.escape(stage.assignment_function)
     forward = html.escape(stage.forward_line)
+    # Two columns where there is room, one above the other on a narrow screen; code wraps
+    # anywhere (a function's name is longer than a phone's column).
+    column = 'style="flex:1 1 15em; min-width:0; overflow-wrap:anywhere"'
     return (
-        '<table style="width:100%; table-layout:fixed; border-collapse:collapse">'
-        '<tr><th style="text-align:left; width:50%">The slide (six equations)</th>'
-        '<th style="text-align:left">The assignment (activation step + linear step)</th></tr>'
-        f'<tr><td style="vertical-align:top; padding-right:1em">{slide}</td>'
-        f'<td style="vertical-align:top">${stage.math_latex}$<br>'
-        f"<code>{code}</code><br><small>computed by <code>{function}</code></small></td></tr>"
-        f'<tr><td colspan="2"><small>reverses the forward line <code>{forward}</code>'
-        "</small></td></tr></table>"
+        '<div style="display:flex; flex-wrap:wrap; gap:0.3em 1em">'
+        f"<div {column}><strong>The slide (six equations)</strong><br>{slide}</div>"
+        f"<div {column}><strong>The assignment (activation step + linear step)</strong><br>"
+        f"${stage.math_latex}$<br><code>{code}</code><br>"
+        f"<small>computed by <code>{function}</code></small></div></div>"
+        f'<div style="overflow-wrap:anywhere"><small>reverses the forward line '
+        f"<code>{forward}</code></small></div>"
     )
 
 

@@ -1,12 +1,13 @@
 """The app for everyone, in headless Chromium against the session's voila server: axe-core
 (WCAG 2.1 A and AA and best practices, once MathJax has typeset, at 1280 x 900, on a phone
 and at 200% zoom; every scrolling box reachable by Tab), the live stage label, the linked
-tables under the pointer, a keyboard-only walk through everything, a phone (390 px, touch)
-and 200% zoom.
+tables under the pointer, a keyboard-only walk through everything, a phone (390 px, touch),
+200% zoom and 320 px (WCAG's reflow width: 1280 px at 400%).
 
 Screenshots go to test-artifacts/: ``test_a_phone_and_200pct_zoom_never_scroll_sideways-*``
-(390 px and 200% zoom at stage 6 with m = 20), ``test_axe_finds_nothing_of_ours_in_any_mode-*``
-and ``test_everything_works_from_the_keyboard-*`` (mistake mode).
+(320 px, 390 px and 200% zoom at stage 6 with m = 20),
+``test_axe_finds_nothing_of_ours_in_any_mode-*`` and
+``test_everything_works_from_the_keyboard-*`` (mistake mode).
 """
 
 from __future__ import annotations
@@ -406,7 +407,9 @@ BEYOND_THE_EDGE = """() => {
 
 
 @pytest.mark.parametrize(
-    "width,height,scale", [(390, 844, 1), (640, 450, 2)], ids=["phone-390px", "zoom-200pct"]
+    "width,height,scale",
+    [(320, 640, 1), (390, 844, 1), (640, 450, 2)],
+    ids=["reflow-320px", "phone-390px", "zoom-200pct"],
 )
 def test_a_phone_and_200pct_zoom_never_scroll_sideways(
     browser, app_server, axe_source, screenshot, width, height, scale
@@ -418,6 +421,9 @@ def test_a_phone_and_200pct_zoom_never_scroll_sideways(
         assert page.evaluate(BEYOND_THE_EDGE) == []
         page.get_by_role("button", name="Next", exact=True).tap()
         wait_for(app, LABEL_IS, 2)
+        page.evaluate(SLIDE_TO, 4)  # the widest formula (db's sum with its keywords)
+        wait_for(app, LABEL_IS, 4)
+        assert page.evaluate(BEYOND_THE_EDGE) == []
         page.evaluate(SLIDE_TO, 6)
         wait_for(app, LABEL_IS, 6)
         m = page.get_by_label("Examples m (1-20)", exact=True)

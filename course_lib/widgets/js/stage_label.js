@@ -5,7 +5,10 @@
 // MathJax 3 does not break a long formula across lines, so a box of formulas scrolls on a
 // narrow screen: a keyboard user reaches it only if it takes the focus itself (nothing in
 // it can). Each is a named region in the tab order.
-const SCROLLING_BOXES = [[".entry-expansion", "Expansion of the selected entry"]];
+const SCROLLING_BOXES = [
+  [".entry-expansion", "Expansion of the selected entry"],
+  [".equation-box", "Equations of this stage"],
+];
 
 function nameRegion(element, label) {
   element.setAttribute("role", "region");
@@ -18,12 +21,13 @@ function nameRegions(el, label, framesLeft) {
   if (root) {
     nameRegion(root, label);
     for (const [selector, name] of SCROLLING_BOXES) {
-      const box = root.querySelector(selector);
-      if (box === null) {
-        missing = true;
-      } else if (box.getAttribute("tabindex") !== "0") {
-        nameRegion(box, name);
-        box.setAttribute("tabindex", "0");
+      const boxes = root.querySelectorAll(selector);
+      missing = missing || boxes.length === 0;
+      for (const box of boxes) {
+        if (box.getAttribute("tabindex") !== "0") {
+          nameRegion(box, name);
+          box.setAttribute("tabindex", "0");
+        }
       }
     }
   }
