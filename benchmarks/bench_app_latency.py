@@ -90,18 +90,22 @@ TTI_INIT_SCRIPT = """
 
 CLICK_ONCE = """
 async ({button, quietMs, maxMs}) => {
-    const label = document.querySelector('.stage-label');
+    // The label is looked up each time: a view given a new model (one that missed
+    // anywidget's 2 s) is a new element in the page.
+    const labelText = () => (document.querySelector('.stage-label') || {}).textContent;
     const target = Array.from(document.querySelectorAll('button'))
         .find(b => b.textContent.trim() === button);
-    if (!label || !target) throw new Error('no .stage-label or no ' + button + ' button');
+    if (labelText() === undefined || !target) {
+        throw new Error('no .stage-label or no ' + button + ' button');
+    }
     if (target.disabled) throw new Error(button + ' is disabled');
-    const before = label.textContent;
+    const before = labelText();
     return await new Promise((resolve, reject) => {
         let tLabel = null, tLast = null;
         const obs = new MutationObserver(() => {
             const now = performance.now();
             tLast = now;
-            if (tLabel === null && label.textContent !== before) tLabel = now;
+            if (tLabel === null && labelText() !== before) tLabel = now;
         });
         obs.observe(document.body, {
             subtree: true, childList: true, attributes: true, characterData: true});
@@ -111,7 +115,7 @@ async ({button, quietMs, maxMs}) => {
             const now = performance.now();
             if (tLabel !== null && now - tLast >= quietMs) {
                 clearInterval(timer); obs.disconnect();
-                resolve({label: tLabel - t0, settled: tLast - t0, text: label.textContent});
+                resolve({label: tLabel - t0, settled: tLast - t0, text: labelText()});
             } else if (now - t0 > maxMs) {
                 clearInterval(timer); obs.disconnect();
                 reject(new Error(button + ': no label change within ' + maxMs + ' ms'));

@@ -20,7 +20,8 @@ course, and gets the app. Per student, by the wall clock from opening the link:
 - lost views: an anywidget view that does not follow Next (``tests/browser/
   browser_support``'s ``STALE_VIEWS``, given the student's time left). None is allowed: a
   student with one is not interactive. A model that missed anywidget's 2 s ("[anywidget]
-  Failed to initialize model.") is replaced by the app and counted, not failed.
+  Failed to initialize model.") is counted, not failed, and so is each new model the app
+  gave a view (``data-reopened``).
 
 A student counts as interactive only if all of that happened within ``--timeout`` seconds
 (default 300). A wave with a student who did not stops the ramp: the largest N for which
@@ -213,8 +214,9 @@ def render_figures(results: dict, defaults: dict | None = None) -> str:
     if "lost_views" in cls:  # counted since the app replaces a model that missed its 2 s
         lines.append(
             f"| class of {cls['students']}: views lost (not following Next) / anywidget "
-            f"models replaced | {sum(len(v) for v in cls['lost_views'].values())} / "
-            f"{cls['models_replaced']} |"
+            f"models that missed their 2 s / models replaced | "
+            f"{sum(len(v) for v in cls['lost_views'].values())} / "
+            f"{cls.get('models_failed', '-')} / {cls['models_replaced']} |"
         )
     lines += [
         f"| largest class where every student got the app | "
@@ -345,6 +347,7 @@ class Student:
     reloads: list[str] = field(default_factory=list)
     hub_page_errors: list[str] = field(default_factory=list)
     lost_views: list[str] = field(default_factory=list)
+    models_failed: int = 0
     models_replaced: int = 0
     log: object = None
 
@@ -471,7 +474,8 @@ async def arrive(student: Student, browser, link: str, timeout: float, mods, hub
         student.problems.append(f"lost views: {student.lost_views}")
     student.tti_s = t_tti - t0
     app_errors = student.log.page_errors[hub_errors:]
-    student.models_replaced = sum(bs.MODEL_FAILED in e for e in app_errors)
+    student.models_failed = sum(bs.MODEL_FAILED in e for e in app_errors)
+    student.models_replaced = await page.evaluate(bs.MODELS_REPLACED)
     app_errors = [e for e in app_errors if bs.MODEL_FAILED not in e]
     if app_errors:
         student.problems.append(f"app page errors: {app_errors[:2]}")
@@ -614,6 +618,7 @@ async def run_wave(hub, browser, link: str, names: list[str], args, mods) -> dic
         "reloads": {s.name: s.reloads for s in students if s.reloads},
         "hub_page_errors": {s.name: s.hub_page_errors for s in students if s.hub_page_errors},
         "lost_views": {s.name: s.lost_views for s in students if s.lost_views},
+        "models_failed": sum(s.models_failed for s in students),
         "models_replaced": sum(s.models_replaced for s in students),
         "interactive_after_a_reload": sum(1 for s in ok if s.reloads),
     }
@@ -950,8 +955,9 @@ async def measure(args, executable: str) -> dict:
                         flush=True,
                     )
                     print(
-                        f"  {sum(len(v) for v in wave['lost_views'].values())} views lost, "
-                        f"{wave['models_replaced']} anywidget models replaced",
+                        f"  {sum(len(v) for v in wave['lost_views'].values())} views lost; "
+                        f"{wave['models_failed']} anywidget models failed, "
+                        f"{wave['models_replaced']} replaced",
                         flush=True,
                     )
                     for name, problems in wave["failures"].items():
@@ -977,6 +983,7 @@ async def measure(args, executable: str) -> dict:
                         "reloads",
                         "hub_page_errors",
                         "lost_views",
+                        "models_failed",
                         "models_replaced",
                     )
                 }

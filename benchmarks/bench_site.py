@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
@@ -115,10 +115,15 @@ def compressed_mb(site: Path, fetched: list) -> float:
     (many static hosts compress; ``python -m http.server`` does not): each file of the site
     that was fetched, compressed at level 6; a response with no file (a service worker's
     answer) counts as fetched."""
-    total = 0
-    for path, size in {urlsplit(u).path: s for u, s in fetched}.items():
-        file = site / path.lstrip("/")
-        total += len(gzip.compress(file.read_bytes(), 6)) if file.is_file() else size
+    total, sizes = 0, {}
+    for url, size in fetched:  # every response, as the raw figure counts them
+        file = site / unquote(urlsplit(url).path).lstrip("/")
+        if file.is_file():
+            if file not in sizes:
+                sizes[file] = len(gzip.compress(file.read_bytes(), 6))
+            total += sizes[file]
+        else:
+            total += size
     return total / 1e6
 
 

@@ -29,6 +29,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import nbformat
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -173,31 +175,14 @@ def stage_pyodide(cache: Path, dest: Path) -> list[str]:
     return shipped
 
 
-def joined(nb: dict) -> dict:
-    """``nb`` with every multi-line string as one string. A notebook file may store one as a
-    list of lines; a Jupyter server joins them when it reads the file, but JupyterLite
-    serves the file as it is and shows a stored stream output's list joined by commas."""
-
-    def whole(value):
-        return "".join(value) if isinstance(value, list) else value
-
-    for cell in nb["cells"]:
-        cell["source"] = whole(cell["source"])
-        for output in cell.get("outputs", ()):
-            if "text" in output:
-                output["text"] = whole(output["text"])
-            for mime, value in output.get("data", {}).items():
-                if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                    output["data"][mime] = whole(value)
-    return nb
-
-
 def stage_contents(dest: Path) -> None:
     """The notebooks, with the kernel name JupyterLite's Pyodide kernel answers to and every
-    multi-line string joined (``joined``)."""
+    multi-line text as one string. A notebook file may store one as a list of lines; a
+    Jupyter server joins them when it reads the file (nbformat), but JupyterLite serves the
+    file as it is and shows a stored stream output's list joined by commas."""
     dest.mkdir(parents=True)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        nb = joined(json.loads(notebook.read_text()))
+        nb = nbformat.reads(notebook.read_text(), as_version=4)  # lines joined as it reads
         nb["metadata"]["kernelspec"] = {
             "name": "python",
             "display_name": "Python (Pyodide)",

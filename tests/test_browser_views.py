@@ -11,6 +11,7 @@ whose models really miss their 2 s.
 from __future__ import annotations
 
 import comm
+import ipywidgets as widgets
 import pytest
 from comm.base_comm import BaseComm
 
@@ -43,16 +44,29 @@ def app(recorded):
 
 
 def client(widget, data: dict) -> None:
-    """A message from the page to ``widget``'s model."""
-    widget._handle_msg({"content": {"data": data}, "buffers": []})
+    """A message from the page to ``widget``'s model, through its comm as a kernel gets it."""
+    widget.comm.handle_msg({"content": {"comm_id": widget.model_id, "data": data}, "buffers": []})
 
 
 def client_bound(widget, token: str) -> None:
     client(widget, {"method": "update", "state": {"bound": token}, "buffer_paths": []})
 
 
-def client_lost(widget) -> None:
-    client(widget, {"method": "custom", "content": {"event": "lost"}})
+def client_lost(widget, token=None) -> None:
+    client(widget, {"method": "custom", "content": {"event": "lost", "token": token}})
+
+
+def unheard(widget) -> None:
+    """A page's model sent a fresh token, the kernel answered, and the model, deaf, asks
+    again ``DEAF_AFTER_S`` later."""
+    unheard.tokens += 1
+    token = f"k3x9a1-{unheard.tokens}"
+    client_bound(widget, token)
+    widget._answered[token] -= browser_views.DEAF_AFTER_S
+    client_lost(widget, token)
+
+
+unheard.tokens = 0
 
 
 def updates_of(recorded, comm_id: str) -> list[dict]:
@@ -80,7 +94,7 @@ def test_the_app_has_three_browser_views_and_each_module_starts_keeping_itself_a
     keep = (browser_views.JS / "keep_alive.js").read_text()
     for view in found:
         assert view._esm.startswith(keep)
-        assert "export default { initialize, render };" in view._esm
+        assert "export default { initialize, render: counted(render) };" in view._esm
 
 
 @pytest.mark.parametrize("name", BROWSER_VIEWS)
@@ -108,7 +122,7 @@ def test_a_lost_model_is_replaced_by_a_new_one_that_its_box_shows_in_its_place(a
     old = view.model_id
     place = box.children.index(view)
     recorded.clear()
-    client_lost(view)
+    unheard(view)
 
     assert view.model_id != old and view.reopened == 1
     kinds = [(cid, kind) for cid, kind, _ in recorded]
@@ -118,6 +132,7 @@ def test_a_lost_model_is_replaced_by_a_new_one_that_its_box_shows_in_its_place(a
     children = [s["children"] for s in updates_of(recorded, box.model_id) if "children" in s]
     assert children and children[-1][place] == f"IPY_MODEL_{view.model_id}"
     assert f"IPY_MODEL_{old}" not in children[-1]
+    assert old not in widgets.widget._instances and view.comm.comm_id == view.model_id
     # What was wired to the view still works through the new model.
     client(view, {"method": "update", "state": {"value": 4}, "buffer_paths": []})
     assert app.stepper.index == 4
@@ -128,7 +143,7 @@ def test_a_view_is_replaced_at_most_reopen_limit_times(app):
     view = app.views["values"]
     ids = [view.model_id]
     for _ in range(REOPEN_LIMIT + 2):
-        client_lost(view)
+        unheard(view)
         ids.append(view.model_id)
     assert len(set(ids)) == REOPEN_LIMIT + 1
     assert view.reopened == REOPEN_LIMIT
@@ -153,3 +168,40 @@ def test_a_view_outside_any_box_is_reopened_with_no_box_to_tell(recorded):
     assert view.model_id != old
     client_bound(view, "again")  # the new model's messages reach the view
     assert view.live == "again"
+    assert view._repr_mimebundle_()[0]["application/vnd.jupyter.widget-view+json"] == {
+        "version_major": 2,
+        "version_minor": 1,
+        "model_id": view.model_id,
+    }
+
+
+def test_a_model_that_asks_while_its_answer_is_on_its_way_keeps_its_view(app):
+    """A busy kernel (a long cell) reads the token and the model's first question together:
+    it answers, and does not take the model for deaf."""
+    view = app.views["slider"]
+    old = view.model_id
+    client_bound(view, "busy-0")
+    client_lost(view, "busy-0")
+    assert view.model_id == old and view.reopened == 0
+
+
+@pytest.mark.parametrize("token", [None, "never-sent", 7, ["busy-0"]], ids=repr)
+def test_a_question_for_a_token_the_kernel_never_answered_changes_nothing(app, token):
+    view = app.views["values"]
+    old = view.model_id
+    client_bound(view, "busy-0")
+    view._answered["busy-0"] -= browser_views.DEAF_AFTER_S
+    client_lost(view, token)
+    assert view.model_id == old and view.reopened == 0
+
+
+def test_a_page_cannot_reset_the_count_of_new_models(app):
+    view = app.views["label"]
+    unheard(view)
+    assert view.reopened == 1
+    client(view, {"method": "update", "state": {"reopened": 0}, "buffer_paths": []})
+    ids = {view.model_id}
+    for _ in range(REOPEN_LIMIT + 1):
+        unheard(view)
+        ids.add(view.model_id)
+    assert len(ids) == REOPEN_LIMIT and view.reopened == REOPEN_LIMIT

@@ -123,11 +123,12 @@ def test_the_core_requirements_are_what_runs_in_a_browser_and_the_server_is_an_e
     server = {requirement_name(r) for r in extras["server"]}
     assert server == {"ipykernel", "voila", "jupyterlab", "nbgitpuller"}
     site = {requirement_name(r) for r in extras["site"]}
-    assert site == {"jupyterlite-core", "jupyterlite-pyodide-kernel", "voici-core"}
+    tools = {"jupyterlite-core", "jupyterlite-pyodide-kernel", "voici-core"}
+    assert site == tools | {"nbformat"}  # nbformat reads the notebooks for JupyterLite
     # `make app` and `make test` install the test extra: it brings the server. The site's
     # tools build in a venv of their own (JupyterLite's lab extension breaks voila's pages).
     assert f"{PROJECT}[server]" in extras["test"]
-    assert not any(requirement_name(r) in site for r in extras["test"])
+    assert not any(requirement_name(r) in tools for r in extras["test"])
     assert "$(SITE_VENV)" in (ROOT / "Makefile").read_text()
 
 
@@ -174,11 +175,12 @@ TEMPLATE = "share/jupyter/voila/templates/course"
 
 
 def test_the_app_page_template_ships_with_the_package_and_voila_finds_it():
-    # The app's notebook asks voila, standalone or as a server extension, for the "course"
+    # Every notebook asks voila, standalone or as a server extension, for the "course"
     # template (no request leaves the machine; a main landmark). A regular install copies it
     # from the data files; an editable one has none, so `make` links it into the venv.
-    app = json.loads((ROOT / "notebooks" / "app.ipynb").read_text())
-    assert app["metadata"]["voila"] == {"template": "course"}
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):  # the app and the rest
+        metadata = json.loads(notebook.read_text())["metadata"]
+        assert metadata.get("voila") == {"template": "course"}, notebook.name
     shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / TEMPLATE).iterdir())
     assert sorted(pyproject()["tool"]["setuptools"]["data-files"][TEMPLATE]) == shipped
     from voila.paths import collect_template_paths

@@ -251,7 +251,7 @@ class _Annotator:
         ctx, where = self.contexts[-1], (frame.f_code.co_filename, start)
         fresh = [arr for obj in changed for arr in arrays_in(obj)]
         for arr in fresh:
-            ctx.last_change[id(arr)] = where
+            ctx.note_change(arr, where)
         for arr in fresh + arrays_in(returned):
             key = next(
                 (k for k, want in ctx.expected.items() if k not in ctx.tied and agrees(arr, want)),
@@ -281,7 +281,7 @@ class _Annotator:
         record = self.lines[where]
         if id(arr) in ctx.given:  # unpacked from the arguments, not computed here
             return
-        if ctx.last_change.get(id(arr), where) != where:  # computed earlier, passed on here
+        if ctx.changed_at(arr, where) != where:  # computed earlier, passed on here
             return
         if record.meaning is None and not record.stages:
             record.meaning = next(

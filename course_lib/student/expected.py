@@ -26,7 +26,17 @@ class CallContext:
     meanings: list  # (meaning, value) pairs to look for
     given: set = field(default_factory=set)  # ids of the arrays its arguments hold
     tied: dict = field(default_factory=dict)  # stage key -> (filename, line)
-    last_change: dict = field(default_factory=dict)  # id(object) -> (filename, line)
+    # id(object) -> ((filename, line), object): the object is kept, so its id is not reused
+    last_change: dict = field(default_factory=dict)
+
+    def note_change(self, obj, where) -> None:
+        """``obj`` was bound or changed last by the statement at ``where``."""
+        self.last_change[id(obj)] = (where, obj)
+
+    def changed_at(self, obj, default):
+        """Where ``obj`` was bound or changed last in this call, else ``default``."""
+        found = self.last_change.get(id(obj))
+        return found[0] if found is not None and found[1] is obj else default
 
 
 def arguments(frame) -> tuple:
@@ -156,4 +166,4 @@ def fall_back(ctx: CallContext, value, at_return) -> None:
             obj = value
         if obj is None and value is None:
             continue  # the call raised: nothing came back
-        ctx.tied[key] = ctx.last_change.get(id(obj), at_return)
+        ctx.tied[key] = ctx.changed_at(obj, at_return)

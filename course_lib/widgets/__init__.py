@@ -16,8 +16,8 @@ ones before it:
   ``student_summary_html``);
 - ``browser_views``: the views written for the browser with anywidget (``StageLabel``,
   ``StageSlider``, ``LinkedTables``), their ES modules and stylesheets in ``js/``; each is a
-  ``BrowserView``, which gets a new model when its first one missed anywidget's 2 s to
-  load (``keep_alive``);
+  ``BrowserView``, which gets a new model each time its model missed anywidget's 2 s to
+  load, at most three times (``keep_alive``);
 - ``graph_cache``: the computation-graph images, shipped with the package (``graphs.json``,
   ``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;

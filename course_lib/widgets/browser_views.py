@@ -33,14 +33,19 @@ typed here and validated by the stepper's setters like any other control; what i
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import anywidget
 import traitlets
 
+from course_lib.widgets.kernel_log import kernel_logger
+
 JS = Path(__file__).resolve().parent / "js"
 REOPEN_LIMIT = 3
+DEAF_AFTER_S = 2.0  # a page's model that asks this long after its answer left never got it
+ANSWERS_KEPT = 8
 TOKEN = re.compile(r"[0-9a-z]{1,16}(-[0-9a-z]{1,16}){0,3}")
 
 
@@ -52,49 +57,71 @@ def module(name: str) -> str:
 
 class BrowserView(anywidget.AnyWidget):
     """An anywidget view that keeps its model alive in the browser (see the module's
-    docstring). ``lost`` callbacks run with the view when it has been given a new model;
-    whoever lays the view out in boxes registers one that tells those boxes (``on_reopen``).
-    """
+    docstring). Whoever lays the view out in boxes registers, with ``on_reopen``, what tells
+    those boxes that the view has a new model. ``reopened`` counts the new models it was
+    given, for the page to show as ``data-reopened`` (a client may overwrite it: the kernel
+    counts in ``_given``)."""
 
     bound = traitlets.Unicode("").tag(sync=True)
     live = traitlets.Unicode("").tag(sync=True)
+    reopened = traitlets.Int(0).tag(sync=True)  # shown only: the kernel counts in ``_given``
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.reopened = 0
         self._reopen_callbacks: list[Callable] = []
+        self._answered: dict[str, float] = {}  # token -> when the kernel answered it
+        self._given = 0  # new models given
         self.on_msg(_on_message)
 
     @traitlets.observe("bound")
     def _answer(self, change) -> None:
         token = change["new"]
         if isinstance(token, str) and TOKEN.fullmatch(token):
+            if len(self._answered) >= ANSWERS_KEPT:  # pages come and go: keep the newest
+                self._answered.pop(next(iter(self._answered)))
+            self._answered[token] = time.monotonic()
             self.live = token
 
     def on_reopen(self, callback: Callable) -> None:
         """Call ``callback(view)`` each time the view gets a new model."""
         self._reopen_callbacks.append(callback)
 
+    def still_unheard(self, token) -> bool:
+        """Whether the page's model with ``token`` asks although its token was answered at
+        least ``DEAF_AFTER_S`` ago (a kernel that was busy answers, and is asked, at once)."""
+        answered = self._answered.get(token) if isinstance(token, str) else None
+        return answered is not None and time.monotonic() - answered >= DEAF_AFTER_S
+
     def reopen(self) -> bool:
         """Give the view a new model in the browser: close its comm (the page drops the old
         model and its views) and open one with a new id and the current state. At most
         ``REOPEN_LIMIT`` times; returns whether it did."""
-        if self.comm is None or self.reopened >= REOPEN_LIMIT:
+        if self.comm is None or self._given >= REOPEN_LIMIT:
             return False
-        self.reopened += 1
+        self._given += 1
+        self.reopened = self._given
+        self._answered.clear()
         self.close()
-        # ipywidgets reopens a closed widget under its old id; the page needs a new one.
+        # ipywidgets reopens a closed widget under its old id (the page needs a new one),
+        # and leaves it unable to display itself on its own.
         self._model_id = None
+        self.__dict__.pop("_repr_mimebundle_", None)
         self.open()
+        kernel_logger().info("%s given a new model (%d)", type(self).__name__, self._given)
         for callback in self._reopen_callbacks:
             callback(self)
         return True
 
 
 def _on_message(view: BrowserView, content, _buffers) -> None:
-    """A page's model says it is lost (it never saw its token answered). Any other message
-    is ignored: a client may send anything, and ``reopen`` has its limit."""
-    if isinstance(content, dict) and content.get("event") == "lost":
+    """A page's model says it never saw its token answered. It gets a new one only if the
+    kernel answered that token a while ago. Any other message is ignored: a client may send
+    anything, and ``reopen`` has its limit."""
+    if (
+        isinstance(content, dict)
+        and content.get("event") == "lost"
+        and view.still_unheard(content.get("token"))
+    ):
         view.reopen()
 
 

@@ -173,5 +173,5 @@ def app(student: dict | None = None) -> widgets.VBox:
     built = build_app(student=student)
     # "Your code" in a browser tab only (the static app), and not where the functions are
     # given already (notebook 10 passes the student's own from its cells).
-    pasting = your_code_view(built) if student is None else None
+    pasting = your_code_view(built) if not student else None
     return built.root if pasting is None else widgets.VBox([built.root, pasting])

@@ -40,6 +40,11 @@ FAILURE_TEXTS = (
 # in the browser; ``course_lib.widgets.browser_views`` replaces such a model.
 MODEL_FAILED = "[anywidget] Failed to initialize model."
 
+# How many new models the kernel gave the page's browser views (each view shows its count
+# as data-reopened).
+MODELS_REPLACED = """() => [...document.querySelectorAll('[data-reopened]')]
+    .reduce((n, e) => n + Number(e.dataset.reopened), 0)"""
+
 # The anywidget views (course_lib.widgets' DOM contract) that do not show stage ``stage``
 # (its value is ``key``): a view whose model failed, and was not replaced, keeps what it
 # first showed.

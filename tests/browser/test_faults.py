@@ -39,6 +39,7 @@ from course_lib.widgets import FRIENDLY_ERROR, KERNEL_STOPPED
 from .browser_support import (
     ARTIFACTS,
     MODEL_FAILED,
+    MODELS_REPLACED,
     REPO_ROOT,
     PageLog,
     failure_texts_on,
@@ -228,7 +229,8 @@ def load_once(server: VoilaServer, context, n: int) -> dict:
         click_next_and_wait_for(page, 2)
         record["stepped_s"] = round(time.monotonic() - t0, 2)
         record["lost_views"] = stale_views(page, 2, STAGE_KEYS[1], STEP_BOUND_MS)
-        record["models_replaced"] = sum(MODEL_FAILED in e for e in log.page_errors)
+        record["models_failed"] = sum(MODEL_FAILED in e for e in log.page_errors)
+        record["models_replaced"] = page.evaluate(MODELS_REPLACED)
         assert not record["lost_views"], f"lost views: {record['lost_views']}"
         errors = [e for e in log.page_errors if MODEL_FAILED not in e]
         assert not errors, f"page errors {errors}"
@@ -286,10 +288,11 @@ def test_fifty_page_loads_in_a_row_all_reach_a_working_app(app_server, browser):
 
     times = [r["interactive_s"] for r in records if "interactive_s" in r]
     lost = sum(len(r.get("lost_views", [])) for r in records)
+    model_failures = sum(r.get("models_failed", 0) for r in records)
     replaced = sum(r.get("models_replaced", 0) for r in records)
     summary = (
-        f"{len(records)} loads in {total:.0f} s; {lost} views lost, {replaced} anywidget "
-        f"models replaced; time to interactive: median "
+        f"{len(records)} loads in {total:.0f} s; {lost} views lost; {model_failures} anywidget "
+        f"models failed, {replaced} replaced; time to interactive: median "
         f"{statistics.median(times) if times else float('nan'):.2f} s, "
         f"max {max(times, default=float('nan')):.2f} s"
     )
@@ -360,6 +363,7 @@ def test_views_whose_models_missed_anywidgets_two_seconds_are_replaced_and_follo
         screenshot(page, "views-replaced")
         assert lost == [], f"views that did not follow Next: {lost}"
         assert page.evaluate("window.__modulesLoaded") == 2 * HELD_MODULES  # one new each
+        assert page.evaluate(MODELS_REPLACED) == HELD_MODULES
         assert [e for e in log.page_errors if MODEL_FAILED not in e] == []
         assert failure_texts_on(page) == []
     finally:

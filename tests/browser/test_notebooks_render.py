@@ -40,9 +40,7 @@ LAB_CONTENT = ".jp-MarkdownOutput, .jp-OutputArea-output"
 # axe findings outside a notebook's content, which the notebooks do not control, and why.
 # Any other finding outside the content fails the test, as does any critical or serious
 # finding inside it.
-NOT_OURS_VOILA = {
-    "region": "voila's lab template puts the cells in no landmark (no <main>)",
-}
+NOT_OURS_VOILA: dict = {}  # the course template puts the cells in a main landmark
 NOT_OURS_LAB = {
     "aria-allowed-attr": "JupyterLab's toolbar buttons (jp-button) carry aria-pressed",
     "aria-input-field-name": "JupyterLab's code editors (CodeMirror) have no accessible name",
@@ -89,7 +87,9 @@ def test_notebook_renders_in_voila(
         assert broken_images_on(page) == []
         assert page_log.page_errors == []
         assert page_log.local_console_errors() == []
-        assert page.locator(".jp-Cell").count() > 0, "voila rendered no cells"
+        # Every notebook chooses the course template: no Font Awesome from a CDN.
+        assert page_log.elsewhere == [], f"requests for other hosts: {page_log.elsewhere}"
+        assert page.locator("[role=main] .jp-Cell").count() > 0, "voila rendered no cells"
         assert_content_accessible(
             page, axe_source, VOILA_CONTENT, NOT_OURS_VOILA, f"{notebook} in voila"
         )

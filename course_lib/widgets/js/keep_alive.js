@@ -4,12 +4,15 @@
 // and bind to it. A model that misses it ("[anywidget] Failed to initialize model.") still
 // draws, and still sends, but ignores every message from the kernel from then on: its view
 // would keep its first stage forever. On a loaded machine a page can take longer than that.
-// So the model names itself with a fresh token ("bound"); the kernel copies it into
-// "live". A model that has not seen its own token come back after LOST_AFTER_MS says it is
-// lost, and the kernel gives the view a new model: a second start, on a page that has
-// finished loading by then.
+// So the model names itself with a fresh token ("bound"), and the kernel copies it into
+// "live". Until the model sees its own token come back it asks again every ASK_EVERY_MS
+// ("lost", with the token); the kernel gives the view a new model only when it answered
+// that token a while before, so a kernel that was only busy (a long cell, a notebook run
+// top to bottom) is not taken for a deaf model. The new model starts on a page that has
+// finished loading.
 
-const LOST_AFTER_MS = 4000;
+const ASK_EVERY_MS = 3000;
+const ASKS = 10;
 
 function freshToken() {
   const random = new Uint32Array(2);
@@ -19,19 +22,31 @@ function freshToken() {
 
 function initialize({ model }) {
   const token = freshToken();
-  let answered = false;
+  let asks = 0;
+  let timer = null;
   const onLive = () => {
-    answered = answered || model.get("live") === token;
+    if (model.get("live") === token) clearInterval(timer);
   };
   model.on("change:live", onLive);
   model.set("bound", token);
   model.save_changes();
-  const timer = setTimeout(() => {
-    if (!answered) model.send({ event: "lost" });
-  }, LOST_AFTER_MS);
+  timer = setInterval(() => {
+    asks += 1;
+    if (asks > ASKS) clearInterval(timer);
+    else model.send({ event: "lost", token });
+  }, ASK_EVERY_MS);
   return () => {
-    clearTimeout(timer);
+    clearInterval(timer);
     model.off("change:live", onLive);
+  };
+}
+
+// A view shows how many new models the kernel gave it (data-reopened), for the tests and
+// benchmarks that count them.
+function counted(render) {
+  return ({ model, el, ...rest }) => {
+    el.dataset.reopened = String(model.get("reopened"));
+    return render({ model, el, ...rest });
   };
 }
 

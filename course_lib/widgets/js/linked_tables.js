@@ -256,4 +256,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default { initialize, render: counted(render) };

@@ -15,26 +15,38 @@ function nameRegion(element, label) {
   element.setAttribute("aria-label", label);
 }
 
-function nameRegions(el, label, framesLeft) {
-  const root = el.closest(".course-app");
-  let missing = root === null;
-  if (root) {
-    nameRegion(root, label);
-    for (const [selector, name] of SCROLLING_BOXES) {
-      const boxes = root.querySelectorAll(selector);
-      missing = missing || boxes.length === 0;
-      for (const box of boxes) {
-        if (box.getAttribute("tabindex") !== "0") {
-          nameRegion(box, name);
-          box.setAttribute("tabindex", "0");
-        }
+function nameBoxes(root) {
+  for (const [selector, name] of SCROLLING_BOXES) {
+    for (const box of root.querySelectorAll(selector)) {
+      if (box.getAttribute("tabindex") !== "0") {
+        nameRegion(box, name);
+        box.setAttribute("tabindex", "0");
       }
     }
   }
-  if (missing && framesLeft > 0) {
-    // The views are put in the page after they render: look again next frame.
-    requestAnimationFrame(() => nameRegions(el, label, framesLeft - 1));
-  }
+}
+
+// Names the app's root and its scrolling boxes, and every box that joins the app later (the
+// views are put in the page after they render, one by one). Returns what stops watching.
+function nameRegions(el, label) {
+  let watch = null;
+  let framesLeft = 600;
+  const find = () => {
+    const root = el.closest(".course-app");
+    if (root === null) {
+      if (framesLeft-- > 0) requestAnimationFrame(find);
+      return;
+    }
+    nameRegion(root, label);
+    nameBoxes(root);
+    watch = new MutationObserver(() => nameBoxes(root));
+    watch.observe(root, { childList: true, subtree: true });
+  };
+  find();
+  return () => {
+    framesLeft = 0;
+    if (watch) watch.disconnect();
+  };
 }
 
 function render({ model, el }) {
@@ -50,8 +62,11 @@ function render({ model, el }) {
   };
   show();
   model.on("change:value", show);
-  nameRegions(el, model.get("region_label"), 600);
-  return () => model.off("change:value", show);
+  const stopNaming = nameRegions(el, model.get("region_label"));
+  return () => {
+    model.off("change:value", show);
+    stopNaming();
+  };
 }
 
-export default { initialize, render };
+export default { initialize, render: counted(render) };

@@ -38,4 +38,4 @@ function render({ model, el }) {
   return () => events.forEach((name) => model.off(name, show));
 }
 
-export default { initialize, render };
+export default { initialize, render: counted(render) };
