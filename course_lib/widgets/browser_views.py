@@ -19,15 +19,17 @@ Each is a ``BrowserView``: it keeps its model alive in the browser. anywidget (0
 model 2 s from its creation in the browser to load its module; a model that misses it, on
 a loaded machine, draws but ignores the kernel from then on (the view would keep its first
 stage). Every module starts with ``js/keep_alive.js``: the model sends a fresh token
-(``bound``), the kernel answers with it (``live``), and a model that does not see its
-answer in time says it is lost (a message ``{"event": "lost"}``). The kernel then gives
-the view a new model (``reopen``: a new comm, and the boxes that hold it say so), at most
-``REOPEN_LIMIT`` times; the Python object, and everything wired to it, stays the same.
+(``bound``), the kernel answers with it (``live``), and a model that has not seen its
+answer asks again every 3 s (a message ``{"event": "lost", "token": ...}``). The kernel
+gives the view a new model (``reopen``: a new comm, and the boxes that hold it say so) only
+for a token it answered at least ``DEAF_AFTER_S`` before (a busy kernel reads the token and
+the question together), at most ``REOPEN_LIMIT`` times; the Python object, and everything
+wired to it, stays the same.
 
 Every synced trait can be set by a client: the kernel reads only ``value`` (the slider),
 ``entry`` (the tables) and ``bound`` (a token it only copies back, if it looks like one),
 typed here and validated by the stepper's setters like any other control; what it sends
-(``data``, ``value_text``, ``live``) it never reads back.
+(``data``, ``value_text``, ``live``, ``reopened``) it never reads back.
 """
 
 from __future__ import annotations
