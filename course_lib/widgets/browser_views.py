@@ -46,7 +46,7 @@ from course_lib.widgets.kernel_log import kernel_logger
 
 JS = Path(__file__).resolve().parent / "js"
 REOPEN_LIMIT = 3
-DEAF_AFTER_S = 2.0  # a page's model that asks this long after its answer left never got it
+DEAF_AFTER_S = 5.0  # a page's model that asks this long after its answer left never got it
 ANSWERS_KEPT = 8
 TOKEN = re.compile(r"[0-9a-z]{1,16}(-[0-9a-z]{1,16}){0,3}")
 

@@ -7,8 +7,8 @@
 // So the model names itself with a fresh token ("bound"), and the kernel copies it into
 // "live". Until the model sees its own token come back it asks again every ASK_EVERY_MS
 // ("lost", with the token); the kernel gives the view a new model only when it answered
-// that token a while before, so a kernel that was only busy (a long cell, a notebook run
-// top to bottom) is not taken for a deaf model. The new model starts on a page that has
+// that token 5 s before, so a kernel that was only busy (a long cell, a notebook run top
+// to bottom) or a page slow to read its messages is not taken for a deaf model. The new model starts on a page that has
 // finished loading.
 
 const ASK_EVERY_MS = 3000;
