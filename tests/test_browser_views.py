@@ -205,3 +205,15 @@ def test_a_page_cannot_reset_the_count_of_new_models(app):
         unheard(view)
         ids.add(view.model_id)
     assert len(ids) == REOPEN_LIMIT and view.reopened == REOPEN_LIMIT
+
+
+def test_a_token_given_at_construction_is_answered_and_answers_keep_the_newest(recorded):
+    view = ui.StageLabel(bound="made-1")
+    assert view.live == "made-1"
+    for n in range(browser_views.ANSWERS_KEPT + 3):
+        client_bound(view, f"page-{n}")
+    client_bound(view, "page-4")  # a token set again moves to the newest place
+    client_bound(view, "page-x")
+    kept = list(view._answered)
+    assert len(kept) == browser_views.ANSWERS_KEPT
+    assert kept[-2:] == ["page-4", "page-x"] and "made-1" not in kept

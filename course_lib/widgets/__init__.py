@@ -16,8 +16,9 @@ ones before it:
   ``student_summary_html``);
 - ``browser_views``: the views written for the browser with anywidget (``StageLabel``,
   ``StageSlider``, ``LinkedTables``), their ES modules and stylesheets in ``js/``; each is a
-  ``BrowserView``, which gets a new model each time its model missed anywidget's 2 s to
-  load, at most three times (``keep_alive``);
+  ``BrowserView``, given a new model (``BrowserView.reopen``, at most three times) when its
+  model still asks 5 s after its token was answered: a model that missed anywidget's 2 s
+  to load hears nothing from the kernel (``keep_alive`` tells the boxes holding it);
 - ``graph_cache``: the computation-graph images, shipped with the package (``graphs.json``,
   ``graph_images``), so a new page's kernel shows the app sooner and never imports
   matplotlib;

@@ -20,11 +20,15 @@ model 2 s from its creation in the browser to load its module; a model that miss
 a loaded machine, draws but ignores the kernel from then on (the view would keep its first
 stage). Every module starts with ``js/keep_alive.js``: the model sends a fresh token
 (``bound``), the kernel answers with it (``live``), and a model that has not seen its
-answer asks again every 3 s (a message ``{"event": "lost", "token": ...}``). The kernel
-gives the view a new model (``reopen``: a new comm, and the boxes that hold it say so) only
-for a token it answered at least ``DEAF_AFTER_S`` before (a busy kernel reads the token and
-the question together), at most ``REOPEN_LIMIT`` times; the Python object, and everything
-wired to it, stays the same.
+answer asks again (a message ``{"event": "lost", "token": ...}``), every 3 s for half a
+minute and every 30 s after that, for as long as the view lives. The kernel gives the view
+a new model (``reopen``: a new comm, and the boxes that hold it say so) only for a token it
+answered at least ``DEAF_AFTER_S`` before it reads the question (a busy kernel reads the
+token and the first questions together), at most ``REOPEN_LIMIT`` times; the Python
+object, and everything wired to it, stays the same. The kernel judges by when it reads a
+question, not when it was sent: a question sent by a page slow to read its answer and read
+by a kernel that then ran a long cell can replace a view that was working (rare; it costs
+one of the ``REOPEN_LIMIT``).
 
 Every synced trait can be set by a client: the kernel reads only ``value`` (the slider),
 ``entry`` (the tables) and ``bound`` (a token it only copies back, if it looks like one),
@@ -69,16 +73,17 @@ class BrowserView(anywidget.AnyWidget):
     reopened = traitlets.Int(0).tag(sync=True)  # shown only: the kernel counts in ``_given``
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
         self._reopen_callbacks: list[Callable] = []
         self._answered: dict[str, float] = {}  # token -> when the kernel answered it
         self._given = 0  # new models given
+        super().__init__(**kwargs)
         self.on_msg(_on_message)
 
     @traitlets.observe("bound")
     def _answer(self, change) -> None:
         token = change["new"]
         if isinstance(token, str) and TOKEN.fullmatch(token):
+            self._answered.pop(token, None)
             if len(self._answered) >= ANSWERS_KEPT:  # pages come and go: keep the newest
                 self._answered.pop(next(iter(self._answered)))
             self._answered[token] = time.monotonic()
