@@ -69,6 +69,9 @@ PURE = {
     "course-lib": (["course_lib"], ["numpy", "ipywidgets", "anywidget"]),
 }
 APP_PACKAGES = ["course-lib"]
+# voila's JupyterLab extension (voici-core brings voila into the build's venv): its "Render
+# with Voila" button needs a Jupyter server, which a static site does not have.
+LEFT_OUT_EXTENSIONS = ("@voila-dashboards/jupyterlab-preview",)
 NOTEBOOK_PACKAGES = ["course-lib", "matplotlib"]
 APP = "app"  # notebooks/app.ipynb: the one notebook with a Voici page
 
@@ -232,6 +235,25 @@ def write_index(site: Path) -> None:
     (site / "index.html").write_text(template.replace("{{notebooks}}", items))
 
 
+def leave_out_extensions(site: Path, names: tuple[str, ...]) -> None:
+    """Take the JupyterLab extensions ``names`` out of the built ``site``: their files, their
+    entries in ``jupyter-lite.json`` (what JupyterLite loads) and their settings schemas."""
+    config_file = site / "jupyter-lite.json"
+    config = json.loads(config_file.read_text())
+    data = config["jupyter-config-data"]
+    data["federated_extensions"] = [
+        e for e in data.get("federated_extensions", []) if e["name"] not in names
+    ]
+    config_file.write_text(json.dumps(config, indent=2))
+    schemas_file = site / "build" / "schemas" / "all_federated.json"
+    if schemas_file.exists():
+        schemas = json.loads(schemas_file.read_text())
+        kept = [s for s in schemas if s.get("id", "").split(":")[0] not in names]
+        schemas_file.write_text(json.dumps(kept))
+    for name in names:
+        shutil.rmtree(site / "extensions" / name, ignore_errors=True)
+
+
 def build(output: Path) -> None:
     started = time.monotonic()
     cache = cache_dir()
@@ -259,6 +281,7 @@ def build(output: Path) -> None:
         if page.stem != APP:
             page.unlink()  # a Voici page runs every cell as it opens: the app only
     shutil.rmtree(output / "voici" / "tree", ignore_errors=True)
+    leave_out_extensions(output, LEFT_OUT_EXTENSIONS)
     patch_app_page(render / f"{APP}.html")
     write_index(output)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())

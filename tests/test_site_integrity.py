@@ -233,3 +233,27 @@ def test_the_staged_notebooks_store_each_text_as_one_string(tmp_path):
     assert not any(isinstance(v, list) for v in texts)
     original = json.loads((ROOT / "notebooks" / notebook.name).read_text())
     assert ["".join(c["source"]) for c in original["cells"]] == [c["source"] for c in nb["cells"]]
+
+
+def test_extensions_left_out_of_the_site_leave_no_file_entry_or_schema(tmp_path):
+    site = tmp_path / "site"
+    for name in ("@voila-dashboards/jupyterlab-preview", "anywidget"):
+        (site / "extensions" / name / "static").mkdir(parents=True)
+        (site / "extensions" / name / "static" / "remoteEntry.js").write_text("//")
+    config = {"jupyter-config-data": {"federated_extensions": [
+        {"name": "@voila-dashboards/jupyterlab-preview", "load": "x.js"},
+        {"name": "anywidget", "load": "y.js"},
+    ]}}  # fmt: skip
+    (site / "jupyter-lite.json").write_text(json.dumps(config))
+    (site / "build" / "schemas").mkdir(parents=True)
+    schemas = [{"id": "@voila-dashboards/jupyterlab-preview:plugin"}, {"id": "anywidget:x"}]
+    (site / "build" / "schemas" / "all_federated.json").write_text(json.dumps(schemas))
+
+    build.leave_out_extensions(site, ("@voila-dashboards/jupyterlab-preview",))
+
+    written = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert [e["name"] for e in written["federated_extensions"]] == ["anywidget"]
+    kept = json.loads((site / "build" / "schemas" / "all_federated.json").read_text())
+    assert kept == [{"id": "anywidget:x"}]
+    assert not (site / "extensions" / "@voila-dashboards" / "jupyterlab-preview").exists()
+    assert (site / "extensions" / "anywidget" / "static" / "remoteEntry.js").exists()

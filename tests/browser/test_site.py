@@ -159,6 +159,11 @@ def test_the_site_ships_its_files_against_the_locks(built_site):
     config = json.loads((built_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["disablePyPIFallback"] is True
+    # The widgets and anywidget load; voila's preview, which needs a server, is left out.
+    extensions = {e["name"] for e in config["federated_extensions"]}
+    assert {"@jupyter-widgets/jupyterlab-manager", "anywidget"} <= extensions
+    assert not extensions & set(build_site.LEFT_OUT_EXTENSIONS)
+    assert not any((built_site / "extensions" / n).exists() for n in build_site.LEFT_OUT_EXTENSIONS)
     assert "course-lib" in kernel["loadPyodideOptions"]["packages"]
     # The app's page: its own settings and lock, every file of which is shipped as pinned.
     html = (built_site / "voici" / "render" / "app.html").read_text()
