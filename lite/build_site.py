@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,44 @@ KERNEL_NEEDS = ["ssl", "sqlite3", "ipython", "jedi", "micropip"]
 # history imports it unconditionally.)
 APP_LEAVES_OUT = ["ssl", "jedi"]
 APP_LOCK = "pyodide-lock-app.json"
+# What the app's page leaves out of the archives it does load: files that nothing the page
+# runs can reach. Its lock names slim copies of the wheels, in static/pyodide/APP_SLIM_DIR/,
+# and its kernel settings a slim copy of the standard library there (integrity.slim_archive:
+# every member kept byte for byte, and the build fails if a module kept imports one left out
+# as it loads). The notebooks load every archive whole. About 2.3 MB of each cold load of the
+# app, on any host: these archives are compressed already.
+APP_SLIMS = {
+    # Pygments' lexers for every language but Python and plain text (0.99 MB). The page
+    # highlights only Python (IPython's tracebacks and inspection); asking it for another
+    # language by name raises ImportError instead of ClassNotFound.
+    "pygments": r"^pygments/lexers/(?!(__init__|_mapping|python|special)\.py$)",
+    # NumPy's Fortran wrapper generator (f2py, which needs a compiler) and its build-time
+    # files: C headers and sources, static libraries, pkg-config files, Cython declarations,
+    # type stubs (0.40 MB). Every module of NumPy stays.
+    "numpy": (
+        r"^numpy/f2py/|^numpy/_core/(include|lib)/|^numpy/random/(lib|_examples)/"
+        r"|\.(pyi|pxd|pyx|h|c|a)$"
+    ),
+    # anywidget's JupyterLab and notebook extensions, twice over (0.29 MB): JavaScript that
+    # the site serves from its extensions folder; no Python module reads it.
+    "anywidget": r"^anywidget/(labextension|nbextension)/|\.data/data/share/jupyter/",
+    # ipywidgets' own tests (0.07 MB).
+    "ipywidgets": r"/tests/",
+}
+STDLIB = "python_stdlib.zip"
+# The standard library without what a browser tab cannot use or the app never decodes
+# (0.5 MB): character sets other than Unicode's, ASCII, Latin-1 and cp437 (zip file names);
+# processes (multiprocessing); network servers, and mail, news and file-transfer clients
+# (a tab has no sockets).
+APP_STDLIB_LEAVES_OUT = (
+    r"^encodings/(?!(__init__|aliases|ascii|latin_1|cp437|charmap|undefined|idna|punycode"
+    r"|utf_7|utf_8|utf_8_sig|utf_16|utf_16_be|utf_16_le|utf_32|utf_32_be|utf_32_le"
+    r"|unicode_escape|raw_unicode_escape|\w+_codec)\.py$)"
+    r"|^multiprocessing/|^concurrent/futures/process\.py$"
+    r"|^xmlrpc/|^wsgiref/|^http/server\.py$"
+    r"|^(imaplib|smtplib|nntplib|ftplib|poplib|telnetlib|mailbox|cgi|cgitb)\.py$"
+)
+APP_SLIM_DIR = "app"
 NOTHING = ("course_site_nothing", "1.0")
 # Pure-Python wheels from PyPI: the lock entry each gets (name, imports, what it needs in the
 # browser). ipywidgets' widgetsnbextension is the kernel's own stub, and its jupyterlab_widgets
@@ -174,8 +213,42 @@ def stage_pyodide(cache: Path, dest: Path) -> list[str]:
     nothing = integrity.empty_wheel(dest, *NOTHING)
     entry = integrity.wheel_entry(nothing, NOTHING[0], [], [])
     app_lock = integrity.lock_leaving_out(lock, APP_LEAVES_OUT, entry)
+    app_lock = slim_app_archives(dest, app_lock)
     (dest / APP_LOCK).write_text(json.dumps(app_lock, indent=1))
     return shipped
+
+
+def slim_app_archives(dest: Path, app_lock: dict) -> dict:
+    """The slim copies of APP_SLIMS' wheels and of the standard library for the app's page,
+    in ``dest``/APP_SLIM_DIR; returns ``app_lock`` naming the slim wheels. Fails if a module
+    the page loads imports, as it loads, a module left out."""
+    folder = dest / APP_SLIM_DIR
+    slim, left_out = {}, []
+    for name, rule in APP_SLIMS.items():
+        source = dest / app_lock["packages"][name]["file_name"]
+        slim[name], gone = integrity.slim_archive(source, folder, re.compile(rule))
+        left_out += gone
+    stdlib, gone = integrity.slim_archive(dest / STDLIB, folder, re.compile(APP_STDLIB_LEAVES_OUT))
+    left_out += gone
+    app_lock = integrity.lock_with_slim_wheels(app_lock, slim, APP_SLIM_DIR)
+    loaded = integrity.closure(app_lock["packages"], APP_PACKAGES + KERNEL_NEEDS)
+    sources = {}
+    for archive in [stdlib] + [dest / app_lock["packages"][n]["file_name"] for n in loaded]:
+        with zipfile.ZipFile(archive) as zipped:
+            sources.update((m, zipped.read(m)) for m in zipped.namelist() if m.endswith(".py"))
+    wholes = [dest / STDLIB] + [
+        dest / app_lock["packages"][n]["file_name"].split("/")[-1] for n in slim
+    ]
+    saved = sum(p.stat().st_size for p in wholes) - sum(
+        p.stat().st_size for p in [stdlib, *slim.values()]
+    )
+    print(f"app page: slim copies of {len(wholes)} archives, {saved / 1e6:.2f} MB less to fetch")
+    broken = integrity.imports_of_left_out(sources, left_out)
+    if broken:
+        raise SystemExit(
+            "the app's page would import what it leaves out:\n  " + "\n  ".join(broken)
+        )
+    return app_lock
 
 
 def stage_contents(dest: Path) -> None:
@@ -194,13 +267,20 @@ def stage_contents(dest: Path) -> None:
         (dest / notebook.name).write_text(json.dumps(nb, indent=1))
 
 
-def kernel_settings(packages: list[str], pyodide_url: str, lock_url: str | None = None) -> dict:
-    """The pyodide kernel's settings: ``packages`` preloaded, no PyPI, and ``lock_url`` (from
-    the site's root: the kernel resolves every ``...URL`` option against the page's base URL)
-    in place of the lock beside ``pyodide_url``."""
+def kernel_settings(
+    packages: list[str],
+    pyodide_url: str,
+    lock_url: str | None = None,
+    stdlib_url: str | None = None,
+) -> dict:
+    """The pyodide kernel's settings: ``packages`` preloaded, no PyPI, and ``lock_url`` and
+    ``stdlib_url`` (from the site's root: the kernel resolves every ``...URL`` option against
+    the page's base URL) in place of the lock and standard library beside ``pyodide_url``."""
     options: dict = {"packages": packages}
     if lock_url is not None:
         options["lockFileURL"] = lock_url
+    if stdlib_url is not None:
+        options["stdLibURL"] = stdlib_url
     return {
         "pyodideUrl": pyodide_url,
         "disablePyPIFallback": True,
@@ -220,7 +300,10 @@ def patch_app_page(page: Path) -> None:
     config = json.loads(html[begin:end])
     plugins = config.setdefault("litePluginSettings", {})
     plugins[KERNEL_PLUGIN] = kernel_settings(
-        APP_PACKAGES, "../../static/pyodide/pyodide.js", f"static/pyodide/{APP_LOCK}"
+        APP_PACKAGES,
+        "../../static/pyodide/pyodide.js",
+        f"static/pyodide/{APP_LOCK}",
+        f"static/pyodide/{APP_SLIM_DIR}/{STDLIB}",
     )
     page.write_text(html[:begin] + json.dumps(config) + html[end:])
 

@@ -17,8 +17,11 @@ Standard library only.
 
 from __future__ import annotations
 
+import ast
 import base64
+import csv
 import hashlib
+import io
 import re
 import shutil
 import zipfile
@@ -180,4 +183,129 @@ def lock_leaving_out(lock: dict, names: list[str], nothing: dict) -> dict:
         if name not in packages:
             raise IntegrityError(f"{name} is left out of a lock that does not have it")
         packages[name] = {**nothing, "name": name, "imports": [], "depends": []}
+    return {"info": lock["info"], "packages": packages}
+
+
+def slim_archive(source: Path, folder: Path, leave_out: re.Pattern) -> tuple[Path, list[str]]:
+    """A copy of the zip archive ``source`` (a wheel, or Pyodide's standard library) in
+    ``folder``, under the same file name, without the members whose path ``leave_out``
+    matches; returns it and the paths left out.
+
+    Every member kept has the bytes, name, time and order it has in ``source`` (the caller
+    has checked ``source`` against its pin). A wheel's metadata (``*.dist-info/``) is always
+    kept, and its ``RECORD`` keeps only the lines of kept members. The copy has the same bytes
+    on every build with the same zlib, and the lock or setting that names it is written with
+    it (a lock carries its sha256)."""
+    with zipfile.ZipFile(source) as archive:
+        members = archive.infolist()
+        left_out = [
+            m.filename
+            for m in members
+            if leave_out.search(m.filename) and ".dist-info/" not in m.filename
+        ]
+        if not left_out:
+            raise IntegrityError(f"{source.name}: nothing matches {leave_out.pattern!r}")
+        gone = set(left_out)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / source.name
+        with zipfile.ZipFile(target, "w") as slim:
+            for member in members:
+                if member.filename in gone:
+                    continue
+                data = archive.read(member)
+                if member.filename.endswith(".dist-info/RECORD"):
+                    data = _record_without(data, gone)
+                info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
+                info.external_attr = member.external_attr
+                slim.writestr(info, data, compress_type=member.compress_type)
+    return target, left_out
+
+
+def module_name(path: str) -> str | None:
+    """The module a ``.py`` member of a wheel or of the standard library's zip defines
+    (``pkg/__init__.py`` is ``pkg``), or None for any other file."""
+    if not path.endswith(".py") or ".dist-info/" in path or ".data/" in path:
+        return None
+    parts = path[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or None
+
+
+def imports_of_left_out(sources: dict[str, bytes], left_out: list[str]) -> list[str]:
+    """Each import, run as its module is imported, of a module in ``left_out`` (member paths)
+    by a module of ``sources`` (member path: bytes), as ``"path:line imports name"``.
+
+    Module level and class bodies count (``try`` and ``if`` blocks too): they run when the
+    module is imported. Function bodies do not: an import there fails only when a caller
+    reaches it."""
+    gone = {m for m in map(module_name, left_out) if m}
+    found = []
+    for path, data in sorted(sources.items()):
+        module = module_name(path)
+        if module is None:
+            continue
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        try:
+            tree = ast.parse(data, filename=path)
+        except SyntaxError:
+            continue
+        for node in _run_on_import(tree.body):
+            for name in _imported(node, package):
+                if name in gone:
+                    found.append(f"{path}:{node.lineno} imports {name}")
+    return found
+
+
+def _run_on_import(body: list):
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                yield from _run_on_import(getattr(node, field, []) or [])
+
+
+def _imported(node, package: str) -> list[str]:
+    """The modules an import statement loads: ``import a.b`` loads ``a`` and ``a.b``;
+    ``from p import x`` loads ``p`` and, where ``p.x`` is a module, that too."""
+    if isinstance(node, ast.Import):
+        names = []
+        for alias in node.names:
+            parts = alias.name.split(".")
+            names += [".".join(parts[: i + 1]) for i in range(len(parts))]
+        return names
+    base = node.module or ""
+    if node.level:
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - (node.level - 1)] if node.level > 1 else anchor
+        base = ".".join(anchor + ([base] if base else []))
+    return [base] + [f"{base}.{alias.name}" for alias in node.names]
+
+
+def _record_without(record: bytes, gone: set[str]) -> bytes:
+    rows = csv.reader(io.StringIO(record.decode("utf-8")))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        if row and row[0] not in gone:
+            writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def lock_with_slim_wheels(lock: dict, slim: dict[str, Path], folder: str) -> dict:
+    """``lock`` with the entry of each package of ``slim`` pointing at its slim wheel
+    (``folder``/file name, beside the lock) and carrying that file's sha256; every other
+    field and entry is ``lock``'s own."""
+    packages = dict(lock["packages"])
+    for name, wheel in slim.items():
+        if name not in packages:
+            raise IntegrityError(f"{name} is slimmed in a lock that does not have it")
+        packages[name] = {
+            **packages[name],
+            "file_name": f"{folder}/{wheel.name}",
+            "sha256": sha256_of(wheel),
+        }
     return {"info": lock["info"], "packages": packages}

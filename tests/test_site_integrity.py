@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -191,6 +192,7 @@ def test_the_app_s_page_has_its_own_kernel_settings_and_lock(tmp_path):
     assert "matplotlib" not in options["packages"]
     # resolved by the kernel against the base URL, the site's root
     assert options["lockFileURL"] == f"static/pyodide/{build.APP_LOCK}"
+    assert options["stdLibURL"] == f"static/pyodide/{build.APP_SLIM_DIR}/{build.STDLIB}"
     assert kernel["pyodideUrl"] == "../../static/pyodide/pyodide.js"
     assert kernel["disablePyPIFallback"] is True
     assert patched["baseUrl"] == "../../" and html.endswith("<script>main()</script></html>")
@@ -257,3 +259,114 @@ def test_extensions_left_out_of_the_site_leave_no_file_entry_or_schema(tmp_path)
     assert kept == [{"id": "anywidget:x"}]
     assert not (site / "extensions" / "@voila-dashboards" / "jupyterlab-preview").exists()
     assert (site / "extensions" / "anywidget" / "static" / "remoteEntry.js").exists()
+
+
+def a_full_wheel(folder: Path) -> Path:
+    """A wheel with a package, its tests, a header and a RECORD naming every file."""
+    path = folder / "demo-1.0-py3-none-any.whl"
+    files = {
+        "demo/__init__.py": b"from demo import core\n",
+        "demo/core.py": b"x = 1\n",
+        "demo/tests/test_core.py": b"def test(): pass\n",
+        "demo/include/demo.h": b"int x;\n",
+        "demo-1.0.dist-info/METADATA": b"Name: demo\n",
+    }
+    record = "".join(f"{name},sha256=abc,{len(data)}\n" for name, data in files.items())
+    files["demo-1.0.dist-info/RECORD"] = (record + "demo-1.0.dist-info/RECORD,,\n").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 2, 2, 0, 0, 0)), data)
+    return path
+
+
+def test_a_slim_archive_keeps_every_other_member_byte_for_byte_and_its_record_matches(tmp_path):
+    whole = a_full_wheel(tmp_path)
+    rule = re.compile(r"/tests/|\.h$|\.dist-info/")  # the metadata is never left out
+    slim, left_out = integrity.slim_archive(whole, tmp_path / "app", rule)
+    assert slim == tmp_path / "app" / whole.name
+    assert sorted(left_out) == ["demo/include/demo.h", "demo/tests/test_core.py"]
+    with zipfile.ZipFile(whole) as full, zipfile.ZipFile(slim) as cut:
+        assert cut.namelist() == [m for m in full.namelist() if m not in left_out]  # same order
+        for info in cut.infolist():
+            if not info.filename.endswith("RECORD"):
+                assert cut.read(info) == full.read(info.filename)
+                assert info.date_time == full.getinfo(info.filename).date_time
+        record = cut.read("demo-1.0.dist-info/RECORD").decode()
+    assert "demo/core.py,sha256=abc,6" in record and "tests" not in record and ".h," not in record
+    # the same bytes on every build, and a rule that matches nothing is a mistake
+    again, _ = integrity.slim_archive(whole, tmp_path / "again", rule)
+    assert again.read_bytes() == slim.read_bytes()
+    with pytest.raises(integrity.IntegrityError, match="nothing matches"):
+        integrity.slim_archive(whole, tmp_path / "none", re.compile(r"\.pyx$"))
+
+
+def test_the_app_s_lock_names_each_slim_wheel_with_its_own_sha256(tmp_path):
+    whole = a_full_wheel(tmp_path)
+    served = lock_with(whole, "demo")
+    slim, _ = integrity.slim_archive(whole, tmp_path / "app", re.compile(r"/tests/"))
+    app = integrity.lock_with_slim_wheels(served, {"demo": slim}, "app")
+    entry = app["packages"]["demo"]
+    assert entry["file_name"] == f"app/{whole.name}"
+    assert entry["sha256"] == hashlib.sha256(slim.read_bytes()).hexdigest()
+    assert {k: v for k, v in entry.items() if k not in ("file_name", "sha256")} == {
+        k: v for k, v in served["packages"]["demo"].items() if k not in ("file_name", "sha256")
+    }
+    assert served["packages"]["demo"]["file_name"] == whole.name  # the notebooks' lock
+    with pytest.raises(integrity.IntegrityError, match="scipy"):
+        integrity.lock_with_slim_wheels(served, {"scipy": slim}, "app")
+
+
+def test_an_import_of_a_module_left_out_is_found_where_it_runs_as_the_module_loads():
+    sources = {
+        "logging/config.py": b"import io\nfrom socketserver import TCPServer\n",
+        "pkg/__init__.py": b"try:\n    from . import gone\nexcept ImportError:\n    pass\n",
+        "pkg/lazy.py": b"def f():\n    import socketserver\n",
+        "pkg/klass.py": b"class K:\n    import pkg.gone as g\n",
+        "pkg/sub/deep.py": b"from ..gone import thing\nfrom .. import kept\n",
+        "pkg/fine.py": b"from pkg import kept, gone_name\nimport os.path\n",
+    }
+    found = integrity.imports_of_left_out(sources, ["socketserver.py", "pkg/gone.py"])
+    assert found == [
+        "logging/config.py:2 imports socketserver",
+        "pkg/__init__.py:2 imports pkg.gone",
+        "pkg/klass.py:2 imports pkg.gone",
+        "pkg/sub/deep.py:1 imports pkg.gone",
+    ]
+    assert integrity.module_name("pkg/__init__.py") == "pkg"
+    assert integrity.module_name("a/b.py") == "a.b"
+    assert integrity.module_name("a-1.0.dist-info/RECORD") is None
+
+
+def test_what_the_app_s_page_leaves_out_of_the_standard_library_pygments_and_numpy():
+    rule = re.compile(build.APP_STDLIB_LEAVES_OUT)
+    for kept in ("encodings/utf_8.py", "encodings/__init__.py", "encodings/cp437.py",
+                 "encodings/idna.py", "encodings/base64_codec.py", "socketserver.py",
+                 "http/client.py", "email/parser.py", "unittest/case.py", "asyncio/base_events.py",
+                 "concurrent/futures/thread.py"):  # fmt: skip
+        assert not rule.search(kept), kept
+    for gone in ("encodings/cp1252.py", "encodings/shift_jis.py", "encodings/mac_roman.py",
+                 "multiprocessing/pool.py", "xmlrpc/client.py", "http/server.py", "smtplib.py",
+                 "concurrent/futures/process.py"):  # fmt: skip
+        assert rule.search(gone), gone
+    pygments = re.compile(build.APP_SLIMS["pygments"])
+    assert not any(
+        pygments.search(f"pygments/lexers/{m}.py")
+        for m in ("python", "_mapping", "special", "__init__")
+    )
+    assert pygments.search("pygments/lexers/rust.py") and not pygments.search("pygments/lexer.py")
+    numpy = re.compile(build.APP_SLIMS["numpy"])
+    for kept in (
+        "numpy/__init__.py",
+        "numpy/fft/_pocketfft.py",
+        "numpy/linalg/_umath_linalg.cpython-312-wasm32-emscripten.so",
+        "numpy/_core/multiarray.py",
+    ):
+        assert not numpy.search(kept), kept
+    for gone in (
+        "numpy/f2py/crackfortran.py",
+        "numpy/__init__.pyi",
+        "numpy/_core/include/numpy/ndarrayobject.h",
+        "numpy/random/lib/libnpyrandom.a",
+        "numpy/__init__.pxd",
+    ):
+        assert numpy.search(gone), gone

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -175,11 +176,27 @@ def test_the_site_ships_its_files_against_the_locks(built_site):
     for name, entry in app_lock["packages"].items():
         data = (built_site / "static" / "pyodide" / entry["file_name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
-    left_out = {n for n, e in app_lock["packages"].items() if e != lock["packages"][n]}
-    assert left_out == {"ssl", "jedi"}
-    assert {app_lock["packages"][n]["file_name"] for n in left_out} == {
-        f"{build_site.NOTHING[0]}-{build_site.NOTHING[1]}-py3-none-any.whl"
-    }
+    changed = {n for n, e in app_lock["packages"].items() if e != lock["packages"][n]}
+    nothing = f"{build_site.NOTHING[0]}-{build_site.NOTHING[1]}-py3-none-any.whl"
+    emptied = {n for n in changed if app_lock["packages"][n]["file_name"] == nothing}
+    assert emptied == {"ssl", "jedi"}
+    # The rest are slim copies: fewer files, each kept one byte for byte the whole wheel's.
+    assert changed - emptied == set(build_site.APP_SLIMS)
+    pyodide = built_site / "static" / "pyodide"
+    pairs = [
+        (pyodide / lock["packages"][n]["file_name"], pyodide / app_lock["packages"][n]["file_name"])
+        for n in build_site.APP_SLIMS
+    ]
+    stdlib = built_site / options["stdLibURL"]
+    assert stdlib.parent.name == build_site.APP_SLIM_DIR
+    pairs.append((pyodide / build_site.STDLIB, stdlib))
+    for whole, slim in pairs:
+        assert slim.parent == pyodide / build_site.APP_SLIM_DIR and slim.name == whole.name
+        with zipfile.ZipFile(whole) as full, zipfile.ZipFile(slim) as cut:
+            kept = [m for m in cut.namelist() if not m.endswith(".dist-info/RECORD")]
+            assert kept and set(kept) < set(full.namelist()), slim.name
+            assert all(cut.read(m) == full.read(m) for m in kept), slim.name
+        assert slim.stat().st_size < whole.stat().st_size
     index = (built_site / "index.html").read_text()
     assert 'href="voici/render/app.html"' in index
     assert "lab/index.html?path=00_start_here.ipynb" in index
@@ -206,6 +223,11 @@ def test_the_static_app_reaches_stage_1_and_next_moves_with_nothing_from_elsewhe
     for used in ("course_lib-", "numpy-", "ipython-", "sqlite3-", build_site.NOTHING[0] + "-"):
         assert [f for f in files if f.startswith(used)], f"the app did not fetch {used}*"
     assert build_site.APP_LOCK in files and "pyodide-lock.json" not in files
+    # It loads the slim copies of the standard library and of APP_SLIMS' wheels, not the whole.
+    slim = f"/static/pyodide/{build_site.APP_SLIM_DIR}/"
+    for name in [build_site.STDLIB, "pygments-", "numpy-", "anywidget-", "ipywidgets-"]:
+        paths = [p for p in offline.fetched if p.rsplit("/", 1)[-1].startswith(name)]
+        assert paths and all(p.startswith(slim) for p in paths), (name, paths)
     assert offline.total_mb() > 10, offline.fetched  # the WebAssembly alone is 10 MB
 
 
