@@ -44,8 +44,9 @@ a region landmark named "Backpropagation stepper"; the ``StageLabel`` with class
 ``stage-label`` holds an ``h2.stage-title`` ("Stage N of 9: <title>") inside an
 ``aria-live="polite"`` element that stays in the page; exactly one element with class
 ``stage-equation`` at a time, the box holding the current stage's ``HTMLMath`` (slide |
-assignment; each stage's box has class ``equation-box`` and is a region named "Equations of
-this stage" with ``tabindex="0"``, since a formula can be wider than a phone); the
+assignment; each stage's box has class ``equation-box``, and while a formula wider than the
+screen makes it scroll it is a region named "Equations of this stage" with ``tabindex="0"``,
+and otherwise no tab stop); the
 ``LinkedTables`` with class ``stage-values``: ``.lt-caption`` ("<key>, shape (r, c); dL:
 ..." or "dJ: ..."), the value as ``table.stage-matrix[role=grid]`` (one tab stop: its
 ``td[role=gridcell]`` cells carry ``data-r``/``data-c``, one has ``tabindex=0``, the arrow
@@ -57,8 +58,8 @@ the marked entries); pointing at or focusing a value cell gives it and the opera
 that produce it the class ``is-linked`` (in the browser, no kernel message), clicking it or
 Enter selects it; in predict mode before the reveal only ``.lt-question``. The element with
 class ``entry-expansion`` shows the selected entry's expansion (its sum with the numbers, in
-pieces that wrap), a region named "Expansion of the selected entry" with ``tabindex="0"`` (a
-formula too wide for the screen scrolls inside it). An ``HTML`` with class ``stage-checks``
+pieces that wrap), a region named "Expansion of the selected entry" with ``tabindex="0"``
+while a formula too wide for the screen makes it scroll, and otherwise no tab stop. An ``HTML`` with class ``stage-checks``
 ("max |slide - assignment|" and "finite-difference relative error"); an ``HTML`` with class
 ``stage-error``, empty and hidden unless there is a message; buttons described exactly
 "Previous" and "Next" (text, no icons); a ``StageSlider`` with class ``stage-slider``: an

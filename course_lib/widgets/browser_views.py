@@ -6,8 +6,9 @@ voila and JupyterLab.
 - ``StageLabel``: the stage title, an ``<h2>`` inside a live region that stays in the page
   (an ``HTML`` widget replaces its inner DOM on every update, so a live region inside it is
   recreated and often not announced). It also names the app's root (``.course-app``) as a
-  region landmark and makes the entry's expansion (``.entry-expansion``, whose formulas
-  can be wider than the screen) a named region in the tab order, and carries the app's
+  region landmark and makes the entry's expansion (``.entry-expansion``) and each stage's
+  equations (``.equation-box``), whose formulas can be wider than the screen, a named
+  region in the tab order while they scroll (no tab stop while they fit), and carries the app's
   stylesheet (``app.css``: focus, small screens).
 - ``StageSlider``: "Stage", a native ``<input type="range">`` with a ``<label>`` and an
   ``aria-valuetext`` of the stage's title (the ``IntSlider``'s handle has no name).

@@ -104,7 +104,7 @@ def graph_view() -> widgets.HTML:
 def equation_views() -> list:
     """One ``HTMLMath`` per stage for the slide's equation beside the assignment's line,
     each in a box (CSS class ``equation-box``, made a named region in the tab order by the
-    stage label's module: a formula wider than a phone scrolls inside it); the box on
+    stage label's module while a formula wider than a phone scrolls inside it); the box on
     screen carries the CSS class ``stage-equation``.
 
     The class goes on the box because any change to an ``HTMLMath`` model, its classes

@@ -107,6 +107,27 @@ UNREACHABLE_SCROLLERS = """(root) => {
 }"""
 
 
+# The app's boxes of formulas are tab stops only while they scroll: a box that fits, once
+# MathJax has typeset it, is not one (a tab stop that leads nowhere).
+NEEDLESS_TAB_STOPS = """(root) => {
+    const out = [];
+    for (const e of document.querySelectorAll(
+            `${root} .equation-box[tabindex], ${root} .entry-expansion[tabindex]`)) {
+        if (e.getClientRects().length === 0) continue;
+        const s = getComputedStyle(e);
+        const scrolls = (e.scrollWidth > e.clientWidth && ['auto', 'scroll'].includes(s.overflowX))
+            || (e.scrollHeight > e.clientHeight && ['auto', 'scroll'].includes(s.overflowY));
+        if (!scrolls) out.push(`${Array.from(e.classList).join('.')} fits and is a tab stop`);
+    }
+    return out;
+}"""
+
+
+def needless_tab_stops(page, root: str = ".course-app") -> list[str]:
+    """Shown boxes of formulas under ``root`` that are tab stops though nothing scrolls."""
+    return page.evaluate(NEEDLESS_TAB_STOPS, root)
+
+
 def unreachable_scrollers(page, root: str = ".course-app") -> list[str]:
     """Shown elements under ``root`` that scroll and that no Tab press can reach."""
     return page.evaluate(UNREACHABLE_SCROLLERS, root)

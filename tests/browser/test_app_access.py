@@ -1,6 +1,7 @@
 """The app for everyone, in headless Chromium against the session's voila server: axe-core
 (WCAG 2.1 A and AA and best practices, once MathJax has typeset, at 1280 x 900, on a phone
-and at 200% zoom; every scrolling box reachable by Tab), the live stage label, the linked
+and at 200% zoom; every scrolling box reachable by Tab, and a box of formulas a tab stop
+only while it scrolls), the live stage label, the linked
 tables under the pointer, a keyboard-only walk through everything, a phone (390 px, touch),
 200% zoom and 320 px (WCAG's reflow width: 1280 px at 400%).
 
@@ -18,7 +19,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .app_page import LABEL_RE, App, assert_clean, close_app, open_app
-from .axe import run_axe, summary, unreachable_scrollers, wait_for_typesetting
+from .axe import (
+    needless_tab_stops,
+    run_axe,
+    summary,
+    unreachable_scrollers,
+    wait_for_typesetting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +70,6 @@ LABEL_IS = (
 )
 TEXT_HAS = "([sel, text]) => (document.querySelector(sel)?.textContent || '').includes(text)"
 SHOWN_HAS = "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)"
-EXPANSION = "Expansion of the selected entry"
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +99,8 @@ def assert_accessible(app: App, source: str, where: str) -> list[dict]:
     wait_for_typesetting(app.page)
     stuck = unreachable_scrollers(app.page)
     assert not stuck, f"{where}: a keyboard cannot scroll {stuck}"
+    needless = needless_tab_stops(app.page)
+    assert not needless, f"{where}: {needless}"
     found = run_axe(app.page, source)
     serious = [v for v in found if v["impact"] in ("critical", "serious")]
     ours = [v for v in found if any(n["inside"] for n in v["nodes"])]
@@ -110,8 +118,6 @@ def assert_accessible_at_stages_1_and_9(app: App, source: str, where: str) -> No
     assert_accessible(app, source, f"{where}, stage 9, dA0's entry expanded")
     # MathJax 3 does not break long formulas: the box scrolls where they do not fit, so it is
     # a named region in the tab order.
-    region = app.page.get_by_role("region", name=EXPANSION, exact=True)
-    assert region.evaluate("e => e.matches('.entry-expansion[tabindex=\"0\"]')"), where
 
 
 def test_axe_finds_nothing_of_ours_in_any_mode(app, axe_source, screenshot):
@@ -239,6 +245,30 @@ def tab_order(app: App) -> list[dict]:
     return stops
 
 
+STOP_IS = "([sel, on]) => (document.querySelector(sel).getAttribute('tabindex') === '0') === on"
+
+
+def test_a_box_of_formulas_is_a_tab_stop_exactly_while_it_scrolls(app):
+    go(app, 4)  # db's sum, the widest formula
+    wait_for_typesetting(app.page)
+    box = ".course-app .stage-equation"
+    assert app.page.get_attribute(box, "tabindex") is None  # it fits a wide screen
+    narrow = app.page.add_style_tag(content=f"{box} {{ max-width: 160px !important; }}")
+    wait_for(app, STOP_IS, [box, True])
+    region = app.page.get_by_role("region", name="Equations of this stage", exact=True)
+    assert region.evaluate("e => e.matches('.stage-equation') && e.scrollWidth > e.clientWidth")
+    assert unreachable_scrollers(app.page) == []
+    region.focus()
+    app.page.keyboard.press("ArrowRight")  # the keyboard scrolls it
+    app.page.wait_for_function(
+        "(sel) => document.querySelector(sel).scrollLeft > 0", arg=box, timeout=5_000
+    )
+    narrow.evaluate("e => e.remove()")
+    wait_for(app, STOP_IS, [box, False])
+    assert app.page.get_attribute(box, "role") is None
+    assert needless_tab_stops(app.page) == []
+
+
 def test_the_focus_order_follows_the_screen_and_the_grid_is_one_stop(app):
     go(app, 3)
     stops = tab_order(app)
@@ -248,7 +278,7 @@ def test_the_focus_order_follows_the_screen_and_the_grid_is_one_stop(app):
         ("Next", "Stage"),
         ("Stage", "Show a mistake"),
         ("Row", "Column"),
-        ("Column", EXPANSION),
+        ("Column", "Hidden activation"),  # the entry's expansion fits: it is no tab stop
         ("Hidden activation", "Examples m"),
         ("Seed", "in dW, db"),
     ):

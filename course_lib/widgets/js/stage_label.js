@@ -2,9 +2,10 @@
 // reader announces each new stage. It also names the app's landmarks: the app's root, and
 // the boxes that scroll when their content is wider than the screen.
 
-// MathJax 3 does not break a long formula across lines, so a box of formulas scrolls on a
-// narrow screen: a keyboard user reaches it only if it takes the focus itself (nothing in
-// it can). Each is a named region in the tab order.
+// MathJax 3 does not break a long formula across lines, so a box of formulas can be wider
+// than a narrow screen and scroll. While it scrolls, a keyboard user reaches it only if it
+// takes the focus itself (nothing in it can): it is then a named region in the tab order.
+// While it fits, it is neither, so a wide screen has no tab stop that leads nowhere.
 const SCROLLING_BOXES = [
   [".entry-expansion", "Expansion of the selected entry"],
   [".equation-box", "Equations of this stage"],
@@ -15,37 +16,75 @@ function nameRegion(element, label) {
   element.setAttribute("aria-label", label);
 }
 
-function nameBoxes(root) {
+function scrolls(box) {
+  const style = getComputedStyle(box);
+  const can = (overflow) => overflow === "auto" || overflow === "scroll";
+  return (
+    (box.scrollWidth > box.clientWidth && can(style.overflowX)) ||
+    (box.scrollHeight > box.clientHeight && can(style.overflowY))
+  );
+}
+
+function fitBoxes(root, watchSize) {
   for (const [selector, name] of SCROLLING_BOXES) {
     for (const box of root.querySelectorAll(selector)) {
-      if (box.getAttribute("tabindex") !== "0") {
-        nameRegion(box, name);
-        box.setAttribute("tabindex", "0");
+      watchSize(box);
+      if (scrolls(box)) {
+        if (box.getAttribute("tabindex") !== "0") {
+          nameRegion(box, name);
+          box.setAttribute("tabindex", "0");
+        }
+      } else if (box.hasAttribute("tabindex")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
       }
     }
   }
 }
 
-// Names the app's root and its scrolling boxes, and every box that joins the app later (the
-// views are put in the page after they render, one by one). Returns what stops watching.
+// Names the app's root, and checks its boxes of formulas whenever what they hold or their
+// width may have changed: content put in (the views join the page one by one, MathJax
+// typesets after), a box's size (a window resized, a phone turned) and fonts loaded
+// (MathJax's change a formula's width). One check a frame at most. Returns what stops it.
 function nameRegions(el, label) {
-  let watch = null;
+  let root = null;
   let framesLeft = 600;
+  let pending = false;
+  const size = new ResizeObserver(() => check());
+  const watched = new WeakSet();
+  const watchSize = (box) => {
+    if (!watched.has(box)) {
+      watched.add(box);
+      size.observe(box);
+    }
+  };
+  const check = () => {
+    if (pending || root === null) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fitBoxes(root, watchSize);
+    });
+  };
+  const content = new MutationObserver(check);
   const find = () => {
-    const root = el.closest(".course-app");
+    root = el.closest(".course-app");
     if (root === null) {
       if (framesLeft-- > 0) requestAnimationFrame(find);
       return;
     }
     nameRegion(root, label);
-    nameBoxes(root);
-    watch = new MutationObserver(() => nameBoxes(root));
-    watch.observe(root, { childList: true, subtree: true });
+    fitBoxes(root, watchSize);
+    content.observe(root, { childList: true, subtree: true, characterData: true });
+    document.fonts?.addEventListener("loadingdone", check);
   };
   find();
   return () => {
     framesLeft = 0;
-    if (watch) watch.disconnect();
+    content.disconnect();
+    size.disconnect();
+    document.fonts?.removeEventListener("loadingdone", check);
   };
 }
 
