@@ -1,9 +1,9 @@
 """The app for everyone, in headless Chromium against the session's voila server: axe-core
 (WCAG 2.1 A and AA and best practices, once MathJax has typeset, at 1280 x 900, on a phone
 and at 200% zoom; every scrolling box reachable by Tab, and a box of formulas a tab stop
-only while it scrolls), the live stage label, the linked
-tables under the pointer, a keyboard-only walk through everything, a phone (390 px, touch),
-200% zoom and 320 px (WCAG's reflow width: 1280 px at 400%).
+only while it scrolls), the live stage label, the linked tables under the pointer, a
+keyboard-only walk through everything, a phone (390 px, touch), 200% zoom and 320 px (WCAG's
+reflow width: 1280 px at 400%).
 
 Screenshots go to test-artifacts/: ``test_a_phone_and_200pct_zoom_never_scroll_sideways-*``
 (320 px, 390 px and 200% zoom at stage 6 with m = 20),
