@@ -39,36 +39,35 @@ The names below are re-exported for convenience. To replace one in a test, patch
 that defines it (``course_lib.widgets.render.checks_html``): the package's copy is not the
 one the app calls.
 
-DOM contract (the browser tests rely on it): the app's root has class ``course-app`` and is
-a region landmark named "Backpropagation stepper"; the ``StageLabel`` with class
-``stage-label`` holds an ``h2.stage-title`` ("Stage N of 9: <title>") inside an
-``aria-live="polite"`` element that stays in the page; exactly one element with class
-``stage-equation`` at a time, the box holding the current stage's ``HTMLMath`` (slide |
-assignment; each stage's box has class ``equation-box``, and while a formula wider than the
-screen makes it scroll it is a region named "Equations of this stage" with ``tabindex="0"``,
-and otherwise no tab stop); the
-``LinkedTables`` with class ``stage-values``: ``.lt-caption`` ("<key>, shape (r, c); dL:
-..." or "dJ: ..."), the value as ``table.stage-matrix[role=grid]`` (one tab stop: its
+DOM contract (the browser tests rely on it): the app's root has class ``course-app`` and is a
+region landmark named "Backpropagation stepper"; the ``StageLabel`` with class ``stage-label``
+holds an ``h2.stage-title`` ("Stage N of 9: <title>") inside an ``aria-live="polite"`` element
+that stays in the page; exactly one element with class ``stage-equation`` at a time, the box
+holding the current stage's ``HTMLMath`` (slide | assignment; each stage's box has class
+``equation-box``, and while a formula wider than the screen makes it scroll it is a region
+named "Equations of this stage" with ``tabindex="0"``, and otherwise no tab stop); the
+``LinkedTables`` with class ``stage-values``: ``.lt-caption`` ("<key>, shape (r, c); dL: ..."
+or "dJ: ..."), the value as ``table.stage-matrix[role=grid]`` (one tab stop: its
 ``td[role=gridcell]`` cells carry ``data-r``/``data-c``, one has ``tabindex=0``, the arrow
 keys, Home and End move, Enter or Space selects; the selected cell has class ``is-selected``
-and ``aria-selected="true"``), then for each operand an ``.lt-block`` with its ``.lt-name``
-and shape and a ``table.lt-matrix`` inside an ``.lt-scroll`` (a focusable region when wider
-than its box), ``.lt-rule`` (the shape rule in words) and ``.lt-status`` (a live line naming
-the marked entries); pointing at or focusing a value cell gives it and the operand cells
-that produce it the class ``is-linked`` (in the browser, no kernel message), clicking it or
-Enter selects it; in predict mode before the reveal only ``.lt-question``. The element with
-class ``entry-expansion`` shows the selected entry's expansion (its sum with the numbers, in
-pieces that wrap), a region named "Expansion of the selected entry" with ``tabindex="0"``
-while a formula too wide for the screen makes it scroll, and otherwise no tab stop. An ``HTML`` with class ``stage-checks``
-("max |slide - assignment|" and "finite-difference relative error"); an ``HTML`` with class
-``stage-error``, empty and hidden unless there is a message; buttons described exactly
-"Previous" and "Next" (text, no icons); a ``StageSlider`` with class ``stage-slider``: an
-``input[type=range]`` labelled "Stage" (1-9) whose ``aria-valuetext`` is the stage label;
-panel headings are ``h3.panel-title``; a ``Dropdown`` "Hidden activation" (relu, tanh,
-sigmoid); a ``Dropdown`` "Show a mistake" (first option "none", then one option per
-catalogued mistake labelled "<function>: <title>", value its id); an ``HTML`` with class
-``app-stopped`` whose ``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the page
-has lost its kernel.
+and ``aria-selected="true"``), then for each operand an ``.lt-block`` with its ``.lt-name`` and
+shape and a ``table.lt-matrix`` inside an ``.lt-scroll`` (a focusable region when wider than
+its box), ``.lt-rule`` (the shape rule in words) and ``.lt-status`` (a live line naming the
+marked entries); pointing at or focusing a value cell gives it and the operand cells that
+produce it the class ``is-linked`` (in the browser, no kernel message), clicking it or Enter
+selects it; in predict mode before the reveal only ``.lt-question``. The element with class
+``entry-expansion`` shows the selected entry's expansion (its sum with the numbers, in pieces
+that wrap), a region named "Expansion of the selected entry" with ``tabindex="0"`` while a
+formula too wide for the screen makes it scroll, and otherwise no tab stop. An ``HTML`` with
+class ``stage-checks`` ("max |slide - assignment|" and "finite-difference relative error"); an
+``HTML`` with class ``stage-error``, empty and hidden unless there is a message; buttons
+described exactly "Previous" and "Next" (text, no icons); a ``StageSlider`` with class
+``stage-slider``: an ``input[type=range]`` labelled "Stage" (1-9) whose ``aria-valuetext`` is
+the stage label; panel headings are ``h3.panel-title``; a ``Dropdown`` "Hidden activation"
+(relu, tanh, sigmoid); a ``Dropdown`` "Show a mistake" (first option "none", then one option
+per catalogued mistake labelled "<function>: <title>", value its id); an ``HTML`` with class
+``app-stopped`` whose ``role="alert"`` text (``KERNEL_STOPPED``) is hidden until the page has
+lost its kernel.
 
 With a second pass (the student's functions, or a mistake chosen), and hidden without one:
 an ``HTML`` with class ``student-values`` holding an element with class ``student-verdict``
