@@ -189,6 +189,21 @@ def test_numpy_and_standard_library_frames_are_trimmed():
     assert re.findall(r'File "([^"]+)"', out.traceback) == [__file__]
 
 
+def test_a_standard_library_imported_from_a_zip_is_not_the_students(monkeypatch):
+    # Pyodide imports its standard library from /lib/python312.zip, a path on sys.path that
+    # sysconfig does not name: its frames are not the student's (not traced, not shown).
+    from course_lib.guarded import failures
+
+    assert failures.is_student_file("/lib/python312.zip/re/_parser.py")  # not on this path
+    monkeypatch.setattr(sys, "path", [*sys.path, "/lib/python312.zip"])
+    monkeypatch.setattr(failures, "_LIBRARY_DIRS", failures._library_dirs())
+    assert not failures.is_student_file("/lib/python312.zip/re/_parser.py")
+    assert not failures.is_student_file(re.__file__)
+    assert failures.is_student_file("<your code 1>")
+    assert failures.is_student_file("/tmp/ipykernel_1/2.py")
+    assert failures.is_student_file("/lib/python312.zip.d/mine.py")  # a name that only begins so
+
+
 def test_a_students_exception_that_cannot_be_printed_is_still_reported():
     class Odd(Exception):
         def __str__(self):

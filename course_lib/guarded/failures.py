@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import site
+import sys
 import sysconfig
 import traceback
 
@@ -62,6 +63,9 @@ def _library_dirs() -> tuple[str, ...]:
     ]
     with contextlib.suppress(AttributeError):  # some embedded Pythons lack these
         dirs += [*site.getsitepackages(), site.getusersitepackages()]
+    # A standard library imported from a zip file on the path: Pyodide's is
+    # /lib/python312.zip, outside sysconfig's stdlib (/lib/python3.12).
+    dirs += [p for p in sys.path if p.endswith(".zip")]
     return tuple(os.path.realpath(d) + os.sep for d in dirs if d)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .app_page import App, assert_clean
 from .axe import run_axe, summary, wait_for_typesetting
@@ -258,8 +259,12 @@ def test_axe_finds_nothing_critical_or_serious_on_the_static_app(site_app, axe_s
     assert not serious, summary(serious)
 
 
-# What a student pastes into the static app's "Your code": 1/m forgotten in dW.
-PASTED_MISTAKE = """def linear_backward(dZ, cache):
+# What a student pastes into the static app's "Your code": 1/m forgotten in dW, under a star
+# import, which reaches every NumPy submodule (the app's slim NumPy keeps every module).
+PASTED_MISTAKE = """from numpy import *
+
+
+def linear_backward(dZ, cache):
     A_prev, W, b = cache
     m = A_prev.shape[1]
     dW = np.dot(dZ, A_prev.T)
@@ -276,11 +281,16 @@ def paste_and_run(app, source: str, expect: str) -> str:
     area.fill(source)
     area.blur()  # the value reaches the kernel when the field is left
     page.get_by_role("button", name="Run my functions").click()
-    page.wait_for_function(
-        "(want) => (document.querySelector('.your-code-status') || {}).textContent?.includes(want)",
-        arg=expect,
-        timeout=90_000,
-    )
+    try:
+        page.wait_for_function(
+            "(want) => (document.querySelector('.your-code-status') || {})"
+            ".textContent?.includes(want)",
+            arg=expect,
+            timeout=90_000,
+        )
+    except PlaywrightTimeoutError:
+        said = page.evaluate("() => document.querySelector('.your-code')?.innerText")
+        pytest.fail(f"Your code never said {expect!r}; it shows: {said!r}")
     return page.inner_text(".your-code-status")
 
 
