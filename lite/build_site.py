@@ -57,21 +57,19 @@ APP_LOCK = "pyodide-lock-app.json"
 # What the app's page leaves out of the archives it does load: files that nothing the page
 # runs can reach. Its lock names slim copies of the wheels, in static/pyodide/APP_SLIM_DIR/,
 # and its kernel settings a slim copy of the standard library there (integrity.slim_archive:
-# every member kept byte for byte, and the build fails if a module kept imports one left out
-# as it loads). The notebooks load every archive whole. About 2.3 MB of each cold load of the
-# app, on any host: these archives are compressed already.
+# every other member kept byte for byte, RECORD listing only those). The build fails if a
+# module the page loads imports one left out as it loads (check_app_imports). The notebooks
+# load every archive whole. About 2.1 MB of each cold load of the app, on any host: these
+# archives are compressed already.
 APP_SLIMS = {
     # Pygments' lexers for every language but Python and plain text (0.99 MB). The page
-    # highlights only Python (IPython's tracebacks and inspection); asking it for another
-    # language by name raises ImportError instead of ClassNotFound.
+    # highlights only Python (IPython's tracebacks and inspection); asking Pygments for
+    # another language (by name, file name or guess) raises ImportError, not ClassNotFound.
     "pygments": r"^pygments/lexers/(?!(__init__|_mapping|python|special)\.py$)",
-    # NumPy's Fortran wrapper generator (f2py, which needs a compiler) and its build-time
-    # files: C headers and sources, static libraries, pkg-config files, Cython declarations,
-    # type stubs (0.40 MB). Every module of NumPy stays.
-    "numpy": (
-        r"^numpy/f2py/|^numpy/_core/(include|lib)/|^numpy/random/(lib|_examples)/"
-        r"|\.(pyi|pxd|pyx|h|c|a)$"
-    ),
+    # NumPy's build-time files: C headers and sources, static libraries, pkg-config files,
+    # Cython declarations, type stubs (0.27 MB). Every module stays (f2py too: ``from numpy
+    # import *`` imports it).
+    "numpy": r"^numpy/_core/(include|lib)/|^numpy/random/(lib|_examples)/|\.(pyi|pxd|pyx|h|c|a)$",
     # anywidget's JupyterLab and notebook extensions, twice over (0.29 MB): JavaScript that
     # the site serves from its extensions folder; no Python module reads it.
     "anywidget": r"^anywidget/(labextension|nbextension)/|\.data/data/share/jupyter/",
@@ -80,16 +78,17 @@ APP_SLIMS = {
 }
 STDLIB = "python_stdlib.zip"
 # The standard library without what a browser tab cannot use or the app never decodes
-# (0.5 MB): character sets other than Unicode's, ASCII, Latin-1 and cp437 (zip file names);
-# processes (multiprocessing); network servers, and mail, news and file-transfer clients
-# (a tab has no sockets).
+# (0.5 MB): character sets other than Unicode's, ASCII, Latin-1 and cp437 (zip file names),
+# with the text transforms kept (base64, hex, zlib, rot13, ...); processes
+# (multiprocessing); network servers (http.server, wsgiref, CGI) and clients other than
+# HTTP's (XML-RPC, mail, news, FTP, telnet): a tab has no processes and no sockets.
 APP_STDLIB_LEAVES_OUT = (
     r"^encodings/(?!(__init__|aliases|ascii|latin_1|cp437|charmap|undefined|idna|punycode"
     r"|utf_7|utf_8|utf_8_sig|utf_16|utf_16_be|utf_16_le|utf_32|utf_32_be|utf_32_le"
-    r"|unicode_escape|raw_unicode_escape|\w+_codec)\.py$)"
+    r"|unicode_escape|raw_unicode_escape|rot_13|\w+_codec)\.py$)"
     r"|^multiprocessing/|^concurrent/futures/process\.py$"
     r"|^xmlrpc/|^wsgiref/|^http/server\.py$"
-    r"|^(imaplib|smtplib|nntplib|ftplib|poplib|telnetlib|mailbox|cgi|cgitb)\.py$"
+    r"|^(imaplib|smtplib|nntplib|ftplib|poplib|telnetlib|cgi|cgitb)\.py$"
 )
 APP_SLIM_DIR = "app"
 NOTHING = ("course_site_nothing", "1.0")
@@ -220,35 +219,55 @@ def stage_pyodide(cache: Path, dest: Path) -> list[str]:
 
 def slim_app_archives(dest: Path, app_lock: dict) -> dict:
     """The slim copies of APP_SLIMS' wheels and of the standard library for the app's page,
-    in ``dest``/APP_SLIM_DIR; returns ``app_lock`` naming the slim wheels. Fails if a module
-    the page loads imports, as it loads, a module left out."""
+    in ``dest``/APP_SLIM_DIR; returns ``app_lock`` naming the slim wheels."""
     folder = dest / APP_SLIM_DIR
-    slim, left_out = {}, []
+    slim = {}
     for name, rule in APP_SLIMS.items():
         source = dest / app_lock["packages"][name]["file_name"]
-        slim[name], gone = integrity.slim_archive(source, folder, re.compile(rule))
-        left_out += gone
-    stdlib, gone = integrity.slim_archive(dest / STDLIB, folder, re.compile(APP_STDLIB_LEAVES_OUT))
-    left_out += gone
-    app_lock = integrity.lock_with_slim_wheels(app_lock, slim, APP_SLIM_DIR)
-    loaded = integrity.closure(app_lock["packages"], APP_PACKAGES + KERNEL_NEEDS)
-    sources = {}
-    for archive in [stdlib] + [dest / app_lock["packages"][n]["file_name"] for n in loaded]:
-        with zipfile.ZipFile(archive) as zipped:
-            sources.update((m, zipped.read(m)) for m in zipped.namelist() if m.endswith(".py"))
-    wholes = [dest / STDLIB] + [
-        dest / app_lock["packages"][n]["file_name"].split("/")[-1] for n in slim
-    ]
+        slim[name] = integrity.slim_archive(source, folder, re.compile(rule))[0]
+    stdlib = integrity.slim_archive(dest / STDLIB, folder, re.compile(APP_STDLIB_LEAVES_OUT))[0]
+    wholes = [dest / STDLIB] + [dest / app_lock["packages"][n]["file_name"] for n in slim]
     saved = sum(p.stat().st_size for p in wholes) - sum(
         p.stat().st_size for p in [stdlib, *slim.values()]
     )
     print(f"app page: slim copies of {len(wholes)} archives, {saved / 1e6:.2f} MB less to fetch")
+    return integrity.lock_with_slim_wheels(app_lock, slim, APP_SLIM_DIR)
+
+
+def check_app_imports(site: Path) -> None:
+    """Fail unless no module the built ``site``'s app page loads imports, as it loads, a
+    module its slim copies leave out (integrity.imports_of_left_out). What is left out is
+    read from the site itself: each slim copy against its whole archive. What the page loads:
+    the slim standard library, every wheel of the app's lock that the page and its kernel
+    need, and the kernel's own wheels (pyodide_kernel, piplite and the stubs)."""
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / APP_LOCK).read_text())["packages"]
+    slim = [pyodide / APP_SLIM_DIR / STDLIB] + [
+        pyodide / e["file_name"]
+        for e in lock.values()
+        if e["file_name"].startswith(f"{APP_SLIM_DIR}/")
+    ]
+    left_out = []
+    for copy in slim:
+        with zipfile.ZipFile(pyodide / copy.name) as whole, zipfile.ZipFile(copy) as cut:
+            left_out += sorted(set(whole.namelist()) - set(cut.namelist()))
+    loaded = [
+        pyodide / lock[n]["file_name"] for n in integrity.closure(lock, APP_PACKAGES + KERNEL_NEEDS)
+    ]
+    kernel = sorted(
+        (site / "extensions").glob("@jupyterlite/pyodide-kernel-extension/static/pypi/*.whl")
+    )
+    if not kernel:
+        raise SystemExit("the pyodide kernel's own wheels are missing from the site")
+    sources = {}
+    for archive in [slim[0], *loaded, *kernel]:
+        with zipfile.ZipFile(archive) as zipped:
+            sources.update((m, zipped.read(m)) for m in zipped.namelist() if m.endswith(".py"))
     broken = integrity.imports_of_left_out(sources, left_out)
     if broken:
         raise SystemExit(
             "the app's page would import what it leaves out:\n  " + "\n  ".join(broken)
         )
-    return app_lock
 
 
 def stage_contents(dest: Path) -> None:
@@ -366,6 +385,7 @@ def build(output: Path) -> None:
     shutil.rmtree(output / "voici" / "tree", ignore_errors=True)
     leave_out_extensions(output, LEFT_OUT_EXTENSIONS)
     patch_app_page(render / f"{APP}.html")
+    check_app_imports(output)
     write_index(output)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     print(f"site: {output} ({size / 1e6:.0f} MB, {len(shipped)} packages) "

@@ -191,21 +191,29 @@ def slim_archive(source: Path, folder: Path, leave_out: re.Pattern) -> tuple[Pat
     ``folder``, under the same file name, without the members whose path ``leave_out``
     matches; returns it and the paths left out.
 
-    Every member kept has the bytes, name, time and order it has in ``source`` (the caller
-    has checked ``source`` against its pin). A wheel's metadata (``*.dist-info/``) is always
-    kept, and its ``RECORD`` keeps only the lines of kept members. The copy has the same bytes
-    on every build with the same zlib, and the lock or setting that names it is written with
-    it (a lock carries its sha256)."""
+    Every member kept has the bytes, name, time, attributes and order it has in ``source``
+    (the caller has checked ``source`` against its pin), but for a wheel's ``RECORD``, which
+    lists only the files kept. A wheel's metadata (``*.dist-info/``) is always kept, and a
+    folder entry is left out only with everything under it. The copy has the same bytes on
+    every build with the same zlib, and the lock or setting that names it is written with it
+    (a lock carries its sha256)."""
     with zipfile.ZipFile(source) as archive:
         members = archive.infolist()
-        left_out = [
+        files = [
             m.filename
             for m in members
-            if leave_out.search(m.filename) and ".dist-info/" not in m.filename
+            if not m.is_dir() and leave_out.search(m.filename) and ".dist-info/" not in m.filename
         ]
-        if not left_out:
+        if not files:
             raise IntegrityError(f"{source.name}: nothing matches {leave_out.pattern!r}")
-        gone = set(left_out)
+        gone = set(files)
+        kept = [m.filename for m in members if not m.is_dir() and m.filename not in gone]
+        gone |= {
+            m.filename
+            for m in members
+            if m.is_dir() and not any(k.startswith(m.filename) for k in kept)
+        }
+        left_out = [m.filename for m in members if m.filename in gone]
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / source.name
         with zipfile.ZipFile(target, "w") as slim:
@@ -217,6 +225,7 @@ def slim_archive(source: Path, folder: Path, leave_out: re.Pattern) -> tuple[Pat
                     data = _record_without(data, gone)
                 info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
                 info.external_attr = member.external_attr
+                info.create_system = member.create_system
                 slim.writestr(info, data, compress_type=member.compress_type)
     return target, left_out
 
@@ -236,9 +245,13 @@ def imports_of_left_out(sources: dict[str, bytes], left_out: list[str]) -> list[
     """Each import, run as its module is imported, of a module in ``left_out`` (member paths)
     by a module of ``sources`` (member path: bytes), as ``"path:line imports name"``.
 
-    Module level and class bodies count (``try`` and ``if`` blocks too): they run when the
-    module is imported. Function bodies do not: an import there fails only when a caller
-    reaches it."""
+    Module level and class bodies count (``try``, ``if``, ``with`` and ``match`` blocks too):
+    they run when the module is imported. Function bodies do not: an import there fails only
+    when a caller reaches it. A file newer than the Python running this (Pyodide's is 3.12)
+    is read statement by statement instead, every import in it counted, function bodies too.
+    What no import statement names is not seen: ``importlib.import_module``, a star import
+    that reaches a module through ``__getattr__``, a call at module level into a function
+    that imports."""
     gone = {m for m in map(module_name, left_out) if m}
     found = []
     for path, data in sorted(sources.items()):
@@ -247,10 +260,10 @@ def imports_of_left_out(sources: dict[str, bytes], left_out: list[str]) -> list[
             continue
         package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         try:
-            tree = ast.parse(data, filename=path)
+            statements = _run_on_import(ast.parse(data, filename=path).body)
         except SyntaxError:
-            continue
-        for node in _run_on_import(tree.body):
+            statements = _every_import(data.decode("utf-8"))
+        for node in statements:
             for name in _imported(node, package):
                 if name in gone:
                     found.append(f"{path}:{node.lineno} imports {name}")
@@ -264,8 +277,33 @@ def _run_on_import(body: list):
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
         else:
-            for field in ("body", "orelse", "finalbody", "handlers"):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 yield from _run_on_import(getattr(node, field, []) or [])
+
+
+IMPORT_LINE = re.compile(r"^[ \t]*(import[ \t]|from[ \t]+\S+[ \t]+import\b)")
+
+
+def _every_import(text: str) -> list:
+    """Each import statement of ``text`` that parses on its own (a parenthesised one read to
+    its closing parenthesis), with its line number, wherever it stands."""
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if not IMPORT_LINE.match(line):
+            continue
+        statement, end = line.strip(), number
+        while statement.count("(") > statement.count(")") and end < len(lines):
+            statement += " " + lines[end].strip()
+            end += 1
+        try:
+            [node] = ast.parse(statement.split("#", 1)[0].rstrip("\\ ;")).body
+        except (SyntaxError, ValueError):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            node.lineno = number
+            found.append(node)
+    return found
 
 
 def _imported(node, package: str) -> list[str]:

@@ -293,6 +293,16 @@ def test_a_slim_archive_keeps_every_other_member_byte_for_byte_and_its_record_ma
                 assert info.date_time == full.getinfo(info.filename).date_time
         record = cut.read("demo-1.0.dist-info/RECORD").decode()
     assert "demo/core.py,sha256=abc,6" in record and "tests" not in record and ".h," not in record
+    # a folder entry goes only with everything under it
+    with zipfile.ZipFile(tmp_path / "lib.zip", "w") as lib:
+        for name in ("encodings/", "encodings/utf_8.py", "encodings/cp1252.py", "xmlrpc/",
+                     "xmlrpc/client.py"):  # fmt: skip
+            lib.writestr(name, b"" if name.endswith("/") else b"x = 1\n")
+    cut, gone = integrity.slim_archive(
+        tmp_path / "lib.zip", tmp_path / "app", re.compile(r"cp1252|^xmlrpc/")
+    )
+    assert gone == ["encodings/cp1252.py", "xmlrpc/", "xmlrpc/client.py"]
+    assert zipfile.ZipFile(cut).namelist() == ["encodings/", "encodings/utf_8.py"]
     # the same bytes on every build, and a rule that matches nothing is a mistake
     again, _ = integrity.slim_archive(whole, tmp_path / "again", rule)
     assert again.read_bytes() == slim.read_bytes()
@@ -325,11 +335,21 @@ def test_an_import_of_a_module_left_out_is_found_where_it_runs_as_the_module_loa
         "pkg/sub/deep.py": b"from ..gone import thing\nfrom .. import kept\n",
         "pkg/fine.py": b"from pkg import kept, gone_name\nimport os.path\n",
     }
+    sources["pkg/matched.py"] = (
+        b"import sys\nmatch sys.platform:\n    case _:\n        import pkg.gone\n"
+    )
+    # Syntax newer than the Python reading it: each import statement read on its own, counted
+    # wherever it stands (a function body too), a parenthesised one to its end.
+    sources["pkg/newer.py"] = (
+        b"type Alias = int\ndef f():\n    from pkg import (\n        kept,\n        gone,\n    )\n"
+    )
     found = integrity.imports_of_left_out(sources, ["socketserver.py", "pkg/gone.py"])
     assert found == [
         "logging/config.py:2 imports socketserver",
         "pkg/__init__.py:2 imports pkg.gone",
         "pkg/klass.py:2 imports pkg.gone",
+        "pkg/matched.py:4 imports pkg.gone",
+        "pkg/newer.py:3 imports pkg.gone",
         "pkg/sub/deep.py:1 imports pkg.gone",
     ]
     assert integrity.module_name("pkg/__init__.py") == "pkg"
@@ -342,7 +362,7 @@ def test_what_the_app_s_page_leaves_out_of_the_standard_library_pygments_and_num
     for kept in ("encodings/utf_8.py", "encodings/__init__.py", "encodings/cp437.py",
                  "encodings/idna.py", "encodings/base64_codec.py", "socketserver.py",
                  "http/client.py", "email/parser.py", "unittest/case.py", "asyncio/base_events.py",
-                 "concurrent/futures/thread.py"):  # fmt: skip
+                 "concurrent/futures/thread.py", "mailbox.py", "encodings/rot_13.py"):  # fmt: skip
         assert not rule.search(kept), kept
     for gone in ("encodings/cp1252.py", "encodings/shift_jis.py", "encodings/mac_roman.py",
                  "multiprocessing/pool.py", "xmlrpc/client.py", "http/server.py", "smtplib.py",
@@ -360,13 +380,47 @@ def test_what_the_app_s_page_leaves_out_of_the_standard_library_pygments_and_num
         "numpy/fft/_pocketfft.py",
         "numpy/linalg/_umath_linalg.cpython-312-wasm32-emscripten.so",
         "numpy/_core/multiarray.py",
+        "numpy/f2py/crackfortran.py",  # from numpy import * imports f2py
     ):
         assert not numpy.search(kept), kept
     for gone in (
-        "numpy/f2py/crackfortran.py",
         "numpy/__init__.pyi",
         "numpy/_core/include/numpy/ndarrayobject.h",
         "numpy/random/lib/libnpyrandom.a",
         "numpy/__init__.pxd",
     ):
         assert numpy.search(gone), gone
+
+
+def test_the_build_fails_when_the_app_s_page_would_import_what_it_leaves_out(tmp_path):
+    site = tmp_path / "site"
+    pyodide = site / "static" / "pyodide"
+    (pyodide / build.APP_SLIM_DIR).mkdir(parents=True)
+    pypi = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "pypi"
+    pypi.mkdir(parents=True)
+
+    def archive(path: Path, files: dict) -> Path:
+        with zipfile.ZipFile(path, "w") as zipped:
+            for name, text in files.items():
+                zipped.writestr(name, text)
+        return path
+
+    stdlib = {"os.py": "x = 1\n", "smtplib.py": "x = 1\n"}
+    archive(pyodide / build.STDLIB, stdlib)
+    archive(pyodide / build.APP_SLIM_DIR / build.STDLIB, {"os.py": "x = 1\n"})
+    packages = {}
+    for name in build.APP_PACKAGES + build.KERNEL_NEEDS:
+        wheel = archive(pyodide / f"{name}-1.0-py3-none-any.whl", {f"{name}/__init__.py": ""})
+        packages[name] = integrity.wheel_entry(wheel, name, [name], [])
+    (pyodide / build.APP_LOCK).write_text(json.dumps({"packages": packages}))
+    kernel = {"pyodide_kernel/__init__.py": "import os\n"}
+    archive(pypi / "pyodide_kernel-0.6.1-py3-none-any.whl", kernel)
+    build.check_app_imports(site)  # nothing kept imports smtplib
+    kernel["pyodide_kernel/__init__.py"] = "import os\nimport smtplib\n"
+    archive(pypi / "pyodide_kernel-0.6.1-py3-none-any.whl", kernel)
+    with pytest.raises(SystemExit, match="pyodide_kernel/__init__.py:2 imports smtplib"):
+        build.check_app_imports(site)
+    for wheel in pypi.glob("*.whl"):
+        wheel.unlink()
+    with pytest.raises(SystemExit, match="kernel's own wheels are missing"):
+        build.check_app_imports(site)
