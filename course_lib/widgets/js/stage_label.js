@@ -46,11 +46,15 @@ function fitBoxes(root, watchSize) {
 // Names the app's root, and checks its boxes of formulas whenever what they hold or their
 // width may have changed: content put in (the views join the page one by one, MathJax
 // typesets after), a box's size (a window resized, a phone turned) and fonts loaded
-// (MathJax's change a formula's width). One check a frame at most. Returns what stops it.
+// (MathJax's change a formula's width). The check waits until the page has been quiet for
+// QUIET_MS, so it never reads the layout in the middle of an update (a click's changes come
+// in bursts) and costs a click nothing. Returns what stops it.
+const QUIET_MS = 150;
+
 function nameRegions(el, label) {
   let root = null;
   let framesLeft = 600;
-  let pending = false;
+  let timer = null;
   const size = new ResizeObserver(() => check());
   const watched = new WeakSet();
   const watchSize = (box) => {
@@ -60,12 +64,9 @@ function nameRegions(el, label) {
     }
   };
   const check = () => {
-    if (pending || root === null) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      fitBoxes(root, watchSize);
-    });
+    if (root === null) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => fitBoxes(root, watchSize), QUIET_MS);
   };
   const content = new MutationObserver(check);
   const find = () => {
@@ -82,6 +83,7 @@ function nameRegions(el, label) {
   find();
   return () => {
     framesLeft = 0;
+    clearTimeout(timer);
     content.disconnect();
     size.disconnect();
     document.fonts?.removeEventListener("loadingdone", check);
