@@ -292,18 +292,23 @@ def _every_import(text: str) -> list:
     for number, line in enumerate(lines, start=1):
         if not IMPORT_LINE.match(line):
             continue
-        statement, end = line.strip(), number
+        statement, end = _code_of(line), number
         while statement.count("(") > statement.count(")") and end < len(lines):
-            statement += " " + lines[end].strip()
+            statement += " " + _code_of(lines[end])
             end += 1
         try:
-            [node] = ast.parse(statement.split("#", 1)[0].rstrip("\\ ;")).body
+            [node] = ast.parse(statement.rstrip("\\ ;")).body
         except (SyntaxError, ValueError):
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             node.lineno = number
             found.append(node)
     return found
+
+
+def _code_of(line: str) -> str:
+    """A line of an import statement without its comment (no string holds a ``#`` there)."""
+    return line.split("#", 1)[0].strip()
 
 
 def _imported(node, package: str) -> list[str]:

@@ -341,7 +341,8 @@ def test_an_import_of_a_module_left_out_is_found_where_it_runs_as_the_module_loa
     # Syntax newer than the Python reading it: each import statement read on its own, counted
     # wherever it stands (a function body too), a parenthesised one to its end.
     sources["pkg/newer.py"] = (
-        b"type Alias = int\ndef f():\n    from pkg import (\n        kept,\n        gone,\n    )\n"
+        b"type Alias = int\ndef f():\n"
+        b"    from pkg import (  # two\n        kept,\n        gone,\n    )\n"
     )
     found = integrity.imports_of_left_out(sources, ["socketserver.py", "pkg/gone.py"])
     assert found == [
